@@ -1,0 +1,53 @@
+package ripple.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schemas in avro/ must read data written with the last released ones (BACKWARD compatibility),
+ * kept in src/test/resources/avro-baseline. When a schema changes, its old version stays the baseline
+ * until a release copies the new one over.
+ */
+class SchemaCompatibilityTest {
+
+    private static final Map<String, Schema> CURRENT = AvroSchemaFiles.parse(Path.of("avro"));
+    private static final Map<String, Schema> BASELINE =
+            AvroSchemaFiles.parse(Path.of("src/test/resources/avro-baseline"));
+
+    @Test
+    void currentSchemasReadBaselineData() {
+        assertThat(BASELINE).isNotEmpty();
+        assertThat(CURRENT).as("a released schema was removed").containsKeys(BASELINE.keySet().toArray(String[]::new));
+        BASELINE.forEach((name, baseline) -> {
+            SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(CURRENT.get(name), baseline);
+            assertThat(result.getType()).as("%s: %s", name, result.getDescription())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        });
+    }
+
+    @Test
+    void theCheckCatchesANewFieldWithoutDefault() {
+        Schema baseline = BASELINE.get("ripple.avro.BehaviorEvent");
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field field : baseline.getFields()) {
+            fields.add(new Schema.Field(field, field.schema()));
+        }
+        fields.add(new Schema.Field("required", Schema.create(Schema.Type.STRING)));
+        Schema changed = Schema.createRecord(baseline.getName(), baseline.getDoc(), baseline.getNamespace(), false, fields);
+
+        SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(changed, baseline);
+
+        assertThat(result.getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+        assertThat(result.getResult().getIncompatibilities())
+                .anySatisfy(i -> assertThat(i.getMessage()).contains("required"));
+    }
+}
