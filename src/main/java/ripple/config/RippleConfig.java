@@ -1,0 +1,299 @@
+package ripple.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ripple's settings: the defaults below, overridden by a properties file, overridden by environment variables
+ * ({@code scoring.top-k} is {@code RIPPLE_SCORING_TOP_K}). Every key is documented in config/application.properties.
+ * Values are checked when read, and a bad one fails with a message naming the key.
+ */
+public final class RippleConfig {
+    /** Keys starting with this prefix go, without it, to every Kafka client Ripple creates (security settings, say). */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Per-scenario behaviour strengths, e.g. {@code learning.strengths.social}. */
+    public static final String STRENGTHS_PREFIX = "learning.strengths.";
+
+    private static final Map<String, String> DEFAULTS = defaults();
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private final Map<String, String> values;
+
+    private RippleConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("application.id", "ripple");
+        d.put("bootstrap.servers", "127.0.0.1:9092");
+        d.put("schema.registry.url", "http://127.0.0.1:8081");
+        d.put("role", "all");
+        d.put("state.dir", ".ripple/state");
+        d.put("processing.guarantee", "exactly_once_v2");
+        d.put("num.stream.threads", "1");
+        d.put("commit.interval", "200ms");
+        d.put("topics.behavior-events", "behavior-events");
+        d.put("topics.items", "items");
+        d.put("topics.item-features", "item-features");
+        d.put("topics.scores", "scores");
+        d.put("topics.recommendations", "recommendations");
+        d.put("topics.weight-updates", "weight-updates");
+        d.put("topics.dead-letters", "dead-letters");
+        d.put("topics.item-influence", "ripple-item-influence");
+        d.put("topics.partitions", "6");
+        d.put("topics.replication-factor", "1");
+        d.put("events.dedupe-window", "1h");
+        d.put("events.default-scenario", "ecommerce");
+        d.put("events.min-timestamp", "2000-01-01T00:00:00Z");
+        d.put("events.max-future-skew", "1d");
+        d.put("events.max-field-length", "1024");
+        d.put("events.max-dwell", "1d");
+        d.put("features.text.dims", "64");
+        d.put("features.text.models", "bge-small-zh");
+        d.put("features.text.seed", "42");
+        d.put("features.half-life", "1d");
+        d.put("features.recent-items", "24");
+        d.put("features.categories", "12");
+        d.put("learning.optimizer", "adam");
+        d.put("learning.rate", "0.05");
+        d.put("learning.l2", "0.0001");
+        d.put("learning.negatives", "4");
+        d.put("learning.prior-rate", "0.01");
+        d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
+        d.put("scoring.top-k", "20");
+        d.put("scoring.exclude-seen", "false");
+        d.put("embedding.model", "bge-small-zh");
+        d.put("embedding.model.file", "");
+        d.put("embedding.tokenizer.file", "");
+        d.put("embedding.pooling", "cls");
+        d.put("embedding.max-seq-length", "128");
+        d.put("embedding.device", "auto");
+        d.put("embedding.threads", "0");
+        d.put("embedding.batch-size", "32");
+        d.put("embedding.linger", "100ms");
+        d.put("embedding.max-text-length", "10000");
+        return Collections.unmodifiableMap(d);
+    }
+
+    /** The built-in defaults, no file, no environment. */
+    public static RippleConfig defaultConfig() {
+        return new RippleConfig(new LinkedHashMap<>(DEFAULTS));
+    }
+
+    /** Defaults, then the file (if given), then the process environment. */
+    public static RippleConfig load(Path file) {
+        return of(file == null ? Map.of() : readProperties(file), System.getenv());
+    }
+
+    public static RippleConfig of(Map<String, String> fileValues, Map<String, String> env) {
+        Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+        for (Map.Entry<String, String> e : fileValues.entrySet()) {
+            checkKnown(e.getKey());
+            merged.put(e.getKey(), e.getValue().trim());
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String v = env.get(envName(key));
+            if (v != null) {
+                merged.put(key, v.trim());
+            }
+        }
+        // RIPPLE_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol: Kafka client keys use dots only.
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith("RIPPLE_KAFKA_")) {
+                String rest = e.getKey().substring("RIPPLE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                merged.put(KAFKA_PREFIX + rest, e.getValue().trim());
+            }
+        }
+        return new RippleConfig(merged);
+    }
+
+    private static void checkKnown(String key) {
+        if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(STRENGTHS_PREFIX)) {
+            throw new ConfigException(key, "unknown setting (see config/application.properties for the list)");
+        }
+    }
+
+    static Map<String, String> readProperties(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("--config", "cannot read configuration file " + file.toAbsolutePath());
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("--config", "cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+
+    /** The environment variable that overrides a key. */
+    public static String envName(String key) {
+        return "RIPPLE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Map<String, String> defaultValues() {
+        return DEFAULTS;
+    }
+
+    /** A copy with one value replaced; the key must be known. */
+    public RippleConfig with(String key, String value) {
+        checkKnown(key);
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return new RippleConfig(copy);
+    }
+
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new ConfigException(key, "missing");
+        }
+        return v;
+    }
+
+    public String nonEmpty(String key) {
+        String v = string(key);
+        if (v.isBlank()) {
+            throw bad(key, v, "must not be empty");
+        }
+        return v;
+    }
+
+    public int intValue(String key, int min, int max) {
+        String v = string(key);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw bad(key, v, "expected an integer from " + min + " to " + max);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw bad(key, v, "expected an integer from " + min + " to " + max);
+        }
+    }
+
+    public double doubleValue(String key, double min, double max) {
+        return parseDouble(key, string(key), min, max);
+    }
+
+    private static double parseDouble(String key, String v, double min, double max) {
+        try {
+            double d = Double.parseDouble(v);
+            if (!(d >= min && d <= max)) {
+                throw bad(key, v, "expected a number from " + min + " to " + max);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw bad(key, v, "expected a number from " + min + " to " + max);
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = string(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw bad(key, v, "expected true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    /** Accepts 500ms, 30s, 10m, 1h, 7d, or ISO-8601 (PT1H). */
+    public Duration duration(String key) {
+        String v = string(key);
+        Matcher m = SIMPLE_DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms": return Duration.ofMillis(n);
+                case "s": return Duration.ofSeconds(n);
+                case "m": return Duration.ofMinutes(n);
+                case "h": return Duration.ofHours(n);
+                default: return Duration.ofDays(n);
+            }
+        }
+        try {
+            return Duration.parse(v);
+        } catch (DateTimeParseException e) {
+            throw bad(key, v, "expected a duration such as 500ms, 30s, 10m, 1h, 7d or PT1H");
+        }
+    }
+
+    public java.time.Instant instant(String key) {
+        String v = string(key);
+        try {
+            return java.time.Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw bad(key, v, "expected an ISO-8601 instant such as 2000-01-01T00:00:00Z");
+        }
+    }
+
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+        String v = string(key);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v.replace('-', '_'))) {
+                return e;
+            }
+        }
+        throw bad(key, v, "expected one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+    }
+
+    public List<String> list(String key) {
+        String v = string(key);
+        return v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Parses {@code NAME:number,NAME:number}; names are upper-cased. */
+    public Map<String, Double> weights(String key, double min, double max) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String part : list(key)) {
+            String[] kv = part.split(":");
+            if (kv.length != 2) {
+                throw bad(key, part, "expected NAME:number pairs separated by commas");
+            }
+            out.put(kv[0].trim().toUpperCase(Locale.ROOT), parseDouble(key, kv[1].trim(), min, max));
+        }
+        return out;
+    }
+
+    /** Every key with the given prefix, prefix removed. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** Settings passed through to every Kafka client (the {@code kafka.} keys). */
+    public Map<String, Object> kafkaClientOverrides() {
+        return new HashMap<>(withPrefix(KAFKA_PREFIX));
+    }
+
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    private static ConfigException bad(String key, String value, String expected) {
+        return new ConfigException(key, "invalid value '" + value + "' (environment " + envName(key) + "): " + expected);
+    }
+}

@@ -1,0 +1,68 @@
+package ripple.events;
+
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ripple.avro.BehaviorEvent;
+
+/**
+ * First step of the scorer: raw bytes in, and out either a valid, complete {@link BehaviorEvent} keyed by user,
+ * or a {@link ripple.avro.DeadLetter}. Events whose id was already seen within the dedupe window are dropped.
+ */
+public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], String, SpecificRecord> {
+    public static final String DEDUPE_STORE = "event-ids";
+    private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
+
+    private final EventValidator validator;
+    private final long windowMs;
+    private WindowStore<String, Long> seen;
+    private long duplicates;
+
+    public IntakeProcessor(EventValidator validator, Duration dedupeWindow) {
+        this.validator = validator;
+        this.windowMs = dedupeWindow.toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        super.init(context);
+        seen = context.getStateStore(DEDUPE_STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context().recordMetadata().orElse(null);
+        String topic = source == null ? "" : source.topic();
+        EventValidator.Result result = validator.validate(topic, record.key(), record.value(), record.timestamp(),
+                context().currentSystemTimeMs());
+        if (result instanceof EventValidator.Invalid bad) {
+            log.debug("dead letter {} at {}: {}", bad.reason(), source, bad.detail());
+            context().forward(record.withKey((String) null).withValue(DeadLetters.of(bad.reason(), bad.detail(),
+                    bad.error(), source, record.key(), record.value(), context().currentSystemTimeMs())));
+            return;
+        }
+        EventValidator.Valid ok = (EventValidator.Valid) result;
+        BehaviorEvent event = ok.event();
+        long ts = event.getTimestamp().toEpochMilli();
+        if (isDuplicate(event.getEventId(), ts)) {
+            duplicates++;
+            log.debug("dropped duplicate event {} ({} so far)", event.getEventId(), duplicates);
+            return;
+        }
+        seen.put(event.getEventId(), ts, ts);
+        context().forward(new Record<>(ok.userId(), event, ts, record.headers()));
+    }
+
+    private boolean isDuplicate(String eventId, long ts) {
+        try (WindowStoreIterator<Long> it = seen.fetch(eventId, ts - windowMs, ts + windowMs)) {
+            return it.hasNext();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package ripple.features;
+
+import java.time.Duration;
+
+/** Exponential time decay with a half-life: a count seen one half-life ago weighs 0.5. */
+public final class Decay {
+    private final double lambdaPerMilli;
+
+    public Decay(Duration halfLife) {
+        this.lambdaPerMilli = Math.log(2) / Math.max(1, halfLife.toMillis());
+    }
+
+    /** Factor for a value last updated at {@code then}, read at {@code now}; never above 1 (late events do not inflate). */
+    public double factor(long then, long now) {
+        long dt = now - then;
+        return dt <= 0 ? 1.0 : Math.exp(-lambdaPerMilli * dt);
+    }
+}

@@ -1,0 +1,208 @@
+package ripple.features;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The items every scorer instance can score: projected text features and item influence, kept in memory and fed
+ * by the global stores of item-features and item-influence. Written by the global thread, read by stream threads:
+ * entries are only appended, and each entry swaps immutable arrays, so readers never see half an update.
+ */
+public final class ItemCatalog {
+    private static final Logger log = LoggerFactory.getLogger(ItemCatalog.class);
+
+    private final FeatureLayout layout;
+    private final long projectionSeed;
+    private final Decay decay;
+    private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+    private final Map<String, TextProjection> projections = new ConcurrentHashMap<>();
+    /** modelId -> the version of the newest embedding seen; older versions are not scored. */
+    private final Map<String, Version> activeVersions = new ConcurrentHashMap<>();
+    private volatile String versionLabel = "no-text";
+    private volatile Entry[] entries = new Entry[0];
+    private volatile int size;
+    /** Largest log1p(decayed count) seen per influence group, so influence features stay within 0..1. */
+    private final float[] influenceScale = new float[InfluenceGroup.COUNT];
+
+    private record Version(String version, long computedAt) {
+    }
+
+    /** Influence counts of one item, decayed as of {@code time}. Immutable. */
+    public record Influence(float[] counts, long time) {
+    }
+
+    public static final class Entry {
+        public final String itemId;
+        public final int index;
+        private volatile float[] text;
+        private volatile String modelId;
+        private volatile String modelVersion;
+        private volatile String category;
+        private volatile Influence influence;
+
+        Entry(String itemId, int index) {
+            this.itemId = itemId;
+            this.index = index;
+        }
+
+        public String category() {
+            return category;
+        }
+
+        public String modelId() {
+            return modelId;
+        }
+
+        public Influence influence() {
+            return influence;
+        }
+    }
+
+    public ItemCatalog(FeatureLayout layout, long projectionSeed, Decay decay) {
+        this.layout = layout;
+        this.projectionSeed = projectionSeed;
+        this.decay = decay;
+    }
+
+    public FeatureLayout layout() {
+        return layout;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public Entry entry(int index) {
+        return entries[index];
+    }
+
+    public Entry get(String itemId) {
+        return byId.get(itemId);
+    }
+
+    private Entry getOrAdd(String itemId) {
+        Entry e = byId.get(itemId);
+        if (e != null) {
+            return e;
+        }
+        synchronized (this) {
+            e = byId.get(itemId);
+            if (e == null) {
+                e = new Entry(itemId, size);
+                Entry[] arr = entries;
+                if (size == arr.length) {
+                    arr = Arrays.copyOf(arr, Math.max(16, arr.length * 2));
+                }
+                arr[size] = e;
+                entries = arr;
+                byId.put(itemId, e);
+                size = size + 1;
+            }
+            return e;
+        }
+    }
+
+    /** A new or changed embedding for an item. */
+    public void putFeatures(String itemId, String modelId, String modelVersion, float[] embedding, long computedAt,
+                            String category) {
+        Entry e = getOrAdd(itemId);
+        if (category != null) {
+            e.category = category;
+        }
+        if (layout.textOffset(modelId) < 0) {
+            log.warn("item {} has features from model '{}', which this scorer does not use (features.text.models={})",
+                    itemId, modelId, layout.textModels());
+            return;
+        }
+        TextProjection p = projections.computeIfAbsent(modelId + "/" + embedding.length,
+                k -> new TextProjection(modelId, embedding.length, layout.dimsPerModel(), projectionSeed));
+        float[] projected = p.project(embedding);
+        activeVersions.merge(modelId, new Version(modelVersion, computedAt),
+                (old, neu) -> neu.computedAt >= old.computedAt ? neu : old);
+        versionLabel = label();
+        e.modelId = modelId;
+        e.modelVersion = modelVersion;
+        e.text = projected;
+    }
+
+    /** The item's embedding was deleted (a tombstone): score it without text. */
+    public void removeFeatures(String itemId) {
+        Entry e = byId.get(itemId);
+        if (e != null) {
+            e.text = null;
+        }
+    }
+
+    public void putInfluence(String itemId, Influence influence) {
+        Entry e = getOrAdd(itemId);
+        e.influence = influence;
+        float[] counts = influence.counts();
+        synchronized (influenceScale) {
+            for (int g = 0; g < Math.min(counts.length, influenceScale.length); g++) {
+                influenceScale[g] = Math.max(influenceScale[g], (float) Math.log1p(counts[g]));
+            }
+        }
+    }
+
+    /** True when the entry has an embedding of its model's active version. */
+    public boolean hasText(Entry e) {
+        float[] t = e.text;
+        if (t == null) {
+            return false;
+        }
+        Version v = activeVersions.get(e.modelId);
+        return v != null && v.version.equals(e.modelVersion);
+    }
+
+    /** Writes the item's text features (zeros when it has none usable) into out; returns whether it had any. */
+    public boolean textFeatures(Entry e, float[] out) {
+        Arrays.fill(out, 0, layout.textDims(), 0f);
+        if (!hasText(e)) {
+            return false;
+        }
+        float[] t = e.text;
+        System.arraycopy(t, 0, out, layout.textOffset(e.modelId), t.length);
+        return true;
+    }
+
+    /** Writes the item's influence features as of {@code now} into out at the influence offset. */
+    public void influenceFeatures(Entry e, long now, float[] out) {
+        int off = layout.influenceOffset();
+        Influence inf = e.influence;
+        if (inf == null) {
+            Arrays.fill(out, off, off + InfluenceGroup.COUNT, 0f);
+            return;
+        }
+        double f = decay.factor(inf.time(), now);
+        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+            float scale = influenceScale[g];
+            out[off + g] = scale <= 0f ? 0f : (float) (Math.log1p(inf.counts()[g] * f) / scale);
+        }
+    }
+
+    /** The active text-model versions, e.g. "bge-small-zh@1a2b3c": stamped on every output. */
+    public String modelVersion() {
+        return versionLabel;
+    }
+
+    private String label() {
+        if (activeVersions.isEmpty()) {
+            return "no-text";
+        }
+        Map<String, String> sorted = new TreeMap<>();
+        activeVersions.forEach((m, v) -> sorted.put(m, v.version));
+        List<String> parts = new ArrayList<>();
+        sorted.forEach((m, v) -> parts.add(m + "@" + v));
+        return String.join(",", parts);
+    }
+
+    public int textFingerprint() {
+        return versionLabel.hashCode();
+    }
+}

@@ -1,0 +1,305 @@
+package ripple.features;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import ripple.avro.BehaviorType;
+
+/**
+ * Everything Ripple keeps for one user: learned weights with their optimiser moments, and the user's normalised
+ * feature state (decayed counts per behaviour type, dwell scaler, recent items, category affinities), plus the
+ * last top-K for churn. Encoded compactly for RocksDB and its changelog.
+ */
+public final class UserState {
+    private static final byte FORMAT = 1;
+    /** Repeat counts saturate here when normalised. */
+    private static final double REPEAT_CAP = Math.log1p(20);
+
+    public long step;
+    public long lastTime;
+    /** Which text-model versions the text weights were learned on; a change resets them. */
+    public int textFingerprint;
+    public float[] weights;
+    public float[] moment1;
+    public float[] moment2;
+    public final float[] typeCounts = new float[BehaviorType.values().length];
+    public final MinMaxScaler dwellScaler;
+    /** Most recent first. */
+    public final List<RecentItem> recentItems;
+    public final List<CategoryAffinity> categories;
+    public List<String> lastTopK;
+
+    public static final class RecentItem {
+        public final String itemId;
+        public long lastTime;
+        public int count;
+        public float dwellSum;
+        public int dwellCount;
+
+        RecentItem(String itemId, long lastTime, int count, float dwellSum, int dwellCount) {
+            this.itemId = itemId;
+            this.lastTime = lastTime;
+            this.count = count;
+            this.dwellSum = dwellSum;
+            this.dwellCount = dwellCount;
+        }
+    }
+
+    public static final class CategoryAffinity {
+        public final String category;
+        /** Decayed event count, as of the user's lastTime. */
+        public float score;
+        public float dwellSum;
+        public int dwellCount;
+
+        CategoryAffinity(String category, float score, float dwellSum, int dwellCount) {
+            this.category = category;
+            this.score = score;
+            this.dwellSum = dwellSum;
+            this.dwellCount = dwellCount;
+        }
+    }
+
+    private UserState(float[] weights, float[] m1, float[] m2, MinMaxScaler scaler,
+                      List<RecentItem> recent, List<CategoryAffinity> categories, List<String> lastTopK) {
+        this.weights = weights;
+        this.moment1 = m1;
+        this.moment2 = m2;
+        this.dwellScaler = scaler;
+        this.recentItems = recent;
+        this.categories = categories;
+        this.lastTopK = lastTopK;
+    }
+
+    /** A new user, starting from the prior weights. */
+    public static UserState startingFrom(float[] prior, int textFingerprint) {
+        UserState s = new UserState(prior.clone(), new float[prior.length], new float[prior.length], new MinMaxScaler(),
+                new ArrayList<>(), new ArrayList<>(), List.of());
+        s.textFingerprint = textFingerprint;
+        return s;
+    }
+
+    /** Text weights learned on other embeddings mean nothing now: take the prior's, restart their moments. */
+    public void resetText(float[] prior, int textDims, int fingerprint) {
+        System.arraycopy(prior, 0, weights, 0, textDims);
+        java.util.Arrays.fill(moment1, 0, textDims, 0f);
+        java.util.Arrays.fill(moment2, 0, textDims, 0f);
+        textFingerprint = fingerprint;
+    }
+
+    public RecentItem recent(String itemId) {
+        for (RecentItem r : recentItems) {
+            if (r.itemId.equals(itemId)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    public CategoryAffinity category(String category) {
+        if (category == null) {
+            return null;
+        }
+        for (CategoryAffinity c : categories) {
+            if (c.category.equals(category)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    public float categoryTotal() {
+        float total = 0f;
+        for (CategoryAffinity c : categories) {
+            total += c.score;
+        }
+        return total;
+    }
+
+    /**
+     * Writes this user's context features for an item into {@code out} at {@code offset}, as of {@code now},
+     * from what the state held before the current event.
+     */
+    public void contextFeatures(String itemId, String category, long now, Decay decay, float[] out, int offset) {
+        RecentItem r = recent(itemId);
+        if (r != null) {
+            out[offset + FeatureLayout.CTX_REPEAT] = (float) Math.min(1.0, Math.log1p(r.count) / REPEAT_CAP);
+            out[offset + FeatureLayout.CTX_RECENCY] = (float) decay.factor(r.lastTime, now);
+            out[offset + FeatureLayout.CTX_ITEM_DWELL] = r.dwellCount == 0 ? 0f : dwellScaler.normalise(r.dwellSum / r.dwellCount);
+        } else {
+            out[offset + FeatureLayout.CTX_REPEAT] = 0f;
+            out[offset + FeatureLayout.CTX_RECENCY] = 0f;
+            out[offset + FeatureLayout.CTX_ITEM_DWELL] = 0f;
+        }
+        CategoryAffinity c = category(category);
+        if (c != null) {
+            float total = categoryTotal();
+            out[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = total > 0 ? c.score / total : 0f;
+            out[offset + FeatureLayout.CTX_CATEGORY_DWELL] = c.dwellCount == 0 ? 0f : dwellScaler.normalise(c.dwellSum / c.dwellCount);
+        } else {
+            out[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = 0f;
+            out[offset + FeatureLayout.CTX_CATEGORY_DWELL] = 0f;
+        }
+        out[offset + FeatureLayout.CTX_BIAS] = 1f;
+    }
+
+    /** Folds one event into the feature state. Call after the event was scored, so it never sees itself. */
+    public void observe(String itemId, String category, BehaviorType type, long time, Float dwellMs,
+                        Decay decay, int maxRecent, int maxCategories) {
+        double f = decay.factor(lastTime, time);
+        for (int i = 0; i < typeCounts.length; i++) {
+            typeCounts[i] *= (float) f;
+        }
+        typeCounts[type.ordinal()] += 1f;
+        for (CategoryAffinity c : categories) {
+            c.score *= (float) f;
+        }
+        lastTime = Math.max(lastTime, time);
+
+        RecentItem r = recent(itemId);
+        if (r == null) {
+            r = new RecentItem(itemId, time, 0, 0f, 0);
+            if (recentItems.size() >= maxRecent) {
+                recentItems.remove(recentItems.size() - 1);
+            }
+        } else {
+            recentItems.remove(r);
+        }
+        recentItems.add(0, r);
+        r.count++;
+        r.lastTime = Math.max(r.lastTime, time);
+
+        CategoryAffinity c = null;
+        if (category != null) {
+            c = category(category);
+            if (c == null) {
+                if (categories.size() >= maxCategories) {
+                    categories.remove(weakestCategory());
+                }
+                c = new CategoryAffinity(category, 0f, 0f, 0);
+                categories.add(c);
+            }
+            c.score += 1f;
+        }
+        if (dwellMs != null) {
+            float d = dwellMs;
+            r.dwellSum += d;
+            r.dwellCount++;
+            if (c != null) {
+                c.dwellSum += d;
+                c.dwellCount++;
+            }
+            dwellScaler.add(d);
+        }
+    }
+
+    private CategoryAffinity weakestCategory() {
+        CategoryAffinity weakest = categories.get(0);
+        for (CategoryAffinity c : categories) {
+            if (c.score < weakest.score) {
+                weakest = c;
+            }
+        }
+        return weakest;
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + weights.length * 12);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeLong(step);
+            out.writeLong(lastTime);
+            out.writeInt(textFingerprint);
+            out.writeShort(weights.length);
+            writeFloats(out, weights);
+            writeFloats(out, moment1);
+            writeFloats(out, moment2);
+            out.writeByte(typeCounts.length);
+            writeFloats(out, typeCounts);
+            out.writeFloat(dwellScaler.min());
+            out.writeFloat(dwellScaler.max());
+            out.writeByte(recentItems.size());
+            for (RecentItem r : recentItems) {
+                out.writeUTF(r.itemId);
+                out.writeLong(r.lastTime);
+                out.writeInt(r.count);
+                out.writeFloat(r.dwellSum);
+                out.writeInt(r.dwellCount);
+            }
+            out.writeByte(categories.size());
+            for (CategoryAffinity c : categories) {
+                out.writeUTF(c.category);
+                out.writeFloat(c.score);
+                out.writeFloat(c.dwellSum);
+                out.writeInt(c.dwellCount);
+            }
+            out.writeByte(lastTopK.size());
+            for (String id : lastTopK) {
+                out.writeUTF(id);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static UserState decode(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("unknown user state format " + format);
+            }
+            long step = in.readLong();
+            long lastTime = in.readLong();
+            int fingerprint = in.readInt();
+            int k = in.readUnsignedShort();
+            float[] w = readFloats(in, k);
+            float[] m1 = readFloats(in, k);
+            float[] m2 = readFloats(in, k);
+            float[] counts = readFloats(in, in.readUnsignedByte());
+            MinMaxScaler scaler = new MinMaxScaler(in.readFloat(), in.readFloat());
+            int nRecent = in.readUnsignedByte();
+            List<RecentItem> recent = new ArrayList<>(nRecent);
+            for (int i = 0; i < nRecent; i++) {
+                recent.add(new RecentItem(in.readUTF(), in.readLong(), in.readInt(), in.readFloat(), in.readInt()));
+            }
+            int nCategories = in.readUnsignedByte();
+            List<CategoryAffinity> categories = new ArrayList<>(nCategories);
+            for (int i = 0; i < nCategories; i++) {
+                categories.add(new CategoryAffinity(in.readUTF(), in.readFloat(), in.readFloat(), in.readInt()));
+            }
+            int nTop = in.readUnsignedByte();
+            List<String> top = new ArrayList<>(nTop);
+            for (int i = 0; i < nTop; i++) {
+                top.add(in.readUTF());
+            }
+            UserState s = new UserState(w, m1, m2, scaler, recent, categories, top);
+            s.step = step;
+            s.lastTime = lastTime;
+            s.textFingerprint = fingerprint;
+            System.arraycopy(counts, 0, s.typeCounts, 0, Math.min(counts.length, s.typeCounts.length));
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt user state", e);
+        }
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        for (float v : values) {
+            out.writeFloat(v);
+        }
+    }
+
+    private static float[] readFloats(DataInputStream in, int n) throws IOException {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = in.readFloat();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,96 @@
+package ripple.scoring;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import ripple.avro.BehaviorType;
+import ripple.config.ConfigException;
+import ripple.config.RippleConfig;
+import ripple.features.Decay;
+import ripple.features.FeatureLayout;
+
+/** The scorer's settings, read and checked once at start. */
+public record ScoringSettings(
+        Duration dedupeWindow,
+        String defaultScenario,
+        Instant minTimestamp,
+        Duration maxFutureSkew,
+        int maxFieldLength,
+        double maxDwellMs,
+        List<String> textModels,
+        int textDims,
+        long projectionSeed,
+        Duration halfLife,
+        int maxRecentItems,
+        int maxCategories,
+        Optimizer optimizer,
+        double learningRate,
+        double l2,
+        int negatives,
+        double priorRate,
+        Map<String, Map<BehaviorType, Double>> strengthsByScenario,
+        int topK,
+        boolean excludeSeen) {
+
+    public static ScoringSettings from(RippleConfig c) {
+        Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
+        strengths.put("", strengths(c, "learning.strengths", Map.of()));
+        c.withPrefix(RippleConfig.STRENGTHS_PREFIX).keySet().forEach(scenario ->
+                strengths.put(scenario, strengths(c, RippleConfig.STRENGTHS_PREFIX + scenario, strengths.get(""))));
+        List<String> models = c.list("features.text.models");
+        if (models.isEmpty()) {
+            throw new ConfigException("features.text.models", "name at least one text model");
+        }
+        return new ScoringSettings(
+                c.duration("events.dedupe-window"),
+                c.nonEmpty("events.default-scenario"),
+                c.instant("events.min-timestamp"),
+                c.duration("events.max-future-skew"),
+                c.intValue("events.max-field-length", 16, 1 << 20),
+                c.duration("events.max-dwell").toMillis(),
+                models,
+                c.intValue("features.text.dims", 1, 4096),
+                c.intValue("features.text.seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
+                c.duration("features.half-life"),
+                c.intValue("features.recent-items", 1, 255),
+                c.intValue("features.categories", 1, 255),
+                c.enumValue("learning.optimizer", Optimizer.class),
+                c.doubleValue("learning.rate", 1e-6, 10),
+                c.doubleValue("learning.l2", 0, 10),
+                c.intValue("learning.negatives", 0, 1000),
+                c.doubleValue("learning.prior-rate", 0, 10),
+                strengths,
+                c.intValue("scoring.top-k", 1, 255),
+                c.bool("scoring.exclude-seen"));
+    }
+
+    private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {
+        Map<BehaviorType, Double> out = new EnumMap<>(BehaviorType.class);
+        out.putAll(base);
+        c.weights(key, 0, 100).forEach((name, value) -> {
+            try {
+                out.put(BehaviorType.valueOf(name), value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, "unknown behaviour type '" + name + "'");
+            }
+        });
+        return out;
+    }
+
+    /** How strongly an event of this type, in this scenario, says the user likes the item. */
+    public double strength(String scenario, BehaviorType type) {
+        Map<BehaviorType, Double> m = strengthsByScenario.getOrDefault(scenario, strengthsByScenario.get(""));
+        return m.getOrDefault(type, 0.0);
+    }
+
+    public FeatureLayout layout() {
+        return new FeatureLayout(textModels, textDims);
+    }
+
+    public Decay decay() {
+        return new Decay(halfLife);
+    }
+}

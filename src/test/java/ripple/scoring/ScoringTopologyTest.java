@@ -1,0 +1,193 @@
+package ripple.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static ripple.scoring.ScorerFixture.T0;
+import static ripple.scoring.ScorerFixture.event;
+import static ripple.scoring.ScorerFixture.features;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.BehaviorType;
+import ripple.avro.Recommendations;
+import ripple.avro.RecommendedItem;
+import ripple.avro.ScoreUpdate;
+import ripple.avro.WeightUpdate;
+
+class ScoringTopologyTest {
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void anEventYieldsAScoreARecommendationAndAWeightUpdate() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            for (int i = 0; i < 6; i++) {
+                f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
+            }
+            f.send(event("e1", "alice", "i1", BehaviorType.PURCHASE, T0));
+
+            ScoreUpdate score = f.scores.readValue();
+            assertThat(score.getEventId()).isEqualTo("e1");
+            assertThat(score.getHasTextFeatures()).isTrue();
+            assertThat(score.getModelVersion()).isEqualTo("test-model@v1");
+            // learning from a purchase raises the purchased item's score
+            assertThat(score.getScoreAfter()).isGreaterThan(score.getScoreBefore());
+
+            Recommendations recs = f.recommendations.readValue();
+            assertThat(recs.getItems()).hasSize(6);
+            for (RecommendedItem r : recs.getItems()) {
+                assertThat(r.getScore()).isCloseTo(r.getText() + r.getInfluence() + r.getContext(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+            }
+            assertThat(recs.getItems().get(0).getItemId()).isEqualTo("i1");
+
+            WeightUpdate w = f.weightUpdates.readValue();
+            assertThat(w.getStep()).isEqualTo(1);
+            assertThat(w.getDeltaNorm()).isPositive();
+            assertThat(w.getWeights()).hasSize(8 + 5 + 6);
+            assertThat(w.getLoss()).isPositive();
+            assertThat(f.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void learnsEachUsersTasteFromTextFeatures() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            for (int i = 0; i < 8; i++) {
+                f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
+            }
+            // alice buys around axis 1, bob around axis 5; neither ever touches i2 or i6
+            for (int n = 0; n < 30; n++) {
+                f.send(event("a" + n, "alice", n % 2 == 0 ? "i0" : "i1", BehaviorType.CLICK, T0.plusSeconds(n)));
+                f.send(event("b" + n, "bob", n % 2 == 0 ? "i4" : "i5", BehaviorType.CLICK, T0.plusSeconds(n)));
+            }
+            List<Recommendations> all = f.recommendations.readValuesToList();
+            Recommendations alice = last(all, "alice");
+            Recommendations bob = last(all, "bob");
+            assertThat(rank(alice, "i2")).isLessThan(rank(alice, "i6"));
+            assertThat(rank(bob, "i6")).isLessThan(rank(bob, "i2"));
+        }
+    }
+
+    @Test
+    void itemsWithoutAnEmbeddingAreScoredOnTheOtherGroupsAndSaySo() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.send(event("e1", "alice", "unknown-item", BehaviorType.CLICK, T0));
+            ScoreUpdate s = f.scores.readValue();
+            assertThat(s.getHasTextFeatures()).isFalse();
+            assertThat(f.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void neverMixesEmbeddingsOfTwoModelVersions() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.features.pipeInput("i1", features("i1", 1, "v1"));
+            // the model changed: i1 is re-embedded by v2 (computed later), i0 not yet
+            var newer = features("i1", 1, "v2");
+            newer.setComputedAt(T0.plusSeconds(60));
+            f.features.pipeInput("i1", newer);
+            f.send(event("e1", "alice", "i0", BehaviorType.CLICK, T0.plusSeconds(61)));
+            assertThat(f.scores.readValue().getHasTextFeatures()).isFalse();
+            Recommendations recs = f.recommendations.readValue();
+            assertThat(recs.getModelVersion()).isEqualTo("test-model@v2");
+            RecommendedItem i0 = recs.getItems().stream().filter(r -> r.getItemId().equals("i0")).findFirst().orElseThrow();
+            RecommendedItem i1 = recs.getItems().stream().filter(r -> r.getItemId().equals("i1")).findFirst().orElseThrow();
+            assertThat(i0.getHasTextFeatures()).isFalse();
+            assertThat(i0.getText()).isZero();
+            assertThat(i1.getHasTextFeatures()).isTrue();
+        }
+    }
+
+    @Test
+    void otherUsersBehaviourRaisesAnItemsInfluence() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.features.pipeInput("hot", features("hot", 3, "v1"));
+            f.send(event("e0", "alice", "i0", BehaviorType.PURCHASE, T0));
+            double before = influenceOf(f.recommendations.readValuesToList(), "hot");
+            for (int u = 0; u < 20; u++) {
+                f.send(event("h" + u, "user" + u, "hot", BehaviorType.PURCHASE, T0.plusSeconds(1 + u)));
+            }
+            f.recommendations.readValuesToList();
+            // alice never touched "hot", yet everyone's purchases move her score of it
+            f.send(event("e1", "alice", "i0", BehaviorType.PURCHASE, T0.plusSeconds(30)));
+            double after = influenceOf(f.recommendations.readValuesToList(), "hot");
+            assertThat(before).isZero();
+            assertThat(after).isNotZero();
+        }
+    }
+
+    @Test
+    void dropsDuplicateEventIdsWithinTheWindowOnly() {
+        var config = ScorerFixture.testConfig().with("events.dedupe-window", "10m");
+        try (ScorerFixture f = new ScorerFixture(config, stateDir)) {
+            f.send(event("dup", "alice", "i0", BehaviorType.CLICK, T0));
+            f.send(event("dup", "alice", "i0", BehaviorType.CLICK, T0.plusSeconds(5)));
+            f.send(event("other", "alice", "i0", BehaviorType.CLICK, T0.plusSeconds(6)));
+            // outside the window the same id is a new event again
+            f.send(event("dup", "alice", "i0", BehaviorType.CLICK, T0.plus(Duration.ofMinutes(30))));
+            List<String> ids = f.weightUpdates.readValuesToList().stream().map(WeightUpdate::getEventId).toList();
+            assertThat(ids).containsExactly("dup", "other", "dup");
+        }
+    }
+
+    @Test
+    void fillsMissingFieldsWithDefaults() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            BehaviorEvent e = event(null, "", "i0", BehaviorType.CLICK, null);
+            e.setScenario(null);
+            f.events.pipeInput("alice", e, T0.plusSeconds(7));
+            ScoreUpdate s = f.scores.readValue();
+            assertThat(s.getUserId()).isEqualTo("alice");
+            assertThat(s.getEventId()).startsWith("derived-");
+            assertThat(s.getEventTime()).isEqualTo(T0.plusSeconds(7));
+            // the derived id is stable: a re-sent copy is a duplicate
+            f.events.pipeInput("alice", event(null, "alice", "i0", BehaviorType.CLICK, null), T0.plusSeconds(7));
+            assertThat(f.scores.isEmpty()).isTrue();
+        }
+    }
+
+    /** Restart with the same state directory is covered on a real broker in ScorerIntegrationTest: this driver wipes its directory on close. */
+    @Test
+    void userStateLivesInRocksDb() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.send(event("e1", "alice", "i0", BehaviorType.CART, T0));
+            var store = f.driver.getKeyValueStore(ScoringProcessor.USER_STORE);
+            assertThat(store.persistent()).isTrue();
+            assertThat(store.get("alice")).isNotNull();
+            Path rocks = stateDir.resolve("ripple-test/0_0/rocksdb/" + ScoringProcessor.USER_STORE);
+            assertThat(rocks.resolve("CURRENT")).as("a RocksDB database for the user store").exists();
+        }
+    }
+
+    private static Recommendations last(List<Recommendations> all, String user) {
+        Recommendations r = null;
+        for (Recommendations x : all) {
+            if (x.getUserId().equals(user)) {
+                r = x;
+            }
+        }
+        return r;
+    }
+
+    private static int rank(Recommendations r, String item) {
+        for (int i = 0; i < r.getItems().size(); i++) {
+            if (r.getItems().get(i).getItemId().equals(item)) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static double influenceOf(List<Recommendations> all, String item) {
+        Recommendations r = all.get(all.size() - 1);
+        return r.getItems().stream().filter(x -> x.getItemId().equals(item)).findFirst().orElseThrow().getInfluence();
+    }
+}
