@@ -1,0 +1,42 @@
+package ripple.runtime;
+
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.StreamsConfig;
+import ripple.config.RippleConfig;
+
+/** Kafka client and Kafka Streams properties built from Ripple's settings, the {@code kafka.*} pass-through last. */
+public final class KafkaSettings {
+    private KafkaSettings() {
+    }
+
+    /** For admin clients, producers and consumers: the brokers plus the pass-through (security) settings. */
+    public static Properties client(RippleConfig c) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.nonEmpty("bootstrap.servers"));
+        p.putAll(c.kafkaClientOverrides());
+        return p;
+    }
+
+    /** For a Kafka Streams application; {@code suffix} separates roles that run as their own applications. */
+    public static Properties streams(RippleConfig c, String suffix) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.nonEmpty("application.id") + suffix);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.nonEmpty("bootstrap.servers"));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, c.nonEmpty("state.dir"));
+        String guarantee = c.nonEmpty("processing.guarantee");
+        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+            throw new ripple.config.ConfigException("processing.guarantee",
+                    "invalid value '" + guarantee + "': expected exactly_once_v2 or at_least_once");
+        }
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads", 1, 64));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.intValue("topics.replication-factor", 1, 32));
+        // A bad record in a global store is logged and skipped by Ripple's own processors; this only
+        // opts in early to the handler behaviour that becomes Kafka's default in 5.0.
+        p.put("processing.exception.handler.global.enabled", true);
+        p.putAll(c.kafkaClientOverrides());
+        return p;
+    }
+}

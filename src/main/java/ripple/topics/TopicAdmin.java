@@ -1,0 +1,64 @@
+package ripple.topics;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the topics Ripple uses (compacted where the latest value per key is the state) and describes them. */
+public final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /** Creates whichever of the topics are missing; returns the names it created. */
+    public static List<String> ensure(Admin admin, Topics topics, int partitions, short replication)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = new ArrayList<>();
+        for (String name : topics.all()) {
+            if (existing.contains(name)) {
+                continue;
+            }
+            Map<String, String> configs = new HashMap<>();
+            if (topics.compacted().contains(name)) {
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            }
+            missing.add(new NewTopic(name, partitions, replication).configs(configs));
+        }
+        List<String> created = new ArrayList<>();
+        for (var e : admin.createTopics(missing).values().entrySet()) {
+            try {
+                e.getValue().get(30, TimeUnit.SECONDS);
+                created.add(e.getKey());
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof TopicExistsException)) {
+                    throw ex;
+                }
+            }
+        }
+        if (!created.isEmpty()) {
+            log.info("created topics {} ({} partitions, replication {})", created, partitions, replication);
+        }
+        return created;
+    }
+
+    public static Map<String, TopicDescription> describe(Admin admin, Topics topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<String> present = topics.all().stream().filter(existing::contains).toList();
+        return admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+    }
+}
