@@ -72,10 +72,10 @@ public final class RippleConfig {
         d.put("features.recent-items", "24");
         d.put("features.categories", "12");
         d.put("learning.optimizer", "adam");
-        d.put("learning.rate", "0.05");
+        d.put("learning.rate", "0.03");
         d.put("learning.l2", "0.0001");
-        d.put("learning.negatives", "4");
-        d.put("learning.prior-rate", "0.01");
+        d.put("learning.negatives", "8");
+        d.put("learning.prior-rate", "0.003");
         d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
         d.put("scoring.top-k", "20");
         d.put("scoring.exclude-seen", "false");

@@ -8,13 +8,15 @@ import java.util.List;
  * influence group, then the context group whose last entry is the bias.
  */
 public final class FeatureLayout {
-    public static final int CONTEXT = 6;
+    public static final int CONTEXT = 7;
     public static final int CTX_REPEAT = 0;
     public static final int CTX_RECENCY = 1;
     public static final int CTX_ITEM_DWELL = 2;
     public static final int CTX_CATEGORY_AFFINITY = 3;
     public static final int CTX_CATEGORY_DWELL = 4;
-    public static final int CTX_BIAS = 5;
+    /** Cosine of the item's text to the user's text profile (what the user's items read like). */
+    public static final int CTX_TEXT_AFFINITY = 5;
+    public static final int CTX_BIAS = 6;
 
     private final List<String> textModels;
     private final int dimsPerModel;

@@ -27,6 +27,13 @@ public final class ItemCatalog {
     private volatile String versionLabel = "no-text";
     private volatile Entry[] entries = new Entry[0];
     private volatile int size;
+    /**
+     * Running sum of the projected text of every item, per text slot. Embeddings of one model share a large common
+     * direction; subtracting the catalogue mean leaves what tells items apart. A shift common to all items moves
+     * every score equally, so rankings do not depend on how settled the mean is.
+     */
+    private final double[] textSum;
+    private final int[] textCount;
     /** Largest log1p(decayed count) seen per influence group, so influence features stay within 0..1. */
     private final float[] influenceScale = new float[InfluenceGroup.COUNT];
 
@@ -68,6 +75,8 @@ public final class ItemCatalog {
         this.layout = layout;
         this.projectionSeed = projectionSeed;
         this.decay = decay;
+        this.textSum = new double[layout.textDims()];
+        this.textCount = new int[layout.textModels().size()];
     }
 
     public FeatureLayout layout() {
@@ -126,6 +135,17 @@ public final class ItemCatalog {
         activeVersions.merge(modelId, new Version(modelVersion, computedAt),
                 (old, neu) -> neu.computedAt >= old.computedAt ? neu : old);
         versionLabel = label();
+        int offset = layout.textOffset(modelId);
+        synchronized (textSum) {
+            float[] old = e.text;
+            boolean replacing = old != null && modelId.equals(e.modelId);
+            for (int i = 0; i < projected.length; i++) {
+                textSum[offset + i] += projected[i] - (replacing ? old[i] : 0f);
+            }
+            if (!replacing) {
+                textCount[offset / layout.dimsPerModel()]++;
+            }
+        }
         e.modelId = modelId;
         e.modelVersion = modelVersion;
         e.text = projected;
@@ -134,7 +154,16 @@ public final class ItemCatalog {
     /** The item's embedding was deleted (a tombstone): score it without text. */
     public void removeFeatures(String itemId) {
         Entry e = byId.get(itemId);
-        if (e != null) {
+        if (e == null || e.text == null) {
+            return;
+        }
+        int offset = layout.textOffset(e.modelId);
+        synchronized (textSum) {
+            float[] old = e.text;
+            for (int i = 0; i < old.length; i++) {
+                textSum[offset + i] -= old[i];
+            }
+            textCount[offset / layout.dimsPerModel()]--;
             e.text = null;
         }
     }
@@ -167,7 +196,11 @@ public final class ItemCatalog {
             return false;
         }
         float[] t = e.text;
-        System.arraycopy(t, 0, out, layout.textOffset(e.modelId), t.length);
+        int offset = layout.textOffset(e.modelId);
+        int n = textCount[offset / layout.dimsPerModel()];
+        for (int i = 0; i < t.length; i++) {
+            out[offset + i] = t[i] - (float) (textSum[offset + i] / n);
+        }
         return true;
     }
 

@@ -27,6 +27,8 @@ public final class UserState {
     public float[] weights;
     public float[] moment1;
     public float[] moment2;
+    /** Decayed, strength-weighted sum of the (centred) text features of the user's items. */
+    public float[] textProfile;
     public final float[] typeCounts = new float[BehaviorType.values().length];
     public final MinMaxScaler dwellScaler;
     /** Most recent first. */
@@ -65,30 +67,33 @@ public final class UserState {
         }
     }
 
-    private UserState(float[] weights, float[] m1, float[] m2, MinMaxScaler scaler,
+    private UserState(float[] weights, float[] m1, float[] m2, float[] profile, MinMaxScaler scaler,
                       List<RecentItem> recent, List<CategoryAffinity> categories, List<String> lastTopK) {
         this.weights = weights;
         this.moment1 = m1;
         this.moment2 = m2;
+        this.textProfile = profile;
         this.dwellScaler = scaler;
         this.recentItems = recent;
         this.categories = categories;
         this.lastTopK = lastTopK;
     }
 
-    /** A new user, starting from the prior weights. */
-    public static UserState startingFrom(float[] prior, int textFingerprint) {
-        UserState s = new UserState(prior.clone(), new float[prior.length], new float[prior.length], new MinMaxScaler(),
+    /** A new state with the given weights, zero optimiser moments and no history. */
+    public static UserState startingFrom(float[] weights, int textDims, int textFingerprint) {
+        UserState s = new UserState(weights.clone(), new float[weights.length], new float[weights.length], new float[textDims],
+                new MinMaxScaler(),
                 new ArrayList<>(), new ArrayList<>(), List.of());
         s.textFingerprint = textFingerprint;
         return s;
     }
 
-    /** Text weights learned on other embeddings mean nothing now: take the prior's, restart their moments. */
-    public void resetText(float[] prior, int textDims, int fingerprint) {
-        System.arraycopy(prior, 0, weights, 0, textDims);
+    /** Text weights learned on other embeddings mean nothing now: clear them and their moments. */
+    public void resetText(int textDims, int fingerprint) {
+        java.util.Arrays.fill(weights, 0, textDims, 0f);
         java.util.Arrays.fill(moment1, 0, textDims, 0f);
         java.util.Arrays.fill(moment2, 0, textDims, 0f);
+        java.util.Arrays.fill(textProfile, 0f);
         textFingerprint = fingerprint;
     }
 
@@ -122,38 +127,66 @@ public final class UserState {
     }
 
     /**
-     * Writes this user's context features for an item into {@code out} at {@code offset}, as of {@code now},
-     * from what the state held before the current event.
+     * Writes this user's context features for an item into {@code f} at {@code offset}, as of {@code now}, from
+     * what the state held before the current event. {@code f[0..textDims)} must already hold the item's text
+     * features (zeros when it has none).
      */
-    public void contextFeatures(String itemId, String category, long now, Decay decay, float[] out, int offset) {
+    public void contextFeatures(String itemId, String category, long now, Decay decay, float[] f, int offset) {
         RecentItem r = recent(itemId);
         if (r != null) {
-            out[offset + FeatureLayout.CTX_REPEAT] = (float) Math.min(1.0, Math.log1p(r.count) / REPEAT_CAP);
-            out[offset + FeatureLayout.CTX_RECENCY] = (float) decay.factor(r.lastTime, now);
-            out[offset + FeatureLayout.CTX_ITEM_DWELL] = r.dwellCount == 0 ? 0f : dwellScaler.normalise(r.dwellSum / r.dwellCount);
+            f[offset + FeatureLayout.CTX_REPEAT] = (float) Math.min(1.0, Math.log1p(r.count) / REPEAT_CAP);
+            f[offset + FeatureLayout.CTX_RECENCY] = (float) decay.factor(r.lastTime, now);
+            f[offset + FeatureLayout.CTX_ITEM_DWELL] = r.dwellCount == 0 ? 0f : dwellScaler.normalise(r.dwellSum / r.dwellCount);
         } else {
-            out[offset + FeatureLayout.CTX_REPEAT] = 0f;
-            out[offset + FeatureLayout.CTX_RECENCY] = 0f;
-            out[offset + FeatureLayout.CTX_ITEM_DWELL] = 0f;
+            f[offset + FeatureLayout.CTX_REPEAT] = 0f;
+            f[offset + FeatureLayout.CTX_RECENCY] = 0f;
+            f[offset + FeatureLayout.CTX_ITEM_DWELL] = 0f;
         }
+        categoryFeatures(category, f, offset);
+        f[offset + FeatureLayout.CTX_TEXT_AFFINITY] = textAffinity(f);
+        f[offset + FeatureLayout.CTX_BIAS] = 1f;
+    }
+
+    /** The category affinity and category dwell features. */
+    public void categoryFeatures(String category, float[] f, int offset) {
         CategoryAffinity c = category(category);
         if (c != null) {
             float total = categoryTotal();
-            out[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = total > 0 ? c.score / total : 0f;
-            out[offset + FeatureLayout.CTX_CATEGORY_DWELL] = c.dwellCount == 0 ? 0f : dwellScaler.normalise(c.dwellSum / c.dwellCount);
+            f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = total > 0 ? c.score / total : 0f;
+            f[offset + FeatureLayout.CTX_CATEGORY_DWELL] = c.dwellCount == 0 ? 0f : dwellScaler.normalise(c.dwellSum / c.dwellCount);
         } else {
-            out[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = 0f;
-            out[offset + FeatureLayout.CTX_CATEGORY_DWELL] = 0f;
+            f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = 0f;
+            f[offset + FeatureLayout.CTX_CATEGORY_DWELL] = 0f;
         }
-        out[offset + FeatureLayout.CTX_BIAS] = 1f;
     }
 
-    /** Folds one event into the feature state. Call after the event was scored, so it never sees itself. */
-    public void observe(String itemId, String category, BehaviorType type, long time, Float dwellMs,
-                        Decay decay, int maxRecent, int maxCategories) {
+    /** Cosine between the text features at the start of {@code f} and the user's profile; 0 if either is empty. */
+    public float textAffinity(float[] f) {
+        double dot = 0;
+        double pp = 0;
+        double tt = 0;
+        for (int i = 0; i < textProfile.length; i++) {
+            float p = textProfile[i];
+            float t = f[i];
+            dot += p * t;
+            pp += p * p;
+            tt += t * t;
+        }
+        return pp == 0 || tt == 0 ? 0f : (float) (dot / Math.sqrt(pp * tt));
+    }
+
+    /**
+     * Folds one event into the feature state. Call after the event was scored, so it never sees itself.
+     * {@code itemText} holds the item's text features in its first textDims entries, or is null.
+     */
+    public void observe(String itemId, String category, BehaviorType type, long time, Float dwellMs, float strength,
+                        float[] itemText, Decay decay, int maxRecent, int maxCategories) {
         double f = decay.factor(lastTime, time);
         for (int i = 0; i < typeCounts.length; i++) {
             typeCounts[i] *= (float) f;
+        }
+        for (int i = 0; i < textProfile.length; i++) {
+            textProfile[i] = (float) (textProfile[i] * f) + (itemText == null ? 0f : strength * itemText[i]);
         }
         typeCounts[type.ordinal()] += 1f;
         for (CategoryAffinity c : categories) {
@@ -219,6 +252,8 @@ public final class UserState {
             writeFloats(out, weights);
             writeFloats(out, moment1);
             writeFloats(out, moment2);
+            out.writeShort(textProfile.length);
+            writeFloats(out, textProfile);
             out.writeByte(typeCounts.length);
             writeFloats(out, typeCounts);
             out.writeFloat(dwellScaler.min());
@@ -261,6 +296,7 @@ public final class UserState {
             float[] w = readFloats(in, k);
             float[] m1 = readFloats(in, k);
             float[] m2 = readFloats(in, k);
+            float[] profile = readFloats(in, in.readUnsignedShort());
             float[] counts = readFloats(in, in.readUnsignedByte());
             MinMaxScaler scaler = new MinMaxScaler(in.readFloat(), in.readFloat());
             int nRecent = in.readUnsignedByte();
@@ -278,7 +314,7 @@ public final class UserState {
             for (int i = 0; i < nTop; i++) {
                 top.add(in.readUTF());
             }
-            UserState s = new UserState(w, m1, m2, scaler, recent, categories, top);
+            UserState s = new UserState(w, m1, m2, profile, scaler, recent, categories, top);
             s.step = step;
             s.lastTime = lastTime;
             s.textFingerprint = fingerprint;

@@ -2,7 +2,8 @@ package ripple.scoring;
 
 /**
  * Weighted logistic regression learned one event at a time: the event's item is a positive example weighted by
- * the behaviour's strength, sampled untouched items are negatives, with L2 regularisation. The L2 term is
+ * the behaviour's strength, sampled untouched items are negatives. The gradient is computed once and applied to
+ * each set of weights that makes up the user's model (their own part and the shared prior). L2 regularisation is
  * applied as decoupled weight decay (as in AdamW): inside Adam it would be rescaled into full-size steps for
  * features that were absent from the examples.
  */
@@ -34,35 +35,37 @@ public final class OnlineLearner {
     }
 
     /**
-     * One update from {@code examples[j]} with labels {@code labels[j]} (1 or 0) and example weights.
-     * {@code step} is the number of updates these weights have had before, for Adam's bias correction.
+     * The gradient of the weighted logistic loss at {@code w} into {@code grad}.
      *
-     * @return the weighted logistic loss before the update
+     * @return the weighted loss at {@code w}
      */
-    public double update(float[] w, float[] m1, float[] m2, long step, float[][] examples, float[] labels,
-                         float[] exampleWeights) {
-        int k = w.length;
-        double[] grad = new double[k];
+    public static double gradient(float[] w, float[][] examples, float[] labels, float[] exampleWeights, double[] grad) {
+        java.util.Arrays.fill(grad, 0);
         double loss = 0;
         for (int j = 0; j < examples.length; j++) {
             float[] x = examples[j];
             double z = dot(w, x);
-            double p = sigmoid(z);
             double y = labels[j];
             double a = exampleWeights[j];
-            // log(1+e^-|z|) + max(z,0) - y z: stable logistic loss
+            // log(1+e^-|z|) + max(z,0) - y z: the logistic loss without overflow
             loss += a * (Math.log1p(Math.exp(-Math.abs(z))) + Math.max(z, 0) - y * z);
-            double g = a * (p - y);
-            for (int i = 0; i < k; i++) {
+            double g = a * (sigmoid(z) - y);
+            for (int i = 0; i < grad.length; i++) {
                 grad[i] += g * x[i];
             }
         }
+        return loss;
+    }
+
+    /** One optimiser step on {@code w}; {@code step} counts this optimiser state's earlier steps (Adam's bias correction). */
+    public void apply(float[] w, float[] m1, float[] m2, long step, double[] grad) {
+        int k = w.length;
         float keep = (float) (1 - learningRate * l2);
         if (optimizer == Optimizer.SGD) {
             for (int i = 0; i < k; i++) {
                 w[i] = w[i] * keep - (float) (learningRate * grad[i]);
             }
-            return loss;
+            return;
         }
         long t = step + 1;
         double c1 = 1 - Math.pow(BETA1, t);
@@ -75,6 +78,5 @@ public final class OnlineLearner {
             m2[i] = (float) v;
             w[i] = w[i] * keep - (float) (learningRate * (m / c1) / (Math.sqrt(v / c2) + EPSILON));
         }
-        return loss;
     }
 }

@@ -72,13 +72,15 @@ public final class Ranker {
         int infl = layout.influenceOffset();
         float[] scratch = new float[layout.size()];
 
-        // The context contribution of an item depends only on the user's recent items and categories.
+        // For an item the user has not touched, the context part is the bias, the category part (computed once per
+        // category) and the text affinity; only touched items need the full context features.
         double bias = w[ctx + FeatureLayout.CTX_BIAS];
+        double affinityWeight = w[ctx + FeatureLayout.CTX_TEXT_AFFINITY];
         Map<String, Double> categoryPart = new HashMap<>();
-        float total = user.categoryTotal();
         for (UserState.CategoryAffinity c : user.categories) {
-            user.contextFeatures("", c.category, now, decay, scratch, ctx);
-            categoryPart.put(c.category, partial(w, scratch, ctx, ctx + FeatureLayout.CONTEXT) - bias);
+            user.categoryFeatures(c.category, scratch, ctx);
+            categoryPart.put(c.category, partial(w, scratch, ctx + FeatureLayout.CTX_CATEGORY_AFFINITY,
+                    ctx + FeatureLayout.CTX_CATEGORY_DWELL + 1));
         }
         Map<String, UserState.RecentItem> recent = new HashMap<>();
         for (UserState.RecentItem r : user.recentItems) {
@@ -103,7 +105,8 @@ public final class Ranker {
                 user.contextFeatures(e.itemId, e.category(), now, decay, scratch, ctx);
                 context = partial(w, scratch, ctx, ctx + FeatureLayout.CONTEXT);
             } else {
-                context = bias + categoryPart.getOrDefault(e.category() == null ? "" : e.category(), 0.0);
+                context = bias + (hasText ? affinityWeight * user.textAffinity(scratch) : 0)
+                        + categoryPart.getOrDefault(e.category() == null ? "" : e.category(), 0.0);
             }
             double score = text + influence + context;
             if (heap.size() < k) {

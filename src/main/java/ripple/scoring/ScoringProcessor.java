@@ -67,11 +67,11 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         users = context.getStateStore(USER_STORE);
         priors = context.getStateStore(PRIOR_STORE);
         byte[] bytes = priors.get(PRIOR_KEY);
-        prior = bytes == null ? UserState.startingFrom(new float[layout.size()], 0) : UserState.decode(bytes);
+        prior = bytes == null ? UserState.startingFrom(new float[layout.size()], layout.textDims(), 0) : UserState.decode(bytes);
         if (prior.weights.length != layout.size()) {
             log.warn("stored prior has {} weights, the feature layout {} (settings changed): starting a new prior",
                     prior.weights.length, layout.size());
-            prior = UserState.startingFrom(new float[layout.size()], 0);
+            prior = UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
         }
     }
 
@@ -99,11 +99,16 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         int k = layout.size();
 
         int fingerprint = catalog.textFingerprint();
-        UserState user = loadUser(userId, prior, fingerprint);
+        UserState user = loadUser(userId, fingerprint);
+        if (prior.textFingerprint != fingerprint) {
+            prior.resetText(layout.textDims(), fingerprint);
+        }
+        // The user's model is the shared prior plus the user's own part: what all users taught applies at once.
+        float[] w = effectiveWeights(user);
 
         float[] positive = new float[k];
         boolean hasText = ranker.features(user, itemId, category, now, positive);
-        double before = OnlineLearner.dot(user.weights, positive);
+        double before = OnlineLearner.dot(w, positive);
 
         float strength = (float) settings.strength(ev.getScenario(), ev.getType());
         float[][] examples = examples(user, itemId, positive, now, ev.getEventId());
@@ -114,21 +119,24 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         java.util.Arrays.fill(weights, examples.length > 1 ? strength / (examples.length - 1) : 0f);
         weights[0] = strength;
 
-        float[] old = user.weights.clone();
-        double loss = learner.update(user.weights, user.moment1, user.moment2, user.step, examples, labels, weights);
-        priorLearner.update(prior.weights, prior.moment1, prior.moment2, prior.step, examples, labels, weights);
+        double[] grad = new double[k];
+        double loss = OnlineLearner.gradient(w, examples, labels, weights, grad);
+        learner.apply(user.weights, user.moment1, user.moment2, user.step, grad);
+        priorLearner.apply(prior.weights, prior.moment1, prior.moment2, prior.step, grad);
         user.step++;
         prior.step++;
-        double deltaNorm = distance(old, user.weights);
+        float[] old = w;
+        w = effectiveWeights(user);
+        double deltaNorm = distance(old, w);
 
         Float dwell = ev.getDwellMs() == null ? null : ev.getDwellMs().floatValue();
-        user.observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, decay,
-                settings.maxRecentItems(), settings.maxCategories());
+        user.observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, strength,
+                hasText ? positive : null, decay, settings.maxRecentItems(), settings.maxCategories());
         float[] after = new float[k];
         ranker.features(user, itemId, category, now, after);
-        double scoreAfter = OnlineLearner.dot(user.weights, after);
+        double scoreAfter = OnlineLearner.dot(w, after);
 
-        List<Ranker.Scored> top = ranker.topK(user, user.weights, now, settings.topK(), settings.excludeSeen());
+        List<Ranker.Scored> top = ranker.topK(user, w, now, settings.topK(), settings.excludeSeen());
         List<String> topIds = new ArrayList<>(top.size());
         top.forEach(s -> topIds.add(s.itemId()));
         double churn = churn(user.lastTopK, topIds);
@@ -151,13 +159,13 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         context().forward(record.withValue(Recommendations.newBuilder()
                 .setUserId(userId).setEventId(ev.getEventId()).setModelVersion(version).setEventTime(eventTime)
                 .setItems(items).build()));
-        List<Float> w = new ArrayList<>(k);
-        for (float x : user.weights) {
-            w.add(x);
+        List<Float> weightList = new ArrayList<>(k);
+        for (float x : w) {
+            weightList.add(x);
         }
         context().forward(record.withValue(WeightUpdate.newBuilder()
                 .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.step)
-                .setLoss(loss).setWeights(w).setDeltaNorm(deltaNorm).setTopKChurn(churn)
+                .setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm).setTopKChurn(churn)
                 .setModelVersion(version).setEventTime(eventTime).build()));
     }
 
@@ -166,19 +174,28 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         return e != null && e.category() != null ? e.category() : fallback;
     }
 
-    private UserState loadUser(String userId, UserState prior, int fingerprint) {
+    private float[] effectiveWeights(UserState user) {
+        float[] w = new float[layout.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = prior.weights[i] + user.weights[i];
+        }
+        return w;
+    }
+
+    /** The user's state; a new user's own weights start at zero, so their model starts as the prior. */
+    private UserState loadUser(String userId, int fingerprint) {
         byte[] bytes = users.get(userId);
         if (bytes == null) {
-            return UserState.startingFrom(prior.weights, fingerprint);
+            return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
         }
         UserState user = UserState.decode(bytes);
         if (user.weights.length != layout.size()) {
             log.warn("user {} has {} weights but the feature layout has {} (settings changed): starting from the prior",
                     userId, user.weights.length, layout.size());
-            return UserState.startingFrom(prior.weights, fingerprint);
+            return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
         }
         if (user.textFingerprint != fingerprint) {
-            user.resetText(prior.weights, layout.textDims(), fingerprint);
+            user.resetText(layout.textDims(), fingerprint);
         }
         return user;
     }

