@@ -1,0 +1,320 @@
+package ripple.dev;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka broker in this JVM: KRaft combined mode (broker and controller in one
+ * node), the broker code of {@code kafka_2.13}, for {@code ripple dev} and integration tests.
+ *
+ * <p>Like {@code kafka-storage format} followed by {@code kafka-server-start}: the data directory is
+ * formatted on first start only (its {@code meta.properties} keeps the cluster id), so a restart on the
+ * same directory keeps topics, offsets and data. Every replication factor and min ISR is 1, so consumer
+ * groups and transactions (exactly-once) work with one node.
+ *
+ * <p>The controller quorum is static ({@code controller.quorum.voters}) rather than formatted with
+ * {@code --standalone}: a dynamic quorum records the controller's endpoint in the metadata log, so the
+ * controller port could never change; with a static one it lives in configuration and a free port is
+ * picked at each start. A one-node quorum never changes membership, which is all a dynamic one adds.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** Written by formatting; holds the cluster id. */
+    private static final String META_PROPERTIES = "meta.properties";
+
+    private final Path dataDir;
+    private final String host;
+    private final int port;
+    private final int controllerPort;
+    private final Map<String, String> overrides;
+    private final Duration startTimeout;
+
+    private KafkaRaftServer server;
+    private String bootstrapServers;
+    private String clusterId;
+
+    private EmbeddedKafka(Builder b) {
+        this.dataDir = b.dataDir.toAbsolutePath();
+        this.host = b.host;
+        this.port = b.port;
+        this.controllerPort = b.controllerPort;
+        this.overrides = Map.copyOf(b.overrides);
+        this.startTimeout = b.startTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Formats the data directory if it is new, starts the broker and returns once it answers
+     * {@code describeCluster}. Fails if the broker is not up within the start timeout.
+     */
+    public synchronized EmbeddedKafka start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        long begin = System.nanoTime();
+        int brokerPort = port == 0 ? freePort() : port;
+        Properties props = serverProperties(brokerPort, controllerPort == 0 ? freePort() : controllerPort);
+        KafkaConfig config = KafkaConfig.fromProps(props);
+        formatIfNew(config);
+        clusterId = readClusterId();
+        bootstrapServers = host + ":" + brokerPort;
+        KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            started.startup();
+            awaitReady();
+        } catch (RuntimeException e) {
+            stop(started);
+            throw e;
+        }
+        server = started;
+        log.info("Kafka broker {} up at {} (data in {}) in {} ms", clusterId, bootstrapServers, dataDir,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        return this;
+    }
+
+    /** {@code host:port} of the client listener; only valid once started. */
+    public synchronized String bootstrapServers() {
+        requireStarted();
+        return bootstrapServers;
+    }
+
+    /** The cluster id, kept in the data directory's {@code meta.properties}; only valid once started. */
+    public synchronized String clusterId() {
+        requireStarted();
+        return clusterId;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Shuts the broker down cleanly (flushing its logs), so the next start need not recover them. */
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            long begin = System.nanoTime();
+            stop(server);
+            server = null;
+            log.info("Kafka broker at {} stopped in {} ms", bootstrapServers,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        }
+    }
+
+    private Properties serverProperties(int brokerPort, int ctrlPort) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + ctrlPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + host + ":" + ctrlPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("log.dirs", dataDir.toString());
+        // One node: every internal topic with one replica, and an ISR of one is enough to commit.
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        // A handful of local clients: one partition per internal topic creates faster than the default 50.
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "1");
+        // No waiting for more members to join a new consumer group: there is only a developer to wait for.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // The compaction buffer (default 128 MB) is allocated at start; 16 MB still dedupes ~700k keys a pass.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
+        p.putAll(overrides);
+        Properties props = new Properties();
+        props.putAll(p);
+        return props;
+    }
+
+    /** As {@code kafka-storage format} does, but leaves an already formatted directory alone. */
+    private void formatIfNew(KafkaConfig config) {
+        if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+            String id = Uuid.randomUuid().toString();
+            new Formatter()
+                    .setPrintStream(new PrintStream(new LogOutputStream(), true, StandardCharsets.UTF_8))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(id)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .addDirectory(dataDir.toString())
+                    .run();
+            log.info("Formatted {} for new Kafka cluster {}", dataDir, id);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka storage in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String readClusterId() {
+        Properties meta = new Properties();
+        try (var in = Files.newInputStream(dataDir.resolve(META_PROPERTIES))) {
+            meta.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cluster id from " + dataDir, e);
+        }
+        return meta.getProperty("cluster.id");
+    }
+
+    private void awaitReady() {
+        Map<String, Object> adminProps = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "ripple-embedded-kafka-probe");
+        try (Admin admin = Admin.create(adminProps)) {
+            // describeCluster retries internally until its timeout, so one call is the whole wait.
+            int timeoutMs = (int) startTimeout.toMillis();
+            var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (nodes.stream().map(Node::id).noneMatch(id -> id == NODE_ID)) {
+                throw new IllegalStateException("Kafka broker at " + bootstrapServers + " does not list itself: " + nodes);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka broker at " + bootstrapServers + " did not answer within "
+                    + startTimeout, e);
+        }
+    }
+
+    private static void stop(KafkaRaftServer s) {
+        s.shutdown();
+        s.awaitShutdown();
+    }
+
+    private void requireStarted() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+    }
+
+    /**
+     * A port free now. Another process may take it before the broker binds it, but the kernel hands out
+     * ephemeral ports in rotation, so that is rare; the broker then fails to start with a clear bind error.
+     */
+    private int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + host, e);
+        }
+    }
+
+    /** Sends the formatter's console output to the log, one line at a time. */
+    private static final class LogOutputStream extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                log.debug("format: {}", line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+    }
+
+    public static final class Builder {
+        private Path dataDir = Path.of(".ripple", "kafka");
+        private String host = "127.0.0.1";
+        private int port = 9092;
+        private int controllerPort = 0;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** Where the broker keeps its logs and metadata; default {@code .ripple/kafka}. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** The address both listeners bind to and the broker advertises; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The client listener's port; default 9092, 0 for a free one (see {@link #bootstrapServers()}). */
+        public Builder port(int port) {
+            this.port = checkPort(port);
+            return this;
+        }
+
+        /** The controller listener's port; default 0, a free one at each start. */
+        public Builder controllerPort(int port) {
+            this.controllerPort = checkPort(port);
+            return this;
+        }
+
+        /** A broker setting applied over the defaults, e.g. {@code log.retention.hours}. */
+        public Builder brokerConfig(String key, String value) {
+            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** How long {@link #start()} waits for the broker to answer; default 60 s. */
+        public Builder startTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("start timeout out of range: " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        public EmbeddedKafka build() {
+            return new EmbeddedKafka(this);
+        }
+
+        private static int checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            return port;
+        }
+    }
+}
