@@ -44,6 +44,9 @@ public final class RippleConfig {
         d.put("application.id", "ripple");
         d.put("bootstrap.servers", "127.0.0.1:9092");
         d.put("schema.registry.url", "http://127.0.0.1:8081");
+        d.put("schema.registry.basic.auth.user.info", "");
+        d.put("schema.registry.ssl.truststore.location", "");
+        d.put("schema.registry.ssl.truststore.password", "");
         d.put("role", "all");
         d.put("state.dir", ".ripple/state");
         d.put("processing.guarantee", "exactly_once_v2");
@@ -81,14 +84,15 @@ public final class RippleConfig {
         d.put("scoring.exclude-seen", "false");
         d.put("embedding.model", "bge-small-zh");
         d.put("embedding.model.file", "");
-        d.put("embedding.tokenizer.file", "");
-        d.put("embedding.pooling", "cls");
+        d.put("embedding.model.tokenizer", "");
+        d.put("embedding.model.pooling", "");
+        d.put("embedding.model.lowercase", "false");
         d.put("embedding.max-seq-length", "128");
         d.put("embedding.device", "auto");
-        d.put("embedding.threads", "0");
+        d.put("embedding.threads", "");
         d.put("embedding.batch-size", "32");
         d.put("embedding.linger", "100ms");
-        d.put("embedding.max-text-length", "10000");
+        d.put("embedding.max-text-chars", "10000");
         return Collections.unmodifiableMap(d);
     }
 
