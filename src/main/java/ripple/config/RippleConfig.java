@@ -221,7 +221,11 @@ public final class RippleConfig {
 
     /** Accepts 500ms, 30s, 10m, 1h, 7d, or ISO-8601 (PT1H). */
     public Duration duration(String key) {
-        String v = string(key);
+        return parseDuration(key, string(key));
+    }
+
+    /** Parses a duration the way settings are written; {@code key} names the setting or option in the error. */
+    public static Duration parseDuration(String key, String v) {
         Matcher m = SIMPLE_DURATION.matcher(v);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

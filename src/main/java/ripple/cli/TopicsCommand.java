@@ -1,0 +1,49 @@
+package ripple.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import ripple.config.RippleConfig;
+import ripple.runtime.KafkaSettings;
+import ripple.runtime.Registries;
+import ripple.topics.TopicAdmin;
+import ripple.topics.Topics;
+
+@Command(name = "topics", mixinStandardHelpOptions = true, description = "Create or describe the topics Ripple uses.")
+final class TopicsCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "create or describe")
+    String action;
+
+    @Option(names = "--config", defaultValue = "config/application.properties",
+            description = "Properties file (default: ${DEFAULT-VALUE}); env RIPPLE_* overrides it.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        RippleConfig c = RippleConfig.load(config);
+        Topics topics = Topics.create(c, Registries.http(c));
+        try (Admin admin = Admin.create(KafkaSettings.client(c))) {
+            switch (action) {
+                case "create":
+                    var created = TopicAdmin.ensure(admin, topics, c.intValue("topics.partitions", 1, 10_000),
+                            (short) c.intValue("topics.replication-factor", 1, 32));
+                    System.out.println(created.isEmpty() ? "all topics exist" : "created " + created);
+                    return 0;
+                case "describe":
+                    for (TopicDescription d : TopicAdmin.describe(admin, topics).values()) {
+                        System.out.printf("%s partitions=%d replication=%d%s%n", d.name(), d.partitions().size(),
+                                d.partitions().get(0).replicas().size(),
+                                topics.compacted().contains(d.name()) ? " compacted" : "");
+                    }
+                    return 0;
+                default:
+                    System.err.println("ripple topics: expected 'create' or 'describe', got '" + action + "'");
+                    return 2;
+            }
+        }
+    }
+}

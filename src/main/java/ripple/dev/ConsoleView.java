@@ -1,0 +1,124 @@
+package ripple.dev;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import ripple.avro.Recommendations;
+import ripple.avro.RecommendedItem;
+import ripple.topics.Topics;
+
+/**
+ * Follows the recommendations topic and shows, for a few users, their latest top-5 with titles and per-group
+ * contributions: redrawn in place on a terminal, plain lines otherwise.
+ */
+public final class ConsoleView implements AutoCloseable {
+    private static final int WATCHED = 3;
+    private static final int SHOWN = 5;
+
+    private final KafkaConsumer<String, Recommendations> consumer;
+    private final SyntheticGenerator generator;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final Map<String, Recommendations> latest = new LinkedHashMap<>();
+    private long received;
+    private long firstAtNanos;
+
+    public ConsoleView(Properties clientProps, Topics topics, SyntheticGenerator generator, PrintStream out, boolean terminal) {
+        Properties p = new Properties();
+        p.putAll(clientProps);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "ripple-dev-view-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), topics.recommendations.valueSerde().deserializer());
+        this.consumer.subscribe(List.of(topics.recommendations.name()));
+        this.generator = generator;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** Polls for up to {@code wait}; returns the number of recommendations received so far. */
+    public long poll(Duration wait) {
+        for (ConsumerRecord<String, Recommendations> r : consumer.poll(wait)) {
+            if (received++ == 0) {
+                firstAtNanos = System.nanoTime();
+            }
+            if (latest.containsKey(r.key()) || latest.size() < WATCHED) {
+                latest.put(r.key(), r.value());
+            }
+        }
+        return received;
+    }
+
+    public long received() {
+        return received;
+    }
+
+    /** When the first recommendation arrived (System.nanoTime), or 0. */
+    public long firstAtNanos() {
+        return firstAtNanos;
+    }
+
+    public void render(String status) {
+        List<String> lines = new ArrayList<>();
+        lines.add(status);
+        for (Recommendations r : latest.values()) {
+            lines.add(String.format(Locale.ROOT, "user %s (top topic: %s) after event %s, model %s",
+                    r.getUserId(), topTopic(r.getUserId()), r.getEventId(), r.getModelVersion()));
+            int n = 0;
+            for (RecommendedItem i : r.getItems()) {
+                if (n++ == SHOWN) {
+                    break;
+                }
+                lines.add(String.format(Locale.ROOT, "  %d. %-48s %7.3f = text %6.3f + influence %6.3f + context %6.3f",
+                        n, clip(title(i.getItemId()), 48), i.getScore(), i.getText(), i.getInfluence(), i.getContext()));
+            }
+        }
+        if (terminal) {
+            out.print("\033[H\033[2J");
+        }
+        lines.forEach(out::println);
+        out.flush();
+    }
+
+    private String title(String itemId) {
+        try {
+            return itemId + " " + generator.item(itemId).getTitle();
+        } catch (IllegalArgumentException e) {
+            return itemId;
+        }
+    }
+
+    private String topTopic(String userId) {
+        try {
+            double[] taste = generator.taste(userId);
+            int best = 0;
+            for (int t = 1; t < taste.length; t++) {
+                if (taste[t] > taste[best]) {
+                    best = t;
+                }
+            }
+            return generator.topicName(best);
+        } catch (IllegalArgumentException e) {
+            return "?";
+        }
+    }
+
+    private static String clip(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
