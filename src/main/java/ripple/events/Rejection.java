@@ -15,6 +15,12 @@ public enum Rejection {
     TIMESTAMP_TOO_OLD,
     TIMESTAMP_IN_FUTURE,
     OVERSIZED_FIELD,
+    /** An item whose title, category, tags and description are all blank: nothing to embed. */
+    EMPTY_TEXT,
+    /** An item whose text is longer than {@code embedding.max-text-chars}. */
+    OVERSIZED_TEXT,
+    /** The model failed on this item even when embedding it alone. */
+    EMBEDDING_FAILED,
     PROCESSING_ERROR;
 
     /** The rejection for a record the serde could not read. */
