@@ -33,9 +33,6 @@ public final class KafkaSettings {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads", 1, 64));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.intValue("topics.replication-factor", 1, 32));
-        // A bad record in a global store is logged and skipped by Ripple's own processors; this only
-        // opts in early to the handler behaviour that becomes Kafka's default in 5.0.
-        p.put("processing.exception.handler.global.enabled", true);
         p.putAll(c.kafkaClientOverrides());
         return p;
     }

@@ -1,0 +1,114 @@
+package ripple.dev;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ripple.config.RippleConfig;
+import ripple.registry.KafkaSchemaStore;
+import ripple.registry.RegistryServer;
+import ripple.runtime.KafkaSettings;
+import ripple.runtime.Registries;
+import ripple.runtime.RippleRuntime;
+import ripple.runtime.Role;
+
+/**
+ * {@code ./ripple dev}: a real single-node Kafka broker, the schema registry on it, every role, and a demo
+ * producer with a synthetic catalogue and users with hidden tastes, all in this JVM; live recommendations on the
+ * console. Outside clients (kcat, any Confluent client) can connect to the broker and the registry.
+ */
+public final class DevStack {
+    private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+
+    /** What to start and for how long. */
+    public record Options(Path dataDir, int kafkaPort, int registryPort, long events, Duration duration, int rate,
+                          int users, int items, long seed) {
+    }
+
+    /** What a run did: for the summary line and for tests. */
+    public record Summary(long eventsSent, long recommendations, double secondsToFirstRecommendation, double seconds) {
+    }
+
+    private DevStack() {
+    }
+
+    public static Summary run(RippleConfig base, Options o, PrintStream out, boolean terminal, AtomicBoolean stop)
+            throws Exception {
+        long t0 = System.nanoTime();
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(o.dataDir().resolve("kafka")).port(o.kafkaPort())
+                .build().start()) {
+            out.printf(Locale.ROOT, "kafka: %s (data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
+            RippleConfig config = base.with("bootstrap.servers", kafka.bootstrapServers())
+                    .with("state.dir", o.dataDir().resolve("state").toString());
+            Properties client = KafkaSettings.client(config);
+            Map<String, Object> clientMap = new HashMap<>();
+            client.forEach((k, v) -> clientMap.put((String) k, v));
+            try (RegistryServer registry = RegistryServer.start(
+                    KafkaSchemaStore.open(clientMap, KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30)),
+                    "127.0.0.1", o.registryPort())) {
+                config = config.with("schema.registry.url", registry.url().toString());
+                out.printf(Locale.ROOT, "schema registry: %s%n", registry.url());
+                SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
+                        .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
+                try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
+                     DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
+                     ConsoleView view = new ConsoleView(client, runtime.topics(), generator, out, terminal)) {
+                    if (!runtime.awaitRunning(Duration.ofSeconds(120))) {
+                        throw new IllegalStateException("Ripple did not reach RUNNING within 120 s");
+                    }
+                    out.printf(Locale.ROOT, "ripple: running (%.1f s after start); producing %d items and events at %d/s%n",
+                            (System.nanoTime() - t0) / 1e9, o.items(), o.rate());
+                    producer.sendCatalogue();
+                    long deadline = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
+                    AtomicBoolean producing = new AtomicBoolean(true);
+                    Thread feeder = new Thread(() -> {
+                        try {
+                            producer.run(o.events() <= 0 ? Long.MAX_VALUE : o.events(), o.rate(),
+                                    () -> !stop.get() && System.nanoTime() < deadline);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            producing.set(false);
+                        }
+                    }, "ripple-demo-producer");
+                    feeder.start();
+                    long lastRender = 0;
+                    long producedAtLastRender = 0;
+                    long idleSince = 0;
+                    while (!stop.get()) {
+                        view.poll(Duration.ofMillis(200));
+                        long now = System.nanoTime();
+                        if (now - lastRender > 1_000_000_000L) {
+                            double rate = (producer.sent() - producedAtLastRender) / ((now - lastRender) / 1e9);
+                            producedAtLastRender = producer.sent();
+                            lastRender = now;
+                            var catalog = runtime.catalog();
+                            view.render(String.format(Locale.ROOT,
+                                    "ripple dev | events sent %d (%.0f/s) | items in catalogue %d | recommendations %d | Ctrl-C stops",
+                                    producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received()));
+                        }
+                        // After the producer stops, give the pipeline a few seconds to drain, then finish.
+                        if (!producing.get()) {
+                            idleSince = idleSince == 0 ? now : idleSince;
+                            if (now - idleSince > 5_000_000_000L) {
+                                break;
+                            }
+                        }
+                    }
+                    stop.set(true);
+                    feeder.join(10_000);
+                    double first = view.firstAtNanos() == 0 ? -1 : (view.firstAtNanos() - t0) / 1e9;
+                    return new Summary(producer.sent(), view.received(), first, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        } finally {
+            log.info("dev stack stopped");
+        }
+    }
+}
