@@ -9,16 +9,6 @@ package ripple.embedding;
 public record TokenBatch(int size, int seqLength, long[] inputIds, long[] attentionMask, long[] tokenTypeIds,
                          boolean[] truncated) {
 
-    public int truncatedCount() {
-        int n = 0;
-        for (boolean t : truncated) {
-            if (t) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** Shape of each input tensor. */
     long[] shape() {
         return new long[] {size, seqLength};
