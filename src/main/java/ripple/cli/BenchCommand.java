@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import ripple.embedding.EmbeddingBenchmark;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each prints one JSON object on its last line.",
-        subcommands = BenchCommand.Embed.class)
+        subcommands = {BenchCommand.Embed.class, BenchCommand.EndToEnd.class})
 final class BenchCommand {
 
     @Command(name = "embed", mixinStandardHelpOptions = true,
@@ -32,6 +32,37 @@ final class BenchCommand {
         public Integer call() {
             int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             System.out.println(EmbeddingBenchmark.run(model, items, batch, device, t).toJson());
+            return 0;
+        }
+    }
+
+    @Command(name = "e2e", mixinStandardHelpOptions = true,
+            description = "The scorer (exactly-once) against a pass-through Kafka Streams app on the same broker and "
+                    + "data, then latency at half the measured maximum.")
+    static final class EndToEnd implements Callable<Integer> {
+        @Option(names = "--users", defaultValue = "10000", description = "Users (default: ${DEFAULT-VALUE}).")
+        int users;
+
+        @Option(names = "--items", defaultValue = "5000", description = "Items (default: ${DEFAULT-VALUE}).")
+        int items;
+
+        @Option(names = "--events", defaultValue = "50000", description = "Events (default: ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency phase.")
+        int latencySeconds;
+
+        @Option(names = "--bootstrap", description = "An existing broker; default: an embedded one.")
+        String bootstrap;
+
+        @Override
+        public Integer call() throws Exception {
+            var result = ripple.bench.EndToEndBenchmark.run(new ripple.bench.EndToEndBenchmark.Options(bootstrap, users,
+                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds)), System.err);
+            System.out.println(result.toJson());
             return 0;
         }
     }
