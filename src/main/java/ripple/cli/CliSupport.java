@@ -1,0 +1,131 @@
+package ripple.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import ripple.config.ConfigException;
+import ripple.config.RippleConfig;
+import ripple.registry.HttpSchemaRegistry;
+import ripple.runtime.KafkaSettings;
+import ripple.serde.SchemaRegistry;
+
+/** Registry and Kafka clients for command-line tools, built from Ripple's settings. */
+public final class CliSupport {
+
+    /** Exit code of a command that ran but failed (bad input everywhere, Kafka or the registry unreachable). */
+    public static final int EXIT_FAILURE = 1;
+
+    /** How long commands wait for Kafka's admin calls (the limit TopicAdmin waits for, too). */
+    static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private CliSupport() {
+    }
+
+    /**
+     * The registry client, with the configured credentials and trust store, behind a cache.
+     *
+     * @throws ConfigException naming the registry setting that is wrong
+     */
+    public static SchemaRegistry registry(RippleConfig config) {
+        HttpSchemaRegistry.Builder builder;
+        try {
+            builder = HttpSchemaRegistry.builder(config.nonEmpty("schema.registry.url"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("schema.registry.url", e.getMessage());
+        }
+        try {
+            builder.basicAuth(config.string("schema.registry.basic.auth.user.info"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("schema.registry.basic.auth.user.info", e.getMessage());
+        }
+        String trustStore = config.string("schema.registry.ssl.truststore.location");
+        if (!trustStore.isBlank()) {
+            String password = config.string("schema.registry.ssl.truststore.password");
+            builder.trustStore(Path.of(trustStore), password.isEmpty() ? null : password.toCharArray(), null);
+        }
+        try {
+            return builder.buildCached();
+        } catch (IllegalArgumentException e) {
+            // the trust store is loaded when the client is built
+            throw new ConfigException("schema.registry.ssl.truststore.location", e.getMessage());
+        }
+    }
+
+    /**
+     * A producer for bulk loads: idempotent with acks=all, so a retried send neither duplicates nor reorders a
+     * user's events, and batched (linger, lz4) because an import is all throughput. Pass-through {@code kafka.*}
+     * settings still win, as everywhere in Ripple.
+     */
+    public static Properties producerProperties(RippleConfig config, String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.putAll(KafkaSettings.client(config));
+        return p;
+    }
+
+    /**
+     * A consumer that reads partitions it assigns itself: no group, so nothing is committed and watching a topic
+     * leaves no trace on the cluster. It reads committed data only, because Ripple writes its outputs in
+     * exactly-once transactions and records of aborted ones would be shown as if they had happened.
+     */
+    public static Properties assignedConsumerProperties(RippleConfig config, String clientId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        p.putAll(KafkaSettings.client(config));
+        return p;
+    }
+
+    /**
+     * An admin client whose calls give up after 30 s, as long as a command waits for them: with Kafka's default of
+     * 60 s, closing the client after a timed-out call would keep a command hanging for another half minute.
+     */
+    public static Admin admin(RippleConfig config) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        p.putAll(KafkaSettings.client(config));
+        return Admin.create(p);
+    }
+
+    /** Prints a failure as one line on the command's error stream and returns {@link #EXIT_FAILURE}. */
+    static int fail(PrintWriter err, String command, String message) {
+        err.println(command + ": " + message);
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /** Parses 500ms, 30s, 10m, 1h (as in the configuration file) or ISO-8601 (PT30S). */
+    static Duration duration(String text) {
+        Matcher m = SIMPLE_DURATION.matcher(text.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 30s, 10m, 1h or PT30S");
+        }
+    }
+}

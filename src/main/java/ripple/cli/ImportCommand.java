@@ -1,0 +1,346 @@
+package ripple.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.BehaviorType;
+import ripple.avro.Item;
+import ripple.config.ConfigException;
+import ripple.config.RippleConfig;
+import ripple.events.Delimited;
+import ripple.events.EventFileReader;
+import ripple.events.FileRows;
+import ripple.events.ItemFileReader;
+import ripple.registry.SchemaRegistryException;
+import ripple.topics.Topic;
+import ripple.topics.TopicAdmin;
+import ripple.topics.Topics;
+
+/**
+ * {@code ripple import}: loads behaviour events (and optionally catalogue items) from files into Kafka, in Ripple's
+ * Avro format through the schema registry. Rows that cannot be imported are counted and reported with their line
+ * numbers, never dropped silently. Exits 0 when anything was imported, 1 when nothing was or producing failed.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Import behaviour events and catalogue items from files into Kafka.",
+                "Items are imported first, so the catalogue is in place when the events arrive."},
+        footer = {"", "Examples:",
+                "  ripple import --format taobao --input UserBehavior.csv --rate 2000",
+                "  ripple import --format csv --input log.csv --header --ts-unit s \\",
+                "      --columns user=0,item=1,type=3,ts=4,category=2 --types pv=BROWSE,buy=PURCHASE",
+                "  ripple import --format jsonl --input events.jsonl --items items.jsonl"})
+public final class ImportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--format", paramLabel = "taobao|csv|jsonl",
+            description = "Layout of --input: taobao (UserBehavior.csv), csv (with --columns) or jsonl (BehaviorEvent fields).")
+    String format;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Behaviour events to import.")
+    Path input;
+
+    @Option(names = "--items", paramLabel = "FILE",
+            description = "Catalogue items: JSON Lines with Item fields, or CSV with --item-columns.")
+    Path items;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "Events topic (default: topics.behavior-events).")
+    String topic;
+
+    @Option(names = "--rate", paramLabel = "N", description = "At most N events per second (default: as fast as Kafka takes them).")
+    Double rate;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Import at most N events.")
+    Long limit;
+
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "Scenario of the events (default: ecommerce for taobao, else what the event says or events.default-scenario).")
+    String scenario;
+
+    @Option(names = "--columns", paramLabel = "MAPPING",
+            description = "csv: 0-based columns, user=0,item=1,type=3,ts=4[,category=2,dwell=5,event=6] (dwell in ms, event = event id).")
+    String columns;
+
+    @Option(names = "--types", paramLabel = "CODE=TYPE,...",
+            description = "csv: behaviour codes, e.g. pv=BROWSE,buy=PURCHASE (default: BehaviorType names, any case).")
+    String types;
+
+    @Option(names = "--ts-unit", paramLabel = "s|ms", defaultValue = "ms",
+            description = "csv: unit of the timestamp column (default: ${DEFAULT-VALUE}).")
+    String timestampUnit;
+
+    @Option(names = "--header", description = "csv: the first line is a header.")
+    boolean header;
+
+    @Option(names = "--delimiter", paramLabel = "TEXT", defaultValue = ",",
+            description = "csv: field delimiter; \\t or tab for a tab (default: '${DEFAULT-VALUE}').")
+    String delimiter;
+
+    @Option(names = "--item-columns", paramLabel = "MAPPING",
+            description = "Items as CSV: id=0,title=1[,category=2,description=3,tags=4,language=5] (tags separated by '|').")
+    String itemColumns;
+
+    @Option(names = "--item-header", description = "Items CSV: the first line is a header.")
+    boolean itemHeader;
+
+    @Option(names = "--item-delimiter", paramLabel = "TEXT", defaultValue = ",",
+            description = "Items CSV: field delimiter (default: '${DEFAULT-VALUE}').")
+    String itemDelimiter;
+
+    /** What loading one file came to. {@code failure} is the first error producing, which stops the load. */
+    private record Outcome(long produced, Exception failure) {
+    }
+
+    @Override
+    public Integer call() {
+        EventFileReader eventReader = input == null ? null : eventReader();
+        ItemFileReader itemReader = items == null ? null : itemReader();
+        if (eventReader == null && itemReader == null) {
+            throw new ParameterException(spec.commandLine(), "nothing to import: give --input and/or --items");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (Path file : new Path[] {items, input}) {
+            if (file != null && !Files.isReadable(file)) {
+                return CliSupport.fail(err, "import", "cannot read " + file.toAbsolutePath());
+            }
+        }
+        RippleConfig config;
+        try {
+            config = configOptions.load();
+        } catch (ConfigException e) {
+            return CliSupport.fail(err, "import", e.getMessage());
+        }
+        try {
+            String eventsTopic = topic != null ? topic : config.nonEmpty("topics.behavior-events");
+            Topics topics = Topics.create(config.with("topics.behavior-events", eventsTopic), CliSupport.registry(config));
+            ensureTopics(config, topics);
+            if (eventReader != null) {
+                // Checked here, not when parsing options, because the configuration sets the accepted range.
+                eventReader = eventReader.withTimestampRange(config.instant("events.min-timestamp"),
+                        Instant.now().plus(config.duration("events.max-future-skew")));
+            }
+            long imported = 0;
+            if (itemReader != null) {
+                Outcome o;
+                try (FileRows<Item> rows = itemReader.open(items)) {
+                    o = load(config, items, rows, topics.items, Item::getItemId, Long.MAX_VALUE, null, "items");
+                }
+                imported += o.produced();
+                if (o.failure() != null) {
+                    return CliSupport.fail(err, "import", "stopped after a failure producing to " + topics.items.name()
+                            + ": " + describe(o.failure()));
+                }
+            }
+            if (eventReader != null) {
+                Outcome o;
+                try (FileRows<BehaviorEvent> rows = eventReader.open(input)) {
+                    o = load(config, input, rows, topics.behaviorEvents, BehaviorEvent::getUserId,
+                            limit == null ? Long.MAX_VALUE : limit, rate == null ? null : new Pacer(rate), "events");
+                }
+                imported += o.produced();
+                if (o.failure() != null) {
+                    return CliSupport.fail(err, "import", "stopped after a failure producing to " + eventsTopic
+                            + ": " + describe(o.failure()));
+                }
+            }
+            if (imported == 0) {
+                return CliSupport.fail(err, "import", "nothing imported");
+            }
+            return 0;
+        } catch (ConfigException | SchemaRegistryException | KafkaException e) {
+            return CliSupport.fail(err, "import", e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            return CliSupport.fail(err, "import", "cannot read input: " + e.getMessage());
+        } catch (TimeoutException e) {
+            return CliSupport.fail(err, "import", "no answer from Kafka at " + config.string("bootstrap.servers")
+                    + " within " + CliSupport.ADMIN_TIMEOUT.toSeconds() + " s (is it running? --bootstrap-servers)");
+        } catch (ExecutionException e) {
+            return CliSupport.fail(err, "import", "cannot check or create the topics at "
+                    + config.string("bootstrap.servers") + ": " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CliSupport.fail(err, "import", "interrupted");
+        } finally {
+            out.flush();
+        }
+    }
+
+    /**
+     * Produces every parsed row of a file, keyed by {@code key}, and reports bad rows and counts. The record
+     * timestamp is left to the producer (now) rather than set to the event's time: retention and compaction go by
+     * record timestamps, and a replay of a 2017 log stamped 2017 would be deleted by retention as soon as written.
+     * The event's own time travels in its {@code timestamp} field.
+     */
+    private <T> Outcome load(RippleConfig config, Path file, FileRows<T> rows, Topic<String, T> topic,
+                             Function<T, String> key, long limit, Pacer pacer, String what) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        BadRowReport bad = new BadRowReport();
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long read = 0;
+        long sent = 0;
+        long startNanos = System.nanoTime();
+        ImportProgress progress = new ImportProgress(out, ImportProgress.onTerminal(), what, size(file));
+        try (KafkaProducer<String, T> producer = new KafkaProducer<>(
+                CliSupport.producerProperties(config, "ripple-import-" + what),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            while (sent < limit && failure.get() == null && rows.hasNext()) {
+                FileRows.Row<T> row = rows.next();
+                read++;
+                if (row instanceof FileRows.Bad<T> b) {
+                    bad.add(b);
+                } else if (row instanceof FileRows.Parsed<T> p) {
+                    if (pacer != null) {
+                        pacer.await();
+                    }
+                    try {
+                        producer.send(new ProducerRecord<>(topic.name(), key.apply(p.value()), p.value()), (meta, e) -> {
+                            if (e == null) {
+                                acked.incrementAndGet();
+                            } else {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+                        sent++;
+                    } catch (KafkaException | SchemaRegistryException e) {
+                        // Raised before sending: the value could not be serialised (registry down) or the
+                        // producer is closed or fenced; every later record would fail the same way.
+                        failure.compareAndSet(null, e);
+                    }
+                }
+                progress.update(read, acked.get(), bad.count(), rows.bytesRead());
+            }
+            producer.flush();
+        }
+        progress.finish();
+        bad.print(out, file.toString());
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        out.printf(Locale.ROOT, "%s from %s -> %s: read %d, produced %d, bad %d (%.1f s)%n",
+                what, file, topic.name(), read, acked.get(), bad.count(), seconds);
+        out.flush();
+        return new Outcome(acked.get(), failure.get());
+    }
+
+    private EventFileReader eventReader() {
+        if (format == null) {
+            throw usage("--format is required with --input (taobao, csv or jsonl)");
+        }
+        boolean csv = format.equalsIgnoreCase("csv");
+        if (!csv && (columns != null || types != null || header)) {
+            throw usage("--columns, --types and --header apply to --format csv only");
+        }
+        EventFileReader reader;
+        try {
+            reader = switch (format.toLowerCase(Locale.ROOT)) {
+                case "taobao" -> EventFileReader.taobao();
+                case "jsonl" -> EventFileReader.jsonl();
+                case "csv" -> {
+                    if (columns == null) {
+                        throw usage("--format csv needs --columns, e.g. user=0,item=1,type=3,ts=4");
+                    }
+                    yield EventFileReader.csv(
+                            Delimited.columns(columns, "--columns", EventFileReader.REQUIRED_COLUMNS, EventFileReader.OPTIONAL_COLUMNS),
+                            types == null ? Map.of() : behaviourCodes(types), timestampUnit(), header, Delimited.delimiter(delimiter));
+                }
+                default -> throw usage("unknown --format '" + format + "': expected taobao, csv or jsonl");
+            };
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        return scenario == null ? reader : reader.withScenario(scenario);
+    }
+
+    private ItemFileReader itemReader() {
+        Instant now = Instant.now();
+        if (itemColumns == null) {
+            return ItemFileReader.jsonl(now);
+        }
+        try {
+            return ItemFileReader.csv(
+                    Delimited.columns(itemColumns, "--item-columns", ItemFileReader.REQUIRED_COLUMNS, ItemFileReader.OPTIONAL_COLUMNS),
+                    itemHeader, Delimited.delimiter(itemDelimiter), now);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private static Map<String, BehaviorType> behaviourCodes(String spec) {
+        Map<String, BehaviorType> codes = new LinkedHashMap<>();
+        for (String part : spec.split(",")) {
+            String[] kv = part.trim().split("=", -1);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw new IllegalArgumentException("--types: expected CODE=TYPE pairs separated by commas, got '" + part + "'");
+            }
+            try {
+                codes.put(kv[0].trim(), BehaviorType.valueOf(kv[1].trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--types: '" + kv[1].trim() + "' is not a behaviour type; types: "
+                        + java.util.Arrays.toString(BehaviorType.values()));
+            }
+        }
+        return codes;
+    }
+
+    private EventFileReader.TimestampUnit timestampUnit() {
+        return switch (timestampUnit.toLowerCase(Locale.ROOT)) {
+            case "s" -> EventFileReader.TimestampUnit.SECONDS;
+            case "ms" -> EventFileReader.TimestampUnit.MILLISECONDS;
+            default -> throw new IllegalArgumentException("--ts-unit must be s or ms, got '" + timestampUnit + "'");
+        };
+    }
+
+    /** Creates whichever of Ripple's topics are missing, partitioned as configured, before anything is produced:
+     *  a broker that auto-creates topics would otherwise make the events topic with its default partition count. */
+    private static void ensureTopics(RippleConfig config, Topics topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = CliSupport.admin(config)) {
+            TopicAdmin.ensure(admin, topics, config.intValue("topics.partitions", 1, 100_000),
+                    (short) config.intValue("topics.replication-factor", 1, Short.MAX_VALUE));
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0; // only the progress percentage is lost
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,96 @@
+package ripple.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import picocli.CommandLine;
+import ripple.dev.EmbeddedKafka;
+import ripple.registry.HttpSchemaRegistry;
+import ripple.registry.KafkaSchemaStore;
+import ripple.registry.RegistryServer;
+
+/** A broker and a registry on free ports for one test class, and a way to run commands against them. */
+final class KafkaStack implements AutoCloseable {
+
+    private final EmbeddedKafka kafka;
+    private final RegistryServer registry;
+
+    private KafkaStack(EmbeddedKafka kafka, RegistryServer registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+    }
+
+    static KafkaStack start(Path dataDir) {
+        EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).port(0).build().start();
+        KafkaSchemaStore store = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30));
+        return new KafkaStack(kafka, RegistryServer.start(store, "127.0.0.1", 0));
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    String registryUrl() {
+        return registry.url().toString();
+    }
+
+    HttpSchemaRegistry registryClient() {
+        return HttpSchemaRegistry.builder(registryUrl()).build();
+    }
+
+    /** What a command printed, and its exit code. */
+    record Run(int exitCode, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    /** Runs a command as picocli would from the command line, pointed at this stack. */
+    Run run(Object command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", bootstrapServers(), "--registry-url", registryUrl()));
+        int code = cli.execute(all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Every record of a topic, from the beginning, decoded with the given deserializers. */
+    <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values, int expected) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        kafka.close();
+    }
+}
