@@ -16,8 +16,8 @@ import ripple.dev.DevStack;
         description = "Start a real Kafka broker, the schema registry, all roles and a demo producer in this JVM, "
                 + "and show live recommendations.")
 final class DevCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "Properties file; used if it exists (default: ${DEFAULT-VALUE}).",
-            defaultValue = "config/application.properties")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: config/application.properties if it exists).")
     Path config;
 
     @Option(names = "--data-dir", description = "Broker data and state (default: ${DEFAULT-VALUE}).", defaultValue = ".ripple")
@@ -49,7 +49,8 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RippleConfig base = RippleConfig.load(Files.exists(config) ? config : null);
+        Path file = config != null ? config : Files.isRegularFile(ConfigOptions.DEFAULT_CONFIG) ? ConfigOptions.DEFAULT_CONFIG : null;
+        RippleConfig base = RippleConfig.load(file);
         Duration limit = duration == null ? null : RippleConfig.parseDuration("--duration", duration);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);

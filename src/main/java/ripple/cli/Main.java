@@ -8,7 +8,8 @@ import ripple.embedding.EmbeddingConfigException;
 /** The {@code ripple} command. */
 @Command(name = "ripple", mixinStandardHelpOptions = true, version = "ripple 0.1.0",
         description = "Real-time behaviour-influence recommendation scoring on Kafka Streams.",
-        subcommands = {DevCommand.class, RunCommand.class, TopicsCommand.class, BenchCommand.class,
+        subcommands = {DevCommand.class, RunCommand.class, ImportCommand.class, TailCommand.class, TopicsCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -1,9 +1,9 @@
 package ripple.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ripple.config.RippleConfig;
 import ripple.runtime.Registries;
@@ -13,16 +13,15 @@ import ripple.runtime.Role;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run Ripple's roles against a Kafka cluster and a schema registry.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "Properties file (default: ${DEFAULT-VALUE}); env RIPPLE_* overrides it.",
-            defaultValue = "config/application.properties")
-    Path config;
+    @Mixin
+    ConfigOptions options;
 
     @Option(names = "--role", description = "all, scorer or embedder (default: the 'role' setting).")
     String role;
 
     @Override
     public Integer call() throws Exception {
-        RippleConfig c = RippleConfig.load(config);
+        RippleConfig c = options.load();
         Role r = c.with("role", role == null ? c.string("role") : role).enumValue("role", Role.class);
         CountDownLatch stopped = new CountDownLatch(1);
         try (RippleRuntime runtime = RippleRuntime.start(c, r, Registries.http(c))) {

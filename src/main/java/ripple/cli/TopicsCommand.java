@@ -1,11 +1,10 @@
 package ripple.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import ripple.config.RippleConfig;
 import ripple.runtime.KafkaSettings;
@@ -18,13 +17,12 @@ final class TopicsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or describe")
     String action;
 
-    @Option(names = "--config", defaultValue = "config/application.properties",
-            description = "Properties file (default: ${DEFAULT-VALUE}); env RIPPLE_* overrides it.")
-    Path config;
+    @Mixin
+    ConfigOptions options;
 
     @Override
     public Integer call() throws Exception {
-        RippleConfig c = RippleConfig.load(config);
+        RippleConfig c = options.load();
         Topics topics = Topics.create(c, Registries.http(c));
         try (Admin admin = Admin.create(KafkaSettings.client(c))) {
             switch (action) {
