@@ -2,6 +2,8 @@ package ripple.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,6 +15,8 @@ import ripple.runtime.Role;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run Ripple's roles against a Kafka cluster and a schema registry.")
 final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin
     ConfigOptions options;
 
@@ -25,12 +29,15 @@ final class RunCommand implements Callable<Integer> {
         Role r = c.with("role", role == null ? c.string("role") : role).enumValue("role", Role.class);
         CountDownLatch stopped = new CountDownLatch(1);
         try (RippleRuntime runtime = RippleRuntime.start(c, r, Registries.http(c))) {
-            // SIGTERM and Ctrl-C close the streams cleanly (bounded by Kafka Streams' close timeout).
+            // SIGTERM and Ctrl-C: close() stops HTTP and the streams within shutdown.timeout, logging each step,
+            // so the process exits before an orchestrator's grace period ends in SIGKILL.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("shutdown requested; stopping within {}", c.duration("shutdown.timeout"));
                 runtime.close();
                 stopped.countDown();
             }, "ripple-shutdown"));
-            System.err.printf("ripple: running role %s against %s%n", r.name().toLowerCase(), c.string("bootstrap.servers"));
+            System.err.printf("ripple: running role %s against %s; HTTP on %s%n", r.name().toLowerCase(),
+                    c.string("bootstrap.servers"), runtime.httpUrl());
             stopped.await();
         }
         return 0;

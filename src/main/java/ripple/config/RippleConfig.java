@@ -52,6 +52,11 @@ public final class RippleConfig {
         d.put("processing.guarantee", "exactly_once_v2");
         d.put("num.stream.threads", "1");
         d.put("commit.interval", "200ms");
+        d.put("http.host", "127.0.0.1");
+        d.put("http.port", "8080");
+        d.put("http.advertised-host", "");
+        d.put("http.bearer-token", "");
+        d.put("shutdown.timeout", "25s");
         d.put("topics.behavior-events", "behavior-events");
         d.put("topics.items", "items");
         d.put("topics.item-features", "item-features");

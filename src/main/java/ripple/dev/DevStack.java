@@ -59,6 +59,8 @@ public final class DevStack {
                 try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
                      DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
                      ConsoleView view = new ConsoleView(client, runtime.topics(), generator, out, terminal)) {
+                    out.printf(Locale.ROOT, "http: %s (/health, /metrics, /users/{id}/recommendations)%n",
+                            runtime.httpUrl());
                     if (!runtime.awaitRunning(Duration.ofSeconds(120))) {
                         throw new IllegalStateException("Ripple did not reach RUNNING within 120 s");
                     }

@@ -1,19 +1,40 @@
 package ripple.embedding;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import ripple.events.Rejection;
+import ripple.ops.RippleMetrics;
 
 /**
- * Counters of the embedder role, shared by all its stream tasks. Plain numbers, so that the runtime can
- * bind them to whatever registry it uses and tests can read them.
+ * Counters of the embedder role, shared by all its stream tasks. Plain numbers that tests can read, also
+ * exported through {@link RippleMetrics}: {@code ripple_embedding_items_total{outcome}} (embedded, unchanged,
+ * truncated), the batch latency and size, and dead letters with their reason.
  */
 public final class EmbedderMetrics {
+    private final RippleMetrics meters;
     private final AtomicLong embedded = new AtomicLong();
     private final AtomicLong skippedUnchanged = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong lastBatchNanos = new AtomicLong();
+
+    public EmbedderMetrics() {
+        this(RippleMetrics.noop());
+    }
+
+    public EmbedderMetrics(RippleMetrics meters) {
+        this.meters = meters;
+        itemCounter(embedded, "embedded", "Items whose features were published");
+        itemCounter(skippedUnchanged, "unchanged", "Items not embedded again: text and model unchanged");
+        itemCounter(truncated, "truncated", "Embedded items whose text was cut to the model's max sequence length");
+    }
+
+    private void itemCounter(AtomicLong value, String outcome, String description) {
+        FunctionCounter.builder("ripple.embedding.items", value, AtomicLong::get).tag("outcome", outcome)
+                .description(description).register(meters.registry());
+    }
 
     /** Items whose features were published. */
     public long embedded() {
@@ -56,12 +77,14 @@ public final class EmbedderMetrics {
         skippedUnchanged.incrementAndGet();
     }
 
-    void countDeadLettered() {
+    void countDeadLettered(Rejection reason) {
         deadLettered.incrementAndGet();
+        meters.deadLetter(RippleMetrics.Stage.EMBEDDER, reason);
     }
 
-    void countBatch(long nanos) {
+    void countBatch(long nanos, int items) {
         batches.incrementAndGet();
         lastBatchNanos.set(nanos);
+        meters.embeddingBatch(nanos, items);
     }
 }

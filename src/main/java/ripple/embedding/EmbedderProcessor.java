@@ -188,7 +188,7 @@ final class EmbedderProcessor extends ContextualProcessor<byte[], byte[], String
             if (vectors.size() != texts.size()) {
                 throw new IllegalStateException(vectors.size() + " embeddings for " + texts.size() + " texts");
             }
-            metrics.countBatch(System.nanoTime() - started);
+            metrics.countBatch(System.nanoTime() - started, texts.size());
         } catch (RuntimeException e) {
             // one item the model cannot take must not cost the others their features: find it alone
             log.warn("embedding a batch of {} items failed, embedding them one at a time: {}", texts.size(),
@@ -265,7 +265,7 @@ final class EmbedderProcessor extends ContextualProcessor<byte[], byte[], String
     private void deadLetter(Rejection reason, String detail, Throwable error, RecordMetadata source, byte[] key,
                             byte[] value, long timestamp) {
         log.debug("dead letter {} at {}: {}", reason, source, detail);
-        metrics.countDeadLettered();
+        metrics.countDeadLettered(reason);
         context().forward(new Record<>((String) null, DeadLetters.of(reason, detail, error, source, key, value,
                 context().currentSystemTimeMs()), timestamp));
     }

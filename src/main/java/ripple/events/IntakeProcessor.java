@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
+import ripple.ops.RippleMetrics;
 
 /**
  * First step of the scorer: raw bytes in, and out either a valid, complete {@link BehaviorEvent} keyed by user,
@@ -22,12 +23,18 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
 
     private final EventValidator validator;
     private final long windowMs;
+    private final RippleMetrics metrics;
     private WindowStore<String, Long> seen;
     private long duplicates;
 
     public IntakeProcessor(EventValidator validator, Duration dedupeWindow) {
+        this(validator, dedupeWindow, RippleMetrics.noop());
+    }
+
+    public IntakeProcessor(EventValidator validator, Duration dedupeWindow, RippleMetrics metrics) {
         this.validator = validator;
         this.windowMs = dedupeWindow.toMillis();
+        this.metrics = metrics;
     }
 
     @Override
@@ -44,6 +51,7 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
                 context().currentSystemTimeMs());
         if (result instanceof EventValidator.Invalid bad) {
             log.debug("dead letter {} at {}: {}", bad.reason(), source, bad.detail());
+            metrics.deadLetter(RippleMetrics.Stage.INTAKE, bad.reason());
             context().forward(record.withKey((String) null).withValue(DeadLetters.of(bad.reason(), bad.detail(),
                     bad.error(), source, record.key(), record.value(), context().currentSystemTimeMs())));
             return;

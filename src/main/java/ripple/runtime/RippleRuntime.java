@@ -1,20 +1,45 @@
 package ripple.runtime;
 
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.config.RippleConfig;
+import ripple.embedding.EmbedderMetrics;
 import ripple.embedding.EmbedderSettings;
 import ripple.embedding.EmbedderTopology;
 import ripple.embedding.ItemEmbedder;
 import ripple.features.ItemCatalog;
+import ripple.ops.Health;
+import ripple.ops.OpsServer;
+import ripple.ops.OpsSettings;
+import ripple.ops.RecommendationQuery;
+import ripple.ops.RippleMetrics;
+import ripple.ops.UserLookup;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.SchemaRegistry;
@@ -23,19 +48,33 @@ import ripple.topics.Topics;
 
 /**
  * Runs Ripple's roles as Kafka Streams applications: the scorer under {@code application.id}, the embedder under
- * an id that includes its model version. Every setting is read and checked before anything starts, so a bad one
+ * an id that includes its model version; and the operations HTTP server ({@link OpsServer}) with health, Prometheus
+ * metrics and users' recommendations. Every setting is read and checked before anything starts, so a bad one
  * fails at start with one message.
  */
 public final class RippleRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RippleRuntime.class);
+    private static final String SCORER = "scorer";
+    private static final String EMBEDDER = "embedder";
 
     private final Topics topics;
-    private final List<KafkaStreams> apps = new ArrayList<>();
-    private ItemCatalog catalog;
-    private ItemEmbedder embedder;
+    private final Role role;
+    private final Duration shutdownTimeout;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Read by HTTP threads while start() adds to it. */
+    private final Map<String, KafkaStreams> apps = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> meterBinders = new ArrayList<>();
+    private OpsServer http;
+    private volatile ItemCatalog catalog;
+    private volatile ItemEmbedder embedder;
+    /** Set once the scorer runs; until then /users answers 503. */
+    private volatile UserLookup users;
+    private boolean closed;
 
-    private RippleRuntime(Topics topics) {
+    private RippleRuntime(Topics topics, Role role, Duration shutdownTimeout) {
         this.topics = topics;
+        this.role = role;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static RippleRuntime start(RippleConfig config, Role role, SchemaRegistry registry) throws Exception {
@@ -43,33 +82,57 @@ public final class RippleRuntime implements AutoCloseable {
         ScoringSettings scoring = role.scores() ? ScoringSettings.from(config) : null;
         EmbedderSettings embedding = role.embeds() ? EmbedderSettings.from(config) : null;
         Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
+        OpsSettings ops = OpsSettings.from(config);
         int partitions = config.intValue("topics.partitions", 1, 10_000);
         short replication = (short) config.intValue("topics.replication-factor", 1, 32);
 
-        RippleRuntime runtime = new RippleRuntime(topics);
-        try (Admin admin = Admin.create(KafkaSettings.client(config))) {
-            TopicAdmin.ensure(admin, topics, partitions, replication);
-        }
+        RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
         try {
+            runtime.bindJvmMetrics();
+            // first, so that probes get an answer (503) while topics are checked and the model loads
+            runtime.http = OpsServer.start(ops, runtime::health, runtime.meters, runtime::lookUp);
+            try (Admin admin = Admin.create(KafkaSettings.client(config))) {
+                TopicAdmin.ensure(admin, topics, partitions, replication);
+            }
+            RippleMetrics rippleMetrics = new RippleMetrics(runtime.meters);
             if (embedding != null) {
                 runtime.embedder = embedding.openEmbedder();
                 String appId = EmbedderTopology.applicationId(config.nonEmpty("application.id"), runtime.embedder.version());
                 Properties props = KafkaSettings.streams(config, "");
-                props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, appId);
-                runtime.launch(EmbedderTopology.build(embedding, topics, runtime.embedder), props, "embedder");
+                props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+                runtime.launch(EMBEDDER, EmbedderTopology.build(embedding, topics, runtime.embedder,
+                        new EmbedderMetrics(rippleMetrics)), props);
             }
             if (scoring != null) {
-                runtime.catalog = new ItemCatalog(scoring.layout(), scoring.projectionSeed(), scoring.decay());
-                runtime.launch(ScoringTopology.build(scoring, topics, runtime.catalog), scorerProps, "scorer");
+                // the port is known only now (http.port may be 0); the metadata of interactive queries carries it,
+                // so that any instance can send a user's query to the instance that owns the user
+                HostInfo self = new HostInfo(ops.advertisedHost(), runtime.http.port());
+                scorerProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+                ItemCatalog catalog = new ItemCatalog(scoring.layout(), scoring.projectionSeed(), scoring.decay());
+                runtime.catalog = catalog;
+                KafkaStreams scorer = runtime.launch(SCORER,
+                        ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);
+                runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             runtime.close();
             throw e;
         }
         return runtime;
     }
 
-    private void launch(org.apache.kafka.streams.Topology topology, Properties props, String name) {
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(meters);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        meterBinders.add(gc);
+        new JvmThreadMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+    }
+
+    private KafkaStreams launch(String name, Topology topology, Properties props) {
         KafkaStreams streams = new KafkaStreams(topology, props);
         // A failed stream thread is replaced: transient faults (a lost broker, say) must not stop the service.
         streams.setUncaughtExceptionHandler(e -> {
@@ -77,8 +140,40 @@ public final class RippleRuntime implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("{}: {} -> {}", name, before, now));
+        // the client's own metrics (threads, tasks, consumers, producers) as kafka_stream_* and kafka_consumer_*;
+        // the role tag tells the two applications of one process apart
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, List.of(Tag.of("role", name)));
+        binder.bindTo(meters);
+        meterBinders.add(binder);
         streams.start();
-        apps.add(streams);
+        apps.put(name, streams);
+        return streams;
+    }
+
+    private UserLookup.Answer lookUp(String userId) {
+        UserLookup u = users;
+        if (u == null) {
+            return new UserLookup.Unavailable(role.scores() ? "the scorer is starting" : "this instance does not score");
+        }
+        return u.recommendations(userId);
+    }
+
+    /** UP when every role of this process is RUNNING and, if it embeds, the model is loaded. */
+    public Health health() {
+        Map<String, KafkaStreams.State> states = new HashMap<>();
+        if (role.scores()) {
+            states.put(SCORER, stateOf(SCORER));
+        }
+        if (role.embeds()) {
+            states.put(EMBEDDER, stateOf(EMBEDDER));
+        }
+        ItemEmbedder e = embedder;
+        return Health.of(states, role.embeds(), e == null ? null : e.version());
+    }
+
+    private KafkaStreams.State stateOf(String name) {
+        KafkaStreams a = apps.get(name);
+        return a == null ? null : a.state();
     }
 
     public Topics topics() {
@@ -90,8 +185,13 @@ public final class RippleRuntime implements AutoCloseable {
         return catalog;
     }
 
+    /** Where the operations HTTP server listens, e.g. {@code http://127.0.0.1:8080}. */
+    public URI httpUrl() {
+        return http.url();
+    }
+
     public boolean running() {
-        return !apps.isEmpty() && apps.stream().allMatch(a -> a.state() == KafkaStreams.State.RUNNING);
+        return health().up();
     }
 
     /** Waits until every role is RUNNING; false on timeout. */
@@ -106,19 +206,55 @@ public final class RippleRuntime implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Stops the HTTP server, then each application, all within {@code shutdown.timeout}: an application that has not
+     * stopped by then is left to die with the process; under exactly-once its open transaction aborts and its
+     * state is restored from the changelog on the next start. Safe to call more than once.
+     */
     @Override
-    public void close() {
-        // Leaving the group hands this instance's partitions to the others at once, rather than after the
-        // session timeout.
-        CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30));
-        for (KafkaStreams a : apps) {
-            a.close(leave);
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
+        closed = true;
+        long started = System.nanoTime();
+        long deadline = started + shutdownTimeout.toNanos();
+        if (http != null) {
+            http.close();
+            log.info("shutdown: HTTP server stopped");
+        }
+        Map<String, KafkaStreams> stopping = new LinkedHashMap<>(apps);
         apps.clear();
-        if (embedder != null) {
-            embedder.close();
-            embedder = null;
+        users = null;
+        stopping.forEach((name, app) -> {
+            long t0 = System.nanoTime();
+            Duration left = Duration.ofNanos(Math.max(0, deadline - t0));
+            // Leaving the group hands this instance's partitions to the others at once, rather than after the
+            // session timeout.
+            boolean clean = app.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(left));
+            if (clean) {
+                log.info("shutdown: {} stopped in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+            } else {
+                log.warn("shutdown: {} did not stop within {} ms (state {}); leaving it", name, left.toMillis(), app.state());
+            }
+        });
+        for (AutoCloseable binder : meterBinders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                log.debug("closing a meter binder failed: {}", e.toString());
+            }
         }
+        meterBinders.clear();
+        meters.close();
+        ItemEmbedder e = embedder;
+        if (e != null) {
+            e.close();
+            embedder = null;
+            log.info("shutdown: model closed");
+        }
+        log.info("shutdown: done in {} ms (budget {} ms)", (System.nanoTime() - started) / 1_000_000,
+                shutdownTimeout.toMillis());
     }
 }

@@ -25,6 +25,7 @@ import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
 import ripple.features.UserState;
+import ripple.ops.RippleMetrics;
 
 /**
  * The per-user step: score the event's item, learn from the event (test, then train), fold the event into the
@@ -34,7 +35,8 @@ import ripple.features.UserState;
 public final class ScoringProcessor extends ContextualProcessor<String, BehaviorEvent, String, SpecificRecord> {
     public static final String USER_STORE = "user-state";
     public static final String PRIOR_STORE = "global-prior";
-    private static final String PRIOR_KEY = "w0";
+    /** The prior's key in {@link #PRIOR_STORE}; every task keeps its own prior, under this one key. */
+    static final String PRIOR_KEY = "w0";
     private static final Logger log = LoggerFactory.getLogger(ScoringProcessor.class);
 
     private final ScoringSettings settings;
@@ -45,12 +47,19 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private final Ranker ranker;
     private final OnlineLearner learner;
     private final OnlineLearner priorLearner;
+    private final RippleMetrics metrics;
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
     /** This task's copy of the prior, read once: only this processor writes it. */
     private UserState prior;
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer) {
+        this(settings, catalog, eventSerializer, RippleMetrics.noop());
+    }
+
+    public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
+                            RippleMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.catalog = catalog;
         this.eventSerializer = eventSerializer;
@@ -66,13 +75,18 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         super.init(context);
         users = context.getStateStore(USER_STORE);
         priors = context.getStateStore(PRIOR_STORE);
-        byte[] bytes = priors.get(PRIOR_KEY);
-        prior = bytes == null ? UserState.startingFrom(new float[layout.size()], layout.textDims(), 0) : UserState.decode(bytes);
-        if (prior.weights.length != layout.size()) {
+        prior = decodePrior(priors.get(PRIOR_KEY), layout);
+    }
+
+    /** A stored prior, or a zero one when there is none or the feature layout changed. */
+    static UserState decodePrior(byte[] bytes, FeatureLayout layout) {
+        UserState prior = bytes == null ? null : UserState.decode(bytes);
+        if (prior != null && prior.weights.length != layout.size()) {
             log.warn("stored prior has {} weights, the feature layout {} (settings changed): starting a new prior",
                     prior.weights.length, layout.size());
-            prior = UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
+            prior = null;
         }
+        return prior != null ? prior : UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
     }
 
     @Override
@@ -82,6 +96,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         } catch (RuntimeException e) {
             BehaviorEvent ev = record.value();
             log.error("event {} of user {} failed in scoring; sent to dead-letters", ev.getEventId(), record.key(), e);
+            metrics.deadLetter(RippleMetrics.Stage.SCORING, Rejection.PROCESSING_ERROR);
             context().forward(record.withKey((String) null).withValue(DeadLetters.of(Rejection.PROCESSING_ERROR,
                     e.toString(), e, context().recordMetadata().orElse(null),
                     record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -99,12 +114,12 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         int k = layout.size();
 
         int fingerprint = catalog.textFingerprint();
-        UserState user = loadUser(userId, fingerprint);
+        UserState user = decodeUser(userId, users.get(userId), layout, fingerprint);
         if (prior.textFingerprint != fingerprint) {
             prior.resetText(layout.textDims(), fingerprint);
         }
         // The user's model is the shared prior plus the user's own part: what all users taught applies at once.
-        float[] w = effectiveWeights(user);
+        float[] w = effectiveWeights(prior, user);
 
         float[] positive = new float[k];
         boolean hasText = ranker.features(user, itemId, category, now, positive);
@@ -126,7 +141,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         user.step++;
         prior.step++;
         float[] old = w;
-        w = effectiveWeights(user);
+        w = effectiveWeights(prior, user);
         double deltaNorm = distance(old, w);
 
         Float dwell = ev.getDwellMs() == null ? null : ev.getDwellMs().floatValue();
@@ -136,7 +151,9 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         ranker.features(user, itemId, category, now, after);
         double scoreAfter = OnlineLearner.dot(w, after);
 
+        long rankStart = System.nanoTime();
         List<Ranker.Scored> top = ranker.topK(user, w, now, settings.topK(), settings.excludeSeen());
+        metrics.topK(System.nanoTime() - rankStart);
         List<String> topIds = new ArrayList<>(top.size());
         top.forEach(s -> topIds.add(s.itemId()));
         double churn = churn(user.lastTopK, topIds);
@@ -167,6 +184,9 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
                 .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.step)
                 .setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm).setTopKChurn(churn)
                 .setModelVersion(version).setEventTime(eventTime).build()));
+        // counted last: an event whose outputs fail goes to dead-letters instead
+        metrics.eventProcessed(ev.getType());
+        metrics.learningLoss(loss);
     }
 
     private String categoryOf(String itemId, String fallback) {
@@ -174,17 +194,20 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         return e != null && e.category() != null ? e.category() : fallback;
     }
 
-    private float[] effectiveWeights(UserState user) {
-        float[] w = new float[layout.size()];
+    /** The weights a user is ranked with: the shared prior plus the user's own part. */
+    static float[] effectiveWeights(UserState prior, UserState user) {
+        float[] w = new float[prior.weights.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = prior.weights[i] + user.weights[i];
         }
         return w;
     }
 
-    /** The user's state; a new user's own weights start at zero, so their model starts as the prior. */
-    private UserState loadUser(String userId, int fingerprint) {
-        byte[] bytes = users.get(userId);
+    /**
+     * The user's stored state, made to fit the current layout and text models; a new user's own weights start at
+     * zero, so their model starts as the prior.
+     */
+    static UserState decodeUser(String userId, byte[] bytes, FeatureLayout layout, int fingerprint) {
         if (bytes == null) {
             return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
         }

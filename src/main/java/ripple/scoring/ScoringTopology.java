@@ -24,6 +24,7 @@ import ripple.events.IntakeProcessor;
 import ripple.features.CatalogUpdaters;
 import ripple.features.InfluenceAggregator;
 import ripple.features.ItemCatalog;
+import ripple.ops.RippleMetrics;
 import ripple.topics.Topic;
 import ripple.topics.Topics;
 
@@ -46,6 +47,11 @@ public final class ScoringTopology {
 
     /** With a given catalog, so that a caller (a backtest, a test) can look into it. */
     public static Topology build(ScoringSettings settings, Topics topics, ItemCatalog catalog) {
+        return build(settings, topics, catalog, RippleMetrics.noop());
+    }
+
+    /** With the meters the intake and scoring processors record to (the runtime's, or a test's). */
+    public static Topology build(ScoringSettings settings, Topics topics, ItemCatalog catalog, RippleMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration window = settings.dedupeWindow();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -76,7 +82,7 @@ public final class ScoringTopology {
         KStream<String, SpecificRecord> intake = builder
                 .stream(events.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings),
-                        window), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
+                        window, metrics), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
         Map<String, KStream<String, SpecificRecord>> split = intake.split(Named.as("intake-"))
                 .branch((k, v) -> v instanceof DeadLetter, Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
@@ -89,7 +95,7 @@ public final class ScoringTopology {
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
 
         KStream<String, SpecificRecord> scored = valid.process(
-                () -> new ScoringProcessor(settings, catalog, events.valueSerde().serializer()),
+                () -> new ScoringProcessor(settings, catalog, events.valueSerde().serializer(), metrics),
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE);
         to(scored, ScoreUpdate.class, topics.scores);
         to(scored, Recommendations.class, topics.recommendations);

@@ -22,7 +22,7 @@ class DevStackTest {
     void runsTheWholeStackAndStopsByItselfAfterTheEvents() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        DevStack.Summary s = DevStack.run(RippleConfig.defaultConfig().with("topics.partitions", "2"),
+        DevStack.Summary s = DevStack.run(RippleConfig.defaultConfig().with("topics.partitions", "2").with("http.port", "0"),
                 new DevStack.Options(dir, 0, 0, 400, null, 400, 100, 60, 42), out, false, new AtomicBoolean());
         String shown = bytes.toString(StandardCharsets.UTF_8);
         assertThat(s.eventsSent()).isEqualTo(400);

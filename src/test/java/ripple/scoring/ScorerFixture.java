@@ -24,9 +24,9 @@ import ripple.features.ItemCatalog;
 import ripple.serde.InMemorySchemaRegistry;
 import ripple.topics.Topics;
 
-/** The scoring topology in a TopologyTestDriver, with typed input and output topics. */
-final class ScorerFixture implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+/** The scoring topology in a TopologyTestDriver, with typed input and output topics; its helpers serve other packages' tests too. */
+public final class ScorerFixture implements AutoCloseable {
+    public static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
 
     final RippleConfig config;
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
@@ -66,17 +66,17 @@ final class ScorerFixture implements AutoCloseable {
                 topics.deadLetters.valueSerde().deserializer());
     }
 
-    static RippleConfig testConfig() {
+    public static RippleConfig testConfig() {
         return RippleConfig.defaultConfig().with("features.text.dims", "8").with("features.text.models", "test-model");
     }
 
-    static BehaviorEvent event(String id, String user, String item, BehaviorType type, Instant ts) {
+    public static BehaviorEvent event(String id, String user, String item, BehaviorType type, Instant ts) {
         return BehaviorEvent.newBuilder().setEventId(id).setUserId(user).setItemId(item).setType(type)
                 .setTimestamp(ts).setScenario("ecommerce").setContext(Map.of()).build();
     }
 
     /** An embedding for an item: a unit vector along one axis, plus a little of the next. */
-    static ItemFeatures features(String item, int axis, String version) {
+    public static ItemFeatures features(String item, int axis, String version) {
         List<Float> e = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             e.add(i == axis ? 0.9f : i == (axis + 1) % 8 ? 0.43588989f : 0f);

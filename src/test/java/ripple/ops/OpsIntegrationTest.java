@@ -1,0 +1,124 @@
+package ripple.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static ripple.ops.HttpGet.get;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.BehaviorType;
+import ripple.avro.ItemFeatures;
+import ripple.config.RippleConfig;
+import ripple.dev.EmbeddedKafka;
+import ripple.registry.KafkaSchemaStore;
+import ripple.runtime.KafkaSettings;
+import ripple.runtime.RippleRuntime;
+import ripple.runtime.Role;
+import ripple.scoring.ScorerFixture;
+
+/** The scorer role on a real broker, seen through its HTTP endpoints: health, metrics, users' recommendations. */
+@Tag("integration")
+class OpsIntegrationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void healthMetricsAndRecommendationsOfARunningScorer() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(0).build().start();
+             KafkaSchemaStore registry = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                     KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30))) {
+            RippleConfig config = ScorerFixture.testConfig()
+                    .with("bootstrap.servers", kafka.bootstrapServers())
+                    .with("application.id", "ripple-ops-" + UUID.randomUUID())
+                    .with("state.dir", dir.resolve("state").toString())
+                    .with("commit.interval", "100ms")
+                    .with("topics.partitions", "2")
+                    .with("http.port", "0");
+            try (RippleRuntime runtime = RippleRuntime.start(config, Role.SCORER, registry)) {
+                URI http = runtime.httpUrl();
+                assertThat(http.getPort()).isPositive();
+                produce(runtime, KafkaSettings.client(config));
+
+                awaitStatus(http, "/health", 200);
+                assertThat(get(http, "/health").body()).isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
+                JsonNode body = awaitSteps(http, "alice", 2);
+                assertThat(body.get("userId").asText()).isEqualTo("alice");
+                assertThat(body.get("items")).isNotEmpty();
+                assertThat(body.get("items").get(0).get("contributions").has("influence")).isTrue();
+                assertThat(get(http, "/users/nobody/recommendations").statusCode()).isEqualTo(404);
+
+                String metrics = get(http, "/metrics").body();
+                assertThat(metrics).contains("ripple_events_total{type=\"CLICK\"} 1.0")
+                        .contains("ripple_events_total{type=\"CART\"} 1.0")
+                        .contains("kafka_stream_thread_")
+                        .contains("jvm_memory_used_bytes");
+            }
+        }
+    }
+
+    /** Fake 8-dim features for five items, then events of two users. */
+    private static void produce(RippleRuntime runtime, Properties client) {
+        var topics = runtime.topics();
+        try (KafkaProducer<String, ItemFeatures> features = new KafkaProducer<>(client, new StringSerializer(),
+                topics.itemFeatures.valueSerde().serializer())) {
+            for (int i = 0; i < 5; i++) {
+                features.send(new ProducerRecord<>(topics.itemFeatures.name(), "i" + i, ScorerFixture.features("i" + i, i, "v1")));
+            }
+        }
+        Instant t = Instant.now().minusSeconds(60);
+        try (KafkaProducer<String, BehaviorEvent> events = new KafkaProducer<>(client, new StringSerializer(),
+                topics.behaviorEvents.valueSerde().serializer())) {
+            for (BehaviorEvent e : List.of(
+                    ScorerFixture.event("e1", "alice", "i1", BehaviorType.CLICK, t),
+                    ScorerFixture.event("e2", "bob", "i3", BehaviorType.PURCHASE, t.plusSeconds(1)),
+                    ScorerFixture.event("e3", "alice", "i2", BehaviorType.CART, t.plusSeconds(2)))) {
+                events.send(new ProducerRecord<>(topics.behaviorEvents.name(), e.getUserId(), e));
+            }
+        }
+    }
+
+    /** Polls until the user's recommendations reflect {@code steps} events, at most 60 s. */
+    private static JsonNode awaitSteps(URI http, String user, int steps) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> r = get(http, "/users/" + user + "/recommendations");
+            JsonNode body = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+            if ((body != null && body.get("step").asLong() >= steps) || System.nanoTime() > deadline) {
+                assertThat(body).as(r.statusCode() + ": " + r.body()).isNotNull();
+                assertThat(body.get("step").asLong()).isEqualTo(steps);
+                return body;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Polls until the path answers with the status (the scorer starts, then processes), at most 60 s. */
+    private static HttpResponse<String> awaitStatus(URI http, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> r = get(http, path);
+            if (r.statusCode() == status || System.nanoTime() > deadline) {
+                assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(status);
+                return r;
+            }
+            Thread.sleep(200);
+        }
+    }
+}
