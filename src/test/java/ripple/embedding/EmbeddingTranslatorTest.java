@@ -2,7 +2,6 @@ package ripple.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -54,13 +53,13 @@ class EmbeddingTranslatorTest {
      * The int8 built-ins quantise activations dynamically with one scale per tensor, computed over
      * the whole [batch, seq, hidden] activation, padding and batch-mates included; measured on them:
      * cosine(alone, in a padded batch) 0.97 to 0.995. See {@link #int8ModelsStayCloseWhenPadded}.
+     * Tagged fp32: it runs in the -Pgpu build, which brings those jars.
      */
+    @org.junit.jupiter.api.Tag("fp32")
     @ParameterizedTest
     @ValueSource(strings = {"bge-small-zh-fp32", "minilm-en-fp32"})
     void paddingDoesNotChangeAnFp32Vector(String model) {
         ModelSpec spec = ModelSpec.builtIn(model);
-        assumeTrue(ModelSpec.class.getClassLoader().getResource(spec.onnx().substring(ModelSpec.CLASSPATH.length())) != null,
-                "fp32 model jars come with -Pgpu");
         try (TextEmbedder embedder = TextEmbedder.open(spec, DeviceMode.CPU, 2)) {
             float[][] batch = embedder.embed(MIXED);
             for (int i = 0; i < MIXED.size(); i++) {
