@@ -65,6 +65,7 @@ public final class RippleConfig {
         d.put("topics.weight-updates", "weight-updates");
         d.put("topics.dead-letters", "dead-letters");
         d.put("topics.item-influence", "ripple-item-influence");
+        d.put("topics.user-erasure", "user-erasure");
         d.put("topics.partitions", "6");
         d.put("topics.replication-factor", "1");
         d.put("events.dedupe-window", "1h");

@@ -35,6 +35,7 @@ import ripple.topics.Topics;
  *                                                                      +-> scoring (user state, learn, top-K) -> scores, recommendations, weight-updates
  *                                                                      +-> by item -> influence counts -> ripple-item-influence
  * item-features, ripple-item-influence -> global stores -> in-memory item catalog read by scoring
+ * user-erasure (tombstones) -> delete the user's state -> tombstone on recommendations
  * </pre>
  */
 public final class ScoringTopology {
@@ -100,6 +101,10 @@ public final class ScoringTopology {
         to(scored, ScoreUpdate.class, topics.scores);
         to(scored, Recommendations.class, topics.recommendations);
         to(scored, WeightUpdate.class, topics.weightUpdates);
+
+        builder.stream(topics.userErasure.name(), topics.userErasure.consumed())
+                .process(ErasureProcessor::new, Named.as("user-erasure"), ScoringProcessor.USER_STORE)
+                .to(topics.recommendations.name(), topics.recommendations.produced());
 
         split.get("intake-rejected").merge(scored.filter((k, v) -> v instanceof DeadLetter))
                 .map((k, v) -> KeyValue.pair(DeadLetters.originalKey((DeadLetter) v), (DeadLetter) v))

@@ -26,6 +26,8 @@ public final class Topics {
     public final Topic<String, WeightUpdate> weightUpdates;
     /** Keyed by the original record's key bytes, which may not be valid text. */
     public final Topic<byte[], DeadLetter> deadLetters;
+    /** Erasure requests: a tombstone keyed by user id. Values are ignored, so any producer can send them. */
+    public final Topic<String, byte[]> userErasure;
     /** Internal: decayed behaviour counts per item, read by every scorer instance as a global store. */
     public final Topic<String, ItemCatalog.Influence> itemInfluence;
 
@@ -39,6 +41,7 @@ public final class Topics {
         weightUpdates = new Topic<>(c.nonEmpty("topics.weight-updates"), key, AvroSerde.of(registry, WeightUpdate.class));
         deadLetters = new Topic<>(c.nonEmpty("topics.dead-letters"), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class));
         itemInfluence = new Topic<>(c.nonEmpty("topics.item-influence"), key, new InfluenceSerde());
+        userErasure = new Topic<>(c.nonEmpty("topics.user-erasure"), key, Serdes.ByteArray());
     }
 
     public static Topics create(RippleConfig config, SchemaRegistry registry) {
@@ -52,6 +55,6 @@ public final class Topics {
 
     public List<String> all() {
         return List.of(behaviorEvents.name(), items.name(), itemFeatures.name(), scores.name(), recommendations.name(),
-                weightUpdates.name(), deadLetters.name(), itemInfluence.name());
+                weightUpdates.name(), deadLetters.name(), itemInfluence.name(), userErasure.name());
     }
 }

@@ -167,6 +167,40 @@ class ScoringTopologyTest {
         }
     }
 
+    @Test
+    void anErasureTombstoneRemovesEverythingKeptAboutTheUser() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.send(event("e1", "alice", "i0", BehaviorType.CART, T0));
+            f.send(event("e2", "bob", "i0", BehaviorType.CART, T0));
+            f.recommendations.readValuesToList();
+            var erasure = f.driver.createInputTopic(f.topics.userErasure.name(),
+                    org.apache.kafka.common.serialization.Serdes.String().serializer(),
+                    org.apache.kafka.common.serialization.Serdes.ByteArray().serializer());
+            erasure.pipeInput("alice", null, T0.plusSeconds(1));
+
+            assertThat(f.driver.getKeyValueStore(ScoringProcessor.USER_STORE).get("alice")).isNull();
+            assertThat(f.driver.getKeyValueStore(ScoringProcessor.USER_STORE).get("bob")).isNotNull();
+            var tombstone = f.recommendations.readKeyValue();
+            assertThat(tombstone.key).isEqualTo("alice");
+            assertThat(tombstone.value).isNull();
+            // the changelog's last word on alice is a tombstone, so compaction removes her state there too
+            var changelog = f.driver.createOutputTopic("ripple-test-" + ScoringProcessor.USER_STORE + "-changelog",
+                    org.apache.kafka.common.serialization.Serdes.String().deserializer(),
+                    org.apache.kafka.common.serialization.Serdes.ByteArray().deserializer());
+            byte[] lastForAlice = new byte[0];
+            for (var kv : changelog.readKeyValuesToList()) {
+                if (kv.key.equals("alice")) {
+                    lastForAlice = kv.value;
+                }
+            }
+            assertThat(lastForAlice).isNull();
+            // a later event starts alice afresh
+            f.send(event("e3", "alice", "i0", BehaviorType.CLICK, T0.plusSeconds(2)));
+            assertThat(f.weightUpdates.readValuesToList()).last().extracting(WeightUpdate::getStep).isEqualTo(1L);
+        }
+    }
+
     private static Recommendations last(List<Recommendations> all, String user) {
         Recommendations r = null;
         for (Recommendations x : all) {
