@@ -40,7 +40,8 @@ import ripple.topics.Topics;
 
 /**
  * The scorer on a real broker, exactly-once: events produced with the Kafka producer come out as scores,
- * recommendations and weight updates, and user state survives a restart on the same state directory.
+ * recommendations and weight updates; user state survives a restart on the same state directory, and is
+ * restored unchanged from the changelogs when the directory is lost.
  */
 @Tag("integration")
 class ScorerIntegrationTest {
@@ -114,6 +115,65 @@ class ScorerIntegrationTest {
         } finally {
             stop(streams);
         }
+    }
+
+    @Test
+    void stateLostWithItsDirectoryIsRestoredFromTheChangelogsUnchanged() throws Exception {
+        RippleConfig config = ScorerFixture.testConfig()
+                .with("bootstrap.servers", kafka.bootstrapServers())
+                .with("application.id", "ripple-it-" + UUID.randomUUID())
+                .with("state.dir", dir.resolve("state-loss").toString())
+                .with("commit.interval", "100ms")
+                .with("topics.partitions", "2");
+        for (String t : List.of("behavior-events", "item-features", "scores", "recommendations", "weight-updates",
+                "dead-letters", "item-influence", "user-erasure")) {
+            config = config.with("topics." + t, "loss-" + t);
+        }
+        Topics topics = Topics.create(config, registry);
+        try (Admin admin = Admin.create(KafkaSettings.client(config))) {
+            TopicAdmin.ensure(admin, topics, 2, (short) 1);
+        }
+        Properties client = KafkaSettings.client(config);
+        List<BehaviorEvent> events = new ArrayList<>();
+        Instant t = Instant.now().minusSeconds(600);
+        for (int i = 0; i < 200; i++) {
+            events.add(ScorerFixture.event("s" + i, "user" + (i % 20), "i" + (i % 7), BehaviorType.values()[1 + i % 5],
+                    t.plusMillis(i)));
+        }
+        produce(topics, client, events);
+
+        KafkaStreams streams = start(config, topics);
+        Map<String, byte[]> before;
+        try {
+            assertThat(read(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), 200))
+                    .hasSize(200);
+            before = userState(streams);
+        } finally {
+            stop(streams);
+        }
+        assertThat(before).hasSize(20);
+        Path appState = dir.resolve("state-loss").resolve(config.string("application.id"));
+        org.apache.kafka.common.utils.Utils.delete(appState.toFile());
+        assertThat(appState).doesNotExist();
+
+        streams = start(config, topics);
+        try {
+            Map<String, byte[]> after = userState(streams);
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            before.forEach((user, bytes) -> assertThat(after.get(user)).as(user).isEqualTo(bytes));
+        } finally {
+            stop(streams);
+        }
+    }
+
+    private static Map<String, byte[]> userState(KafkaStreams streams) {
+        var store = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                ScoringProcessor.USER_STORE, org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        try (var it = store.all()) {
+            it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        }
+        return out;
     }
 
     private static KafkaStreams start(RippleConfig config, Topics topics) throws InterruptedException {
