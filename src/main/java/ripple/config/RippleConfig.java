@@ -49,6 +49,7 @@ public final class RippleConfig {
         d.put("schema.registry.ssl.truststore.password", "");
         d.put("role", "all");
         d.put("state.dir", ".ripple/state");
+        d.put("state.rocksdb.memory-mb", "256");
         d.put("processing.guarantee", "exactly_once_v2");
         d.put("num.stream.threads", "1");
         d.put("commit.interval", "200ms");

@@ -33,6 +33,9 @@ public final class KafkaSettings {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads", 1, 64));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.intValue("topics.replication-factor", 1, 32));
+        // One bound for every store in the process: the setter's cache is shared, so it is sized here, once.
+        BoundedRocksDbConfig.configure(c.intValue("state.rocksdb.memory-mb", 16, 1 << 20) * 1024L * 1024L);
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         p.putAll(c.kafkaClientOverrides());
         return p;
     }
