@@ -89,6 +89,7 @@ public final class RippleConfig {
         d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
         d.put("scoring.top-k", "20");
         d.put("scoring.exclude-seen", "false");
+        d.put("scoring.coalesce-interval", "0ms");
         d.put("embedding.model", "bge-small-zh");
         d.put("embedding.model.file", "");
         d.put("embedding.model.tokenizer", "");

@@ -35,6 +35,8 @@ public final class UserState {
     public final List<RecentItem> recentItems;
     public final List<CategoryAffinity> categories;
     public List<String> lastTopK;
+    /** Event time of the last top-K recomputation (for coalescing). */
+    public long lastTopKTime;
 
     public static final class RecentItem {
         public final String itemId;
@@ -277,6 +279,7 @@ public final class UserState {
             for (String id : lastTopK) {
                 out.writeUTF(id);
             }
+            out.writeLong(lastTopKTime);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -315,6 +318,7 @@ public final class UserState {
                 top.add(in.readUTF());
             }
             UserState s = new UserState(w, m1, m2, profile, scaler, recent, categories, top);
+            s.lastTopKTime = in.readLong();
             s.step = step;
             s.lastTime = lastTime;
             s.textFingerprint = fingerprint;

@@ -11,6 +11,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,8 @@ import ripple.ops.RippleMetrics;
 public final class ScoringProcessor extends ContextualProcessor<String, BehaviorEvent, String, SpecificRecord> {
     public static final String USER_STORE = "user-state";
     public static final String PRIOR_STORE = "global-prior";
+    /** Users whose top-K recomputation was coalesced, with the event that asked for it. */
+    public static final String PENDING_STORE = "pending-recommendations";
     /** The prior's key in {@link #PRIOR_STORE}; every task keeps its own prior, under this one key. */
     static final String PRIOR_KEY = "w0";
     private static final Logger log = LoggerFactory.getLogger(ScoringProcessor.class);
@@ -50,6 +55,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private final RippleMetrics metrics;
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
+    private KeyValueStore<String, String> pending;
     /** This task's copy of the prior, read once: only this processor writes it. */
     private UserState prior;
 
@@ -75,6 +81,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         super.init(context);
         users = context.getStateStore(USER_STORE);
         priors = context.getStateStore(PRIOR_STORE);
+        pending = context.getStateStore(PENDING_STORE);
+        if (!settings.coalesceInterval().isZero()) {
+            context.schedule(settings.coalesceInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPending);
+        }
         prior = decodePrior(priors.get(PRIOR_KEY), layout);
     }
 
@@ -151,13 +161,24 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         ranker.features(user, itemId, category, now, after);
         double scoreAfter = OnlineLearner.dot(w, after);
 
-        long rankStart = System.nanoTime();
-        List<Ranker.Scored> top = ranker.topK(user, w, now, settings.topK(), settings.excludeSeen());
-        metrics.topK(System.nanoTime() - rankStart);
-        List<String> topIds = new ArrayList<>(top.size());
-        top.forEach(s -> topIds.add(s.itemId()));
-        double churn = churn(user.lastTopK, topIds);
-        user.lastTopK = topIds;
+        // Coalescing: within the interval the user's list is left as it is and marked pending; the punctuator
+        // publishes it once the interval has passed.
+        long interval = settings.coalesceInterval().toMillis();
+        boolean recompute = interval == 0 || user.lastTopK.isEmpty() || now - user.lastTopKTime >= interval;
+        double churn = 0;
+        List<Ranker.Scored> top = null;
+        if (recompute) {
+            top = rank(user, w, now);
+            List<String> ids = ids(top);
+            churn = churn(user.lastTopK, ids);
+            user.lastTopK = ids;
+            user.lastTopKTime = now;
+            if (interval > 0) {
+                pending.delete(userId);
+            }
+        } else {
+            pending.put(userId, ev.getEventId());
+        }
 
         users.put(userId, user.encode());
         // The prior store is cached: repeated puts of this one key reach the changelog once per commit.
@@ -169,13 +190,9 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
                 .setUserId(userId).setItemId(itemId).setEventId(ev.getEventId()).setType(ev.getType())
                 .setScoreBefore(before).setScoreAfter(scoreAfter).setHasTextFeatures(hasText)
                 .setModelVersion(version).setEventTime(eventTime).build()));
-        List<RecommendedItem> items = new ArrayList<>(top.size());
-        for (Ranker.Scored s : top) {
-            items.add(new RecommendedItem(s.itemId(), s.score(), s.text(), s.influence(), s.context(), s.hasText()));
+        if (top != null) {
+            context().forward(record.withValue(recommendations(userId, ev.getEventId(), eventTime, top)));
         }
-        context().forward(record.withValue(Recommendations.newBuilder()
-                .setUserId(userId).setEventId(ev.getEventId()).setModelVersion(version).setEventTime(eventTime)
-                .setItems(items).build()));
         List<Float> weightList = new ArrayList<>(k);
         for (float x : w) {
             weightList.add(x);
@@ -187,6 +204,51 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         // counted last: an event whose outputs fail goes to dead-letters instead
         metrics.eventProcessed(ev.getType());
         metrics.learningLoss(loss);
+    }
+
+    private List<Ranker.Scored> rank(UserState user, float[] w, long now) {
+        long rankStart = System.nanoTime();
+        List<Ranker.Scored> top = ranker.topK(user, w, now, settings.topK(), settings.excludeSeen());
+        metrics.topK(System.nanoTime() - rankStart);
+        return top;
+    }
+
+    private static List<String> ids(List<Ranker.Scored> top) {
+        List<String> ids = new ArrayList<>(top.size());
+        top.forEach(s -> ids.add(s.itemId()));
+        return ids;
+    }
+
+    private Recommendations recommendations(String userId, String eventId, Instant eventTime, List<Ranker.Scored> top) {
+        List<RecommendedItem> items = new ArrayList<>(top.size());
+        for (Ranker.Scored s : top) {
+            items.add(new RecommendedItem(s.itemId(), s.score(), s.text(), s.influence(), s.context(), s.hasText()));
+        }
+        return Recommendations.newBuilder().setUserId(userId).setEventId(eventId).setModelVersion(catalog.modelVersion())
+                .setEventTime(eventTime).setItems(items).build();
+    }
+
+    /** Publishes the lists of users whose recomputation was coalesced, as of their latest event. */
+    private void publishPending(long wallClock) {
+        List<String> done = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = pending.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> p = it.next();
+                done.add(p.key);
+                byte[] bytes = users.get(p.key);
+                if (bytes == null) {
+                    continue;
+                }
+                UserState user = decodeUser(p.key, bytes, layout, catalog.textFingerprint());
+                List<Ranker.Scored> top = rank(user, effectiveWeights(prior, user), user.lastTime);
+                user.lastTopK = ids(top);
+                user.lastTopKTime = user.lastTime;
+                users.put(p.key, user.encode());
+                context().forward(new Record<>(p.key, (SpecificRecord) recommendations(p.key, p.value,
+                        Instant.ofEpochMilli(user.lastTime), top), wallClock));
+            }
+        }
+        done.forEach(pending::delete);
     }
 
     private String categoryOf(String itemId, String fallback) {

@@ -33,7 +33,8 @@ public record ScoringSettings(
         double priorRate,
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
-        boolean excludeSeen) {
+        boolean excludeSeen,
+        Duration coalesceInterval) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -64,7 +65,8 @@ public record ScoringSettings(
                 c.doubleValue("learning.prior-rate", 0, 10),
                 strengths,
                 c.intValue("scoring.top-k", 1, 255),
-                c.bool("scoring.exclude-seen"));
+                c.bool("scoring.exclude-seen"),
+                c.duration("scoring.coalesce-interval"));
     }
 
     private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {

@@ -66,6 +66,8 @@ public final class ScoringTopology {
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(InfluenceAggregator.STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ScoringProcessor.PENDING_STORE), Serdes.String(), Serdes.String()));
 
         builder.addGlobalStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(CatalogUpdaters.FEATURES_STORE), Serdes.String(), Serdes.ByteArray())
@@ -97,7 +99,8 @@ public final class ScoringTopology {
 
         KStream<String, SpecificRecord> scored = valid.process(
                 () -> new ScoringProcessor(settings, catalog, events.valueSerde().serializer(), metrics),
-                Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE);
+                Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
+                ScoringProcessor.PENDING_STORE);
         to(scored, ScoreUpdate.class, topics.scores);
         to(scored, Recommendations.class, topics.recommendations);
         to(scored, WeightUpdate.class, topics.weightUpdates);

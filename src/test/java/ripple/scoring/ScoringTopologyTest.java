@@ -201,6 +201,31 @@ class ScoringTopologyTest {
         }
     }
 
+    @Test
+    void coalescesABurstIntoOneRecomputationPerInterval() {
+        var config = ScorerFixture.testConfig().with("scoring.coalesce-interval", "10s");
+        try (ScorerFixture f = new ScorerFixture(config, stateDir)) {
+            for (int i = 0; i < 4; i++) {
+                f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
+            }
+            for (int n = 0; n < 5; n++) {
+                f.send(event("b" + n, "alice", "i" + (n % 4), BehaviorType.CLICK, T0.plusMillis(300L * n)));
+            }
+            assertThat(f.weightUpdates.readValuesToList()).hasSize(5);
+            assertThat(f.recommendations.readValuesToList()).extracting(Recommendations::getEventId).containsExactly("b0");
+            f.driver.advanceWallClockTime(Duration.ofSeconds(10));
+            List<Recommendations> later = f.recommendations.readValuesToList();
+            assertThat(later).extracting(Recommendations::getEventId).containsExactly("b4");
+            assertThat(later.get(0).getEventTime()).isEqualTo(T0.plusMillis(1200));
+            // nothing pending any more: the next tick publishes nothing
+            f.driver.advanceWallClockTime(Duration.ofSeconds(10));
+            assertThat(f.recommendations.isEmpty()).isTrue();
+            // an event after the interval recomputes at once
+            f.send(event("b5", "alice", "i1", BehaviorType.CLICK, T0.plusSeconds(30)));
+            assertThat(f.recommendations.readValuesToList()).extracting(Recommendations::getEventId).containsExactly("b5");
+        }
+    }
+
     private static Recommendations last(List<Recommendations> all, String user) {
         Recommendations r = null;
         for (Recommendations x : all) {
