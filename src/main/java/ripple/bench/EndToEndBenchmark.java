@@ -52,7 +52,8 @@ import ripple.topics.Topics;
  * Item features are random unit vectors (this measures scoring, not BERT: see {@code bench embed}).
  */
 public final class EndToEndBenchmark {
-    public record Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase) {
+    public record Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase,
+                          Map<String, String> settings) {
     }
 
     public record Result(int events, int users, int items, double rippleEventsPerSec, double passthroughEventsPerSec,
@@ -79,8 +80,11 @@ public final class EndToEndBenchmark {
             bootstrap = kafka.bootstrapServers();
         }
         String run = UUID.randomUUID().toString().substring(0, 8);
-        RippleConfig c = RippleConfig.defaultConfig()
-                .with("bootstrap.servers", bootstrap)
+        RippleConfig c = RippleConfig.defaultConfig();
+        for (Map.Entry<String, String> e : o.settings().entrySet()) {
+            c = c.with(e.getKey(), e.getValue());
+        }
+        c = c.with("bootstrap.servers", bootstrap)
                 .with("application.id", "ripple-bench-" + run)
                 .with("state.dir", dir.resolve("state").toString())
                 .with("topics.partitions", String.valueOf(o.partitions()))

@@ -58,10 +58,14 @@ final class BenchCommand {
         @Option(names = "--bootstrap", description = "An existing broker; default: an embedded one.")
         String bootstrap;
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Ripple setting for the scorer, e.g. "
+                + "--set scoring.coalesce-interval=1s (repeatable).")
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+
         @Override
         public Integer call() throws Exception {
             var result = ripple.bench.EndToEndBenchmark.run(new ripple.bench.EndToEndBenchmark.Options(bootstrap, users,
-                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds)), System.err);
+                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds), settings), System.err);
             System.out.println(result.toJson());
             return 0;
         }
