@@ -82,6 +82,11 @@ public final class RippleConfig {
         d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
         d.put("scoring.top-k", "20");
         d.put("scoring.exclude-seen", "false");
+        d.put("scoring.exact-scan-max", "20000");
+        d.put("scoring.candidates", "200");
+        d.put("scoring.index.refresh", "1s");
+        d.put("scoring.index.max-conn", "16");
+        d.put("scoring.index.beam-width", "100");
         d.put("embedding.model", "bge-small-zh");
         d.put("embedding.model.file", "");
         d.put("embedding.model.tokenizer", "");

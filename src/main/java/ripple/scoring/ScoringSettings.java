@@ -11,6 +11,8 @@ import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
+import ripple.features.ItemCatalog;
+import ripple.features.RetrievalSettings;
 
 /** The scorer's settings, read and checked once at start. */
 public record ScoringSettings(
@@ -33,7 +35,8 @@ public record ScoringSettings(
         double priorRate,
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
-        boolean excludeSeen) {
+        boolean excludeSeen,
+        RetrievalSettings retrieval) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -44,6 +47,11 @@ public record ScoringSettings(
         if (models.isEmpty()) {
             throw new ConfigException("features.text.models", "name at least one text model");
         }
+        int topK = c.intValue("scoring.top-k", 1, 255);
+        RetrievalSettings retrieval = RetrievalSettings.from(c);
+        if (retrieval.candidates() < topK) {
+            throw new ConfigException("scoring.candidates", "must be at least scoring.top-k (" + topK + ")");
+        }
         return new ScoringSettings(
                 c.duration("events.dedupe-window"),
                 c.nonEmpty("events.default-scenario"),
@@ -52,7 +60,8 @@ public record ScoringSettings(
                 c.intValue("events.max-field-length", 16, 1 << 20),
                 c.duration("events.max-dwell").toMillis(),
                 models,
-                c.intValue("features.text.dims", 1, 4096),
+                // Lucene's HNSW vectors have at most 1024 dims.
+                c.intValue("features.text.dims", 1, 1024),
                 c.intValue("features.text.seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
                 c.duration("features.half-life"),
                 c.intValue("features.recent-items", 1, 255),
@@ -63,8 +72,9 @@ public record ScoringSettings(
                 c.intValue("learning.negatives", 0, 1000),
                 c.doubleValue("learning.prior-rate", 0, 10),
                 strengths,
-                c.intValue("scoring.top-k", 1, 255),
-                c.bool("scoring.exclude-seen"));
+                topK,
+                c.bool("scoring.exclude-seen"),
+                retrieval);
     }
 
     private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {
@@ -92,5 +102,10 @@ public record ScoringSettings(
 
     public Decay decay() {
         return new Decay(halfLife);
+    }
+
+    /** An empty item catalogue laid out, projected and indexed as these settings say. */
+    public ItemCatalog newCatalog() {
+        return new ItemCatalog(layout(), projectionSeed, decay(), retrieval);
     }
 }
