@@ -90,6 +90,11 @@ public final class RippleConfig {
         d.put("scoring.top-k", "20");
         d.put("scoring.exclude-seen", "false");
         d.put("scoring.coalesce-interval", "0ms");
+        d.put("scoring.exact-scan-max", "20000");
+        d.put("scoring.candidates", "200");
+        d.put("scoring.index.refresh", "1s");
+        d.put("scoring.index.max-conn", "16");
+        d.put("scoring.index.beam-width", "100");
         d.put("embedding.model", "bge-small-zh");
         d.put("embedding.model.file", "");
         d.put("embedding.model.tokenizer", "");

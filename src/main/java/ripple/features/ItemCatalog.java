@@ -2,10 +2,13 @@ package ripple.features;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * The items every scorer instance can score: projected text features and item influence, kept in memory and fed
  * by the global stores of item-features and item-influence. Written by the global thread, read by stream threads:
  * entries are only appended, and each entry swaps immutable arrays, so readers never see half an update.
+ * For catalogues too large to scan per event it also keeps what proposes candidates: a {@link TextIndex} over the
+ * text, and the most influential items per influence group.
  */
 public final class ItemCatalog {
     private static final Logger log = LoggerFactory.getLogger(ItemCatalog.class);
@@ -36,6 +41,15 @@ public final class ItemCatalog {
     private final int[] textCount;
     /** Largest log1p(decayed count) seen per influence group, so influence features stay within 0..1. */
     private final float[] influenceScale = new float[InfluenceGroup.COUNT];
+    private final RetrievalSettings retrieval;
+    private final TextIndex textIndex;
+    /** Per influence group, the items with the largest decayed counts, best first; rebuilt at most every refresh. */
+    private volatile Entry[][] influential = new Entry[InfluenceGroup.COUNT][0];
+    private volatile boolean influenceChanged;
+    private volatile long influentialBuilt;
+    /** Newest influence time seen: the common instant the influential lists compare decayed counts at. */
+    private volatile long influenceTime;
+    private final ReentrantLock influentialLock = new ReentrantLock();
 
     private record Version(String version, long computedAt) {
     }
@@ -71,12 +85,30 @@ public final class ItemCatalog {
         }
     }
 
-    public ItemCatalog(FeatureLayout layout, long projectionSeed, Decay decay) {
+    /** With the shipped default retrieval settings. */
+    public ItemCatalog(FeatureLayout layout, long projectionSeed, Decay decay, RetrievalSettings retrieval) {
         this.layout = layout;
         this.projectionSeed = projectionSeed;
         this.decay = decay;
         this.textSum = new double[layout.textDims()];
         this.textCount = new int[layout.textModels().size()];
+        this.retrieval = retrieval;
+        this.textIndex = new TextIndex(retrieval);
+        this.influentialBuilt = System.nanoTime() - retrieval.indexRefresh().toNanos();
+    }
+
+    public RetrievalSettings retrieval() {
+        return retrieval;
+    }
+
+    /**
+     * Approximate search over the raw projected text, not the centred features that scoring uses: centring
+     * subtracts the same mean from every item of a model, which moves every item's text score by the same
+     * w . mean, so ranking by raw text is ranking by centred text, and the index never needs rebuilding when
+     * the mean moves.
+     */
+    public TextIndex textIndex() {
+        return textIndex;
     }
 
     public FeatureLayout layout() {
@@ -149,6 +181,9 @@ public final class ItemCatalog {
         e.modelId = modelId;
         e.modelVersion = modelVersion;
         e.text = projected;
+        // Items of an older model version are indexed too until re-embedded: they are only candidates, and
+        // exact scoring gives them no text part.
+        textIndex.put(itemId, e.index, modelId, projected, e.category);
     }
 
     /** The item's embedding was deleted (a tombstone): score it without text. */
@@ -166,6 +201,7 @@ public final class ItemCatalog {
             textCount[offset / layout.dimsPerModel()]--;
             e.text = null;
         }
+        textIndex.remove(itemId);
     }
 
     public void putInfluence(String itemId, Influence influence) {
@@ -176,7 +212,67 @@ public final class ItemCatalog {
             for (int g = 0; g < Math.min(counts.length, influenceScale.length); g++) {
                 influenceScale[g] = Math.max(influenceScale[g], (float) Math.log1p(counts[g]));
             }
+            influenceTime = Math.max(influenceTime, influence.time());
         }
+        influenceChanged = true;
+    }
+
+    /**
+     * Per influence group, up to {@code scoring.candidates} items with the largest decayed counts, best first.
+     * Rebuilt by a reader at most every {@code scoring.index.refresh}, and only after influence changed: one pass
+     * over the catalogue. While one thread rebuilds, others use the previous lists.
+     */
+    public Entry[][] influential() {
+        long now = System.nanoTime();
+        if (influenceChanged && now - influentialBuilt >= retrieval.indexRefresh().toNanos()
+                && influentialLock.tryLock()) {
+            try {
+                influentialBuilt = now;
+                influenceChanged = false;
+                influential = buildInfluential();
+            } finally {
+                influentialLock.unlock();
+            }
+        }
+        return influential;
+    }
+
+    private record Counted(Entry entry, double count) {
+    }
+
+    private Entry[][] buildInfluential() {
+        int n = size;
+        Entry[] all = entries;
+        int keep = retrieval.candidates();
+        long at = influenceTime;
+        List<PriorityQueue<Counted>> heaps = new ArrayList<>();
+        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+            heaps.add(new PriorityQueue<>(keep + 1, Comparator.comparingDouble(Counted::count)));
+        }
+        for (int idx = 0; idx < n; idx++) {
+            Influence inf = all[idx].influence;
+            if (inf == null) {
+                continue;
+            }
+            // Decayed to one instant, counts compare as the features would at that instant (log1p is monotone).
+            double f = decay.factor(inf.time(), at);
+            for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+                double c = inf.counts()[g] * f;
+                PriorityQueue<Counted> heap = heaps.get(g);
+                if (c > 0 && (heap.size() < keep || c > heap.peek().count())) {
+                    heap.add(new Counted(all[idx], c));
+                    if (heap.size() > keep) {
+                        heap.poll();
+                    }
+                }
+            }
+        }
+        Entry[][] out = new Entry[InfluenceGroup.COUNT][];
+        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+            out[g] = heaps.get(g).stream().sorted(Comparator.comparingDouble(Counted::count).reversed())
+                    .map(Counted::entry).toArray(Entry[]::new);
+        }
+        return out;
     }
 
     /** True when the entry has an embedding of its model's active version. */

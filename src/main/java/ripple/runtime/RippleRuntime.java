@@ -108,7 +108,7 @@ public final class RippleRuntime implements AutoCloseable {
                 // so that any instance can send a user's query to the instance that owns the user
                 HostInfo self = new HostInfo(ops.advertisedHost(), runtime.http.port());
                 scorerProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-                ItemCatalog catalog = new ItemCatalog(scoring.layout(), scoring.projectionSeed(), scoring.decay());
+                ItemCatalog catalog = scoring.newCatalog();
                 runtime.catalog = catalog;
                 KafkaStreams scorer = runtime.launch(SCORER,
                         ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);

@@ -11,6 +11,8 @@ import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
+import ripple.features.ItemCatalog;
+import ripple.features.RetrievalSettings;
 
 /** The scorer's settings, read and checked once at start. */
 public record ScoringSettings(
@@ -34,7 +36,8 @@ public record ScoringSettings(
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
         boolean excludeSeen,
-        Duration coalesceInterval) {
+        Duration coalesceInterval,
+        RetrievalSettings retrieval) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -45,6 +48,11 @@ public record ScoringSettings(
         if (models.isEmpty()) {
             throw new ConfigException("features.text.models", "name at least one text model");
         }
+        int topK = c.intValue("scoring.top-k", 1, 255);
+        RetrievalSettings retrieval = RetrievalSettings.from(c);
+        if (retrieval.candidates() < topK) {
+            throw new ConfigException("scoring.candidates", "must be at least scoring.top-k (" + topK + ")");
+        }
         return new ScoringSettings(
                 c.duration("events.dedupe-window"),
                 c.nonEmpty("events.default-scenario"),
@@ -53,7 +61,8 @@ public record ScoringSettings(
                 c.intValue("events.max-field-length", 16, 1 << 20),
                 c.duration("events.max-dwell").toMillis(),
                 models,
-                c.intValue("features.text.dims", 1, 4096),
+                // Lucene's HNSW vectors have at most 1024 dims.
+                c.intValue("features.text.dims", 1, 1024),
                 c.intValue("features.text.seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
                 c.duration("features.half-life"),
                 c.intValue("features.recent-items", 1, 255),
@@ -64,9 +73,10 @@ public record ScoringSettings(
                 c.intValue("learning.negatives", 0, 1000),
                 c.doubleValue("learning.prior-rate", 0, 10),
                 strengths,
-                c.intValue("scoring.top-k", 1, 255),
+                topK,
                 c.bool("scoring.exclude-seen"),
-                c.duration("scoring.coalesce-interval"));
+                c.duration("scoring.coalesce-interval"),
+                retrieval);
     }
 
     private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {
@@ -94,5 +104,10 @@ public record ScoringSettings(
 
     public Decay decay() {
         return new Decay(halfLife);
+    }
+
+    /** An empty item catalogue laid out, projected and indexed as these settings say. */
+    public ItemCatalog newCatalog() {
+        return new ItemCatalog(layout(), projectionSeed, decay(), retrieval);
     }
 }

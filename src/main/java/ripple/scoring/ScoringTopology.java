@@ -43,7 +43,7 @@ public final class ScoringTopology {
     }
 
     public static Topology build(ScoringSettings settings, Topics topics) {
-        return build(settings, topics, new ItemCatalog(settings.layout(), settings.projectionSeed(), settings.decay()));
+        return build(settings, topics, settings.newCatalog());
     }
 
     /** With a given catalog, so that a caller (a backtest, a test) can look into it. */

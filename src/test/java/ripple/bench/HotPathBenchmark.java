@@ -284,7 +284,7 @@ public class HotPathBenchmark {
 
     /** Item i has a random embedding, category {@code cat-(i mod 40)} and random influence counts. */
     static ItemCatalog catalog(int size, SplittableRandom rnd) {
-        ItemCatalog catalog = new ItemCatalog(SETTINGS.layout(), SETTINGS.projectionSeed(), SETTINGS.decay());
+        ItemCatalog catalog = SETTINGS.newCatalog();
         long t = NOW.toEpochMilli();
         for (int i = 0; i < size; i++) {
             String id = "item-" + i;

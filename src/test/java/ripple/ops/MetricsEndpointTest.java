@@ -35,7 +35,7 @@ class MetricsEndpointTest {
         RippleConfig config = ScorerFixture.testConfig();
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
         ScoringSettings settings = ScoringSettings.from(config);
-        ItemCatalog catalog = new ItemCatalog(settings.layout(), settings.projectionSeed(), settings.decay());
+        ItemCatalog catalog = settings.newCatalog();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-metrics-test");

@@ -45,7 +45,7 @@ public final class ScorerFixture implements AutoCloseable {
         this.config = config;
         this.topics = Topics.create(config, registry);
         ScoringSettings settings = ScoringSettings.from(config);
-        this.catalog = new ItemCatalog(settings.layout(), settings.projectionSeed(), settings.decay());
+        this.catalog = settings.newCatalog();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
