@@ -59,12 +59,16 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
         EventValidator.Valid ok = (EventValidator.Valid) result;
         BehaviorEvent event = ok.event();
         long ts = event.getTimestamp().toEpochMilli();
-        if (isDuplicate(event.getEventId(), ts)) {
-            duplicates++;
-            log.debug("dropped duplicate event {} ({} so far)", event.getEventId(), duplicates);
-            return;
+        // An event older than the window behind stream time (an old log replayed into a live topic) is past what
+        // the store keeps: it is scored without the duplicate check rather than logged as an expired write.
+        if (ts >= context().currentStreamTimeMs() - windowMs) {
+            if (isDuplicate(event.getEventId(), ts)) {
+                duplicates++;
+                log.debug("dropped duplicate event {} ({} so far)", event.getEventId(), duplicates);
+                return;
+            }
+            seen.put(event.getEventId(), ts, ts);
         }
-        seen.put(event.getEventId(), ts, ts);
         context().forward(new Record<>(ok.userId(), event, ts, record.headers()));
     }
 
