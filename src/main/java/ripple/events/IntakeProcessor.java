@@ -26,6 +26,8 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
     private final RippleMetrics metrics;
     private WindowStore<String, Long> seen;
     private long duplicates;
+    /** Newest event time this task has seen since it started. */
+    private long newestEventTime = Long.MIN_VALUE;
 
     public IntakeProcessor(EventValidator validator, Duration dedupeWindow) {
         this(validator, dedupeWindow, RippleMetrics.noop());
@@ -59,9 +61,11 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
         EventValidator.Valid ok = (EventValidator.Valid) result;
         BehaviorEvent event = ok.event();
         long ts = event.getTimestamp().toEpochMilli();
-        // An event older than the window behind stream time (an old log replayed into a live topic) is past what
-        // the store keeps: it is scored without the duplicate check rather than logged as an expired write.
-        if (ts >= context().currentStreamTimeMs() - windowMs) {
+        // The store keeps ids by event time, up to twice the window behind the newest event it has seen. An event
+        // older than that (an old log replayed into a live topic) is scored without the duplicate check, rather
+        // than written to an expired segment.
+        newestEventTime = Math.max(newestEventTime, ts);
+        if (ts >= newestEventTime - windowMs) {
             if (isDuplicate(event.getEventId(), ts)) {
                 duplicates++;
                 log.debug("dropped duplicate event {} ({} so far)", event.getEventId(), duplicates);
