@@ -6,10 +6,12 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import ripple.avro.BehaviorType;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.features.Decay;
+import ripple.features.FeatureGroup;
 import ripple.features.FeatureLayout;
 
 /** The scorer's settings, read and checked once at start. */
@@ -33,7 +35,8 @@ public record ScoringSettings(
         double priorRate,
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
-        boolean excludeSeen) {
+        boolean excludeSeen,
+        Set<FeatureGroup> ablate) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -64,7 +67,17 @@ public record ScoringSettings(
                 c.doubleValue("learning.prior-rate", 0, 10),
                 strengths,
                 c.intValue("scoring.top-k", 1, 255),
-                c.bool("scoring.exclude-seen"));
+                c.bool("scoring.exclude-seen"),
+                ablate(c));
+    }
+
+    private static Set<FeatureGroup> ablate(RippleConfig c) {
+        try {
+            return Set.copyOf(FeatureGroup.parseAll(c.string("features.ablate")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("features.ablate", "expected empty or any of text, influence, context, got '"
+                    + c.string("features.ablate") + "'");
+        }
     }
 
     private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {
