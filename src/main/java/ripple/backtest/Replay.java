@@ -104,7 +104,7 @@ final class Replay {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         long started = System.nanoTime();
-        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.buildForReplay(settings, topics, catalog), props,
+        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog), props,
                 Instant.now())) {
             TestInputTopic<String, ItemFeatures> features = driver.createInputTopic(topics.itemFeatures.name(),
                     Serdes.String().serializer(), topics.itemFeatures.valueSerde().serializer());

@@ -48,7 +48,8 @@ import ripple.topics.Topics;
         description = {"Replay behaviour through the live scoring code (test, then train) and report quality "
                 + "against popularity, recent popularity and co-occurrence baselines, ablations of Ripple, and "
                 + "per-behaviour influence."},
-        footer = {"", "--format is taobao, csv, jsonl (files, as for import) or synthetic.", "", "Examples:",
+        footer = {"", "--format is taobao, csv, jsonl (files, as for import) or synthetic; with synthetic, --items is a",
+                "number of items (default 240), embedded with the first of features.text.models.", "", "Examples:",
                 "  ripple backtest --format taobao --input UserBehavior.csv --report out/",
                 "  ripple backtest --format synthetic --events 20000 --seed 7 --users 300 --items 240 --report out/",
                 "  ripple backtest --from-topic behavior-events --from 2026-01-01T00:00:00Z --report out/",

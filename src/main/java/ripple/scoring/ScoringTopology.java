@@ -12,7 +12,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.DeadLetter;
@@ -53,43 +52,28 @@ public final class ScoringTopology {
 
     /** With the meters the intake and scoring processors record to (the runtime's, or a test's). */
     public static Topology build(ScoringSettings settings, Topics topics, ItemCatalog catalog, RippleMetrics metrics) {
-        return build(settings, topics, catalog, metrics, false);
-    }
-
-    /**
-     * The same topology with in-memory state stores, for a backtest's TopologyTestDriver. The driver commits after
-     * every record, and each commit flushes RocksDB (a new SST file per store), which costs milliseconds per event;
-     * a replay's state lives for one run anyway. The processors, and so the scoring and learning, are the same.
-     */
-    public static Topology buildForReplay(ScoringSettings settings, Topics topics, ItemCatalog catalog) {
-        return build(settings, topics, catalog, RippleMetrics.noop(), true);
-    }
-
-    private static Topology build(ScoringSettings settings, Topics topics, ItemCatalog catalog, RippleMetrics metrics,
-                                  boolean inMemory) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration window = settings.dedupeWindow();
-        Duration retention = window.multipliedBy(2).plusMinutes(1);
-        builder.addStateStore(Stores.windowStoreBuilder(inMemory
-                        ? Stores.inMemoryWindowStore(IntakeProcessor.DEDUPE_STORE, retention, Duration.ofMillis(1), false)
-                        : Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, retention, Duration.ofMillis(1), false),
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, window.multipliedBy(2).plusMinutes(1),
+                        Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                keyValue(ScoringProcessor.USER_STORE, inMemory), Serdes.String(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(ScoringProcessor.USER_STORE), Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        keyValue(ScoringProcessor.PRIOR_STORE, inMemory), Serdes.String(), Serdes.ByteArray())
+                        Stores.persistentKeyValueStore(ScoringProcessor.PRIOR_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                keyValue(InfluenceAggregator.STORE, inMemory), Serdes.String(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(InfluenceAggregator.STORE), Serdes.String(), Serdes.ByteArray()));
 
         builder.addGlobalStore(Stores.keyValueStoreBuilder(
-                        keyValue(CatalogUpdaters.FEATURES_STORE, inMemory), Serdes.String(), Serdes.ByteArray())
+                        Stores.persistentKeyValueStore(CatalogUpdaters.FEATURES_STORE), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topics.itemFeatures.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
                 () -> CatalogUpdaters.features(catalog, topics.itemFeatures.valueSerde().deserializer(),
                         topics.itemFeatures.name()));
         builder.addGlobalStore(Stores.keyValueStoreBuilder(
-                        keyValue(CatalogUpdaters.INFLUENCE_STORE, inMemory), Serdes.String(), Serdes.ByteArray())
+                        Stores.persistentKeyValueStore(CatalogUpdaters.INFLUENCE_STORE), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topics.itemInfluence.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
                 () -> CatalogUpdaters.influence(catalog));
@@ -121,10 +105,6 @@ public final class ScoringTopology {
                 .map((k, v) -> KeyValue.pair(DeadLetters.originalKey((DeadLetter) v), (DeadLetter) v))
                 .to(topics.deadLetters.name(), topics.deadLetters.produced());
         return builder.build();
-    }
-
-    private static KeyValueBytesStoreSupplier keyValue(String name, boolean inMemory) {
-        return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 
     private static <V extends SpecificRecord> void to(KStream<String, SpecificRecord> stream, Class<V> type,
