@@ -9,6 +9,7 @@ import ripple.embedding.EmbeddingConfigException;
 @Command(name = "ripple", mixinStandardHelpOptions = true, version = "ripple 0.1.0",
         description = "Real-time behaviour-influence recommendation scoring on Kafka Streams.",
         subcommands = {DevCommand.class, RunCommand.class, ImportCommand.class, TailCommand.class, TopicsCommand.class,
+                BacktestCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

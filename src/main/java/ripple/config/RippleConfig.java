@@ -81,6 +81,7 @@ public final class RippleConfig {
         d.put("features.half-life", "1d");
         d.put("features.recent-items", "24");
         d.put("features.categories", "12");
+        d.put("features.ablate", "");
         d.put("learning.optimizer", "adam");
         d.put("learning.rate", "0.03");
         d.put("learning.l2", "0.0001");

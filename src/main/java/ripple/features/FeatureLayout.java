@@ -1,6 +1,8 @@
 package ripple.features;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where each feature group sits in f_i and w_u. Text takes {@code dimsPerModel} slots per text model (each
@@ -57,5 +59,31 @@ public final class FeatureLayout {
 
     public int size() {
         return contextOffset() + CONTEXT;
+    }
+
+    /**
+     * The weights that carry the given groups, for ablations: a weight held at zero contributes nothing to any
+     * score, exactly as if its feature were zero. The text-affinity context feature is computed from text, so it
+     * belongs to both TEXT and CONTEXT; the bias belongs to neither (it never changes a ranking).
+     *
+     * @return null when no weight is masked
+     */
+    public boolean[] mask(Set<FeatureGroup> groups) {
+        if (groups.isEmpty()) {
+            return null;
+        }
+        boolean[] mask = new boolean[size()];
+        int ctx = contextOffset();
+        if (groups.contains(FeatureGroup.TEXT)) {
+            Arrays.fill(mask, 0, textDims(), true);
+            mask[ctx + CTX_TEXT_AFFINITY] = true;
+        }
+        if (groups.contains(FeatureGroup.INFLUENCE)) {
+            Arrays.fill(mask, influenceOffset(), ctx, true);
+        }
+        if (groups.contains(FeatureGroup.CONTEXT)) {
+            Arrays.fill(mask, ctx, ctx + CTX_BIAS, true);
+        }
+        return mask;
     }
 }

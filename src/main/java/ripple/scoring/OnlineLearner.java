@@ -15,11 +15,19 @@ public final class OnlineLearner {
     private final Optimizer optimizer;
     private final double learningRate;
     private final double l2;
+    /** Weights held at zero ({@code features.ablate}); null when none are. */
+    private final boolean[] frozen;
 
     public OnlineLearner(Optimizer optimizer, double learningRate, double l2) {
+        this(optimizer, learningRate, l2, null);
+    }
+
+    /** @param frozen weights to hold at zero (an ablated feature group), or null */
+    public OnlineLearner(Optimizer optimizer, double learningRate, double l2, boolean[] frozen) {
         this.optimizer = optimizer;
         this.learningRate = learningRate;
         this.l2 = l2;
+        this.frozen = frozen;
     }
 
     public static double dot(float[] w, float[] x) {
@@ -59,6 +67,20 @@ public final class OnlineLearner {
 
     /** One optimiser step on {@code w}; {@code step} counts this optimiser state's earlier steps (Adam's bias correction). */
     public void apply(float[] w, float[] m1, float[] m2, long step, double[] grad) {
+        step(w, m1, m2, step, grad);
+        if (frozen != null) {
+            // Weights start at zero and return to it after every step, so an ablated group never scores.
+            for (int i = 0; i < w.length; i++) {
+                if (frozen[i]) {
+                    w[i] = 0f;
+                    m1[i] = 0f;
+                    m2[i] = 0f;
+                }
+            }
+        }
+    }
+
+    private void step(float[] w, float[] m1, float[] m2, long step, double[] grad) {
         int k = w.length;
         float keep = (float) (1 - learningRate * l2);
         if (optimizer == Optimizer.SGD) {

@@ -72,8 +72,9 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         this.layout = catalog.layout();
         this.decay = settings.decay();
         this.ranker = new Ranker(catalog, decay);
-        this.learner = new OnlineLearner(settings.optimizer(), settings.learningRate(), settings.l2());
-        this.priorLearner = new OnlineLearner(settings.optimizer(), settings.priorRate(), settings.l2());
+        boolean[] ablated = layout.mask(settings.ablate());
+        this.learner = new OnlineLearner(settings.optimizer(), settings.learningRate(), settings.l2(), ablated);
+        this.priorLearner = new OnlineLearner(settings.optimizer(), settings.priorRate(), settings.l2(), ablated);
     }
 
     @Override

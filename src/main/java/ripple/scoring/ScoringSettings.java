@@ -6,10 +6,12 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import ripple.avro.BehaviorType;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.features.Decay;
+import ripple.features.FeatureGroup;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
 import ripple.features.RetrievalSettings;
@@ -37,7 +39,8 @@ public record ScoringSettings(
         int topK,
         boolean excludeSeen,
         Duration coalesceInterval,
-        RetrievalSettings retrieval) {
+        RetrievalSettings retrieval,
+        Set<FeatureGroup> ablate) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -76,7 +79,17 @@ public record ScoringSettings(
                 topK,
                 c.bool("scoring.exclude-seen"),
                 c.duration("scoring.coalesce-interval"),
-                retrieval);
+                retrieval,
+                ablate(c));
+    }
+
+    private static Set<FeatureGroup> ablate(RippleConfig c) {
+        try {
+            return Set.copyOf(FeatureGroup.parseAll(c.string("features.ablate")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("features.ablate", "expected empty or any of text, influence, context, got '"
+                    + c.string("features.ablate") + "'");
+        }
     }
 
     private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {

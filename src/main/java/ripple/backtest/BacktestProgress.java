@@ -1,0 +1,71 @@
+package ripple.backtest;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Progress of a backtest over all its replays: on a terminal a bar redrawn in place with events/s and ETA; otherwise
+ * (a pipe, a log, CI) a plain line every few seconds, since carriage returns would pile up in a log.
+ */
+public final class BacktestProgress {
+    private static final long LOG_INTERVAL = TimeUnit.SECONDS.toNanos(5);
+    private static final int BAR_WIDTH = 30;
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final long start = System.nanoTime();
+    private long lastLine = start;
+    private int drawn;
+
+    public BacktestProgress(PrintWriter out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** Prints nothing: for tests and library use. */
+    public static BacktestProgress silent() {
+        return new BacktestProgress(null, false);
+    }
+
+    /** Called every few hundred milliseconds while replays run. */
+    void update(long done, long total) {
+        if (out == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!terminal && now - lastLine < LOG_INTERVAL) {
+            return;
+        }
+        lastLine = now;
+        double seconds = (now - start) / 1e9;
+        double rate = done / Math.max(seconds, 1e-9);
+        String eta = rate > 0 && done < total ? formatSeconds((total - done) / rate) : "-";
+        String counts = String.format(Locale.ROOT, "%,d/%,d events  %,.0f events/s  ETA %s", done, total, rate, eta);
+        if (terminal) {
+            double fraction = total == 0 ? 1 : Math.min(1.0, (double) done / total);
+            int filled = (int) Math.round(fraction * BAR_WIDTH);
+            String line = String.format(Locale.ROOT, "backtest [%s%s] %3.0f%% %s", "#".repeat(filled),
+                    "-".repeat(BAR_WIDTH - filled), fraction * 100, counts);
+            out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
+            drawn = line.length();
+        } else {
+            out.println("backtest: " + counts);
+        }
+        out.flush();
+    }
+
+    /** Clears the bar so that what follows starts on a clean line. */
+    void finish() {
+        if (out != null && terminal && drawn > 0) {
+            out.print("\r" + " ".repeat(drawn) + "\r");
+            out.flush();
+        }
+    }
+
+    private static String formatSeconds(double s) {
+        long t = Math.round(s);
+        return t >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t / 60 % 60)
+                : String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
+    }
+}

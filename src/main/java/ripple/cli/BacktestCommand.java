@@ -1,0 +1,302 @@
+package ripple.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.BehaviorType;
+import ripple.avro.Item;
+import ripple.avro.ItemFeatures;
+import ripple.backtest.Backtest;
+import ripple.backtest.BacktestProgress;
+import ripple.backtest.ItemEmbeddings;
+import ripple.backtest.ReplayInput;
+import ripple.backtest.ReplayOptions;
+import ripple.backtest.ReportWriter;
+import ripple.backtest.TopicSource;
+import ripple.config.ConfigException;
+import ripple.config.RippleConfig;
+import ripple.dev.SyntheticGenerator;
+import ripple.events.EventFileReader;
+import ripple.events.FileRows;
+import ripple.topics.Topics;
+
+/**
+ * {@code ripple backtest}: replays behaviour (a file, the synthetic generator, or a topic) in event-time order
+ * through the scoring topology, test-then-train, and reports Ripple's quality against baselines computed in the
+ * same pass, ablations, and per-behaviour influence.
+ */
+@Command(name = "backtest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replay behaviour through the live scoring code (test, then train) and report quality "
+                + "against popularity, recent popularity and co-occurrence baselines, ablations of Ripple, and "
+                + "per-behaviour influence."},
+        footer = {"", "--format is taobao, csv, jsonl (files, as for import) or synthetic; with synthetic, --items is a",
+                "number of items (default 240), embedded with the first of features.text.models.", "", "Examples:",
+                "  ripple backtest --format taobao --input UserBehavior.csv --report out/",
+                "  ripple backtest --format synthetic --events 20000 --seed 7 --users 300 --items 240 --report out/",
+                "  ripple backtest --from-topic behavior-events --from 2026-01-01T00:00:00Z --report out/",
+                "  ripple backtest --format synthetic --events 5000 --grid learning.rate=0.01,0.03,0.1"})
+public final class BacktestCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Mixin
+    EventFileOptions files;
+
+    @Option(names = "--events", paramLabel = "N", description = "synthetic: number of events (default: ${DEFAULT-VALUE}).",
+            defaultValue = "20000")
+    int syntheticEvents;
+
+    @Option(names = "--seed", paramLabel = "S", description = "synthetic: generator seed (default: ${DEFAULT-VALUE}).",
+            defaultValue = "42")
+    long seed;
+
+    @Option(names = "--users", paramLabel = "U", description = "synthetic: number of users (default: ${DEFAULT-VALUE}).",
+            defaultValue = "300")
+    int users;
+
+    @Option(names = "--from-topic", paramLabel = "TOPIC",
+            description = "Replay this topic (read with a plain consumer, no group: live offsets and state are untouched).")
+    String fromTopic;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "--from-topic: first event time (ISO-8601).")
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "--from-topic: end of event time, exclusive (ISO-8601).")
+    Instant to;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Replay only the first N events (in event time).")
+    Integer limit;
+
+    @Option(names = "--targets", paramLabel = "TYPE,...", split = ",",
+            description = "Behaviour types to evaluate (default: all); every event is still learned from.")
+    List<BehaviorType> targets;
+
+    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "1d",
+            description = "How long after a behaviour a conversion counts for its lift (default: ${DEFAULT-VALUE}).")
+    String horizon;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a Ripple setting, e.g. learning.rate=0.05.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--grid", paramLabel = "KEY=V1,V2,...",
+            description = "Run once per value (several --grid: every combination), reporting each.")
+    List<String> grid = new ArrayList<>();
+
+    @Option(names = "--no-ablations", description = "Skip the ripple-no-text/-influence/-context replays.")
+    boolean noAblations;
+
+    @Option(names = "--eval-negatives", paramLabel = "N", defaultValue = "20",
+            description = "Sampled negatives per evaluated event for AUC and log loss (default: ${DEFAULT-VALUE}).")
+    int evalNegatives;
+
+    @Option(names = "--recent-half-life", paramLabel = "DURATION", defaultValue = "1h",
+            description = "Half-life of the recent-popularity baseline (default: ${DEFAULT-VALUE}).")
+    String recentHalfLife;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Replays run in parallel (default: one per core).")
+    Integer threads;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/report.json and DIR/report.html.")
+    Path reportDir;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RippleConfig config;
+        List<Map<String, String>> settings;
+        ReplayOptions options;
+        try {
+            config = configOptions.load();
+            options = ReplayOptions.defaults()
+                    .withHorizon(RippleConfig.parseDuration("--horizon", horizon))
+                    .withRecentHalfLife(RippleConfig.parseDuration("--recent-half-life", recentHalfLife))
+                    .withEvalNegatives(evalNegatives);
+            if (targets != null) {
+                options = options.withTargets(EnumSet.copyOf(targets));
+            }
+            settings = Backtest.settings(set, gridAxes());
+            for (Map<String, String> s : settings) {
+                Backtest.configFor(config, s);
+            }
+        } catch (ConfigException e) {
+            return CliSupport.fail(err, "backtest", e.getMessage());
+        }
+        int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        ReplayInput input;
+        try {
+            input = input(config, cores, out);
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+            return CliSupport.fail(err, "backtest", e.getMessage());
+        }
+        if (input == null) {
+            return CliSupport.EXIT_FAILURE;
+        }
+        if (input.events().isEmpty()) {
+            return CliSupport.fail(err, "backtest", "no events to replay");
+        }
+        Map<String, Object> report = new Backtest(config, input, options, !noAblations, cores)
+                .run(settings, new BacktestProgress(out, System.console() != null));
+        printSummary(out, report);
+        if (reportDir != null) {
+            ReportWriter.write(report, reportDir);
+            out.println("report: " + reportDir.resolve("report.json") + ", " + reportDir.resolve("report.html"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The events and item features to replay, or null when a file could not be read (already reported). */
+    private ReplayInput input(RippleConfig config, int cores, PrintWriter out) throws IOException {
+        String format = files.format == null ? null : files.format.toLowerCase(Locale.ROOT);
+        if (fromTopic != null) {
+            if (format != null || files.input != null) {
+                throw usage("--from-topic replaces --format and --input");
+            }
+            Topics topics = Topics.create(config, CliSupport.registry(config));
+            Properties p = CliSupport.assignedConsumerProperties(config, "ripple-backtest-reader");
+            TopicSource.Read read = TopicSource.read(p, fromTopic, topics.behaviorEvents.valueSerde().deserializer(),
+                    from, to, Duration.ofMinutes(10));
+            read.skipped().stream().limit(10).forEach(s ->
+                    out.println("  partition " + s.partition() + " offset " + s.offset() + ": " + s.reason()));
+            if (!read.skipped().isEmpty()) {
+                out.println(fromTopic + ": " + read.skipped().size() + " records skipped");
+            }
+            return ReplayInput.of("topic " + fromTopic, limited(read.events()), List.of());
+        }
+        if ("synthetic".equals(format)) {
+            int items = files.items == null ? 240 : parseCount(files.items.toString());
+            SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
+                    .withSeed(seed).withUsers(users).withItems(items));
+            out.println("embedding " + items + " synthetic items with " + textModel(config) + " ...");
+            out.flush();
+            List<ItemFeatures> features = ItemEmbeddings.embed(generator.items(), textModel(config), cores);
+            return ReplayInput.of("synthetic (seed " + seed + ", " + users + " users, " + items + " items)",
+                    generator.events(syntheticEvents), features);
+        }
+        if (files.input == null) {
+            throw usage("give --format taobao|csv|jsonl --input FILE, --format synthetic, or --from-topic TOPIC");
+        }
+        for (Path file : new Path[] {files.input, files.items}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read " + file.toAbsolutePath());
+            }
+        }
+        EventFileReader reader = files.eventReader().withTimestampRange(config.instant("events.min-timestamp"),
+                Instant.now().plus(config.duration("events.max-future-skew")));
+        List<BehaviorEvent> events = new ArrayList<>();
+        BadRowReport bad = new BadRowReport();
+        try (FileRows<BehaviorEvent> rows = reader.open(files.input)) {
+            while (rows.hasNext()) {
+                FileRows.Row<BehaviorEvent> row = rows.next();
+                if (row instanceof FileRows.Bad<BehaviorEvent> b) {
+                    bad.add(b);
+                } else if (row instanceof FileRows.Parsed<BehaviorEvent> p) {
+                    if (p.value().getTimestamp() == null) {
+                        // a replay goes in event time; an event without one has no place in it
+                        bad.add(new FileRows.Bad<>(p.line(), "no timestamp: a backtest replays in event time", ""));
+                    } else {
+                        events.add(p.value());
+                    }
+                }
+            }
+        }
+        bad.print(out, files.input.toString());
+        List<ItemFeatures> features = List.of();
+        if (files.items != null) {
+            List<Item> items = new ArrayList<>();
+            BadRowReport badItems = new BadRowReport();
+            try (FileRows<Item> rows = files.itemReader().open(files.items)) {
+                while (rows.hasNext()) {
+                    FileRows.Row<Item> row = rows.next();
+                    if (row instanceof FileRows.Bad<Item> b) {
+                        badItems.add(b);
+                    } else if (row instanceof FileRows.Parsed<Item> p) {
+                        items.add(p.value());
+                    }
+                }
+            }
+            badItems.print(out, files.items.toString());
+            out.println("embedding " + items.size() + " items with " + textModel(config) + " ...");
+            features = ItemEmbeddings.embed(items, textModel(config), cores);
+        }
+        out.println(files.input + ": " + events.size() + " events, " + bad.count() + " bad rows");
+        return ReplayInput.of(files.input.toString(), limited(events), features);
+    }
+
+    /** The first --limit events in event time. */
+    private List<BehaviorEvent> limited(List<BehaviorEvent> events) {
+        if (limit == null || events.size() <= limit) {
+            return events;
+        }
+        return ReplayInput.of("", events, List.of()).events().subList(0, limit);
+    }
+
+    private static String textModel(RippleConfig config) {
+        return config.list("features.text.models").get(0);
+    }
+
+    private Map<String, List<String>> gridAxes() {
+        Map<String, List<String>> axes = new LinkedHashMap<>();
+        for (String g : grid) {
+            int eq = g.indexOf('=');
+            if (eq <= 0 || eq == g.length() - 1) {
+                throw usage("--grid: expected KEY=V1,V2,..., got '" + g + "'");
+            }
+            axes.put(g.substring(0, eq).trim(), List.of(g.substring(eq + 1).split(",")));
+        }
+        return axes;
+    }
+
+    private int parseCount(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw usage("--format synthetic: --items is a number of items, got '" + text + "'");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printSummary(PrintWriter out, Map<String, Object> report) {
+        List<Map<String, Object>> runs = report.get("grid") instanceof List<?> g ? (List<Map<String, Object>>) g : List.of(report);
+        for (Map<String, Object> r : runs) {
+            Map<String, Object> s = (Map<String, Object>) r.get("settings");
+            out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.get("source"),
+                    r.get("events"), r.get("evaluated"), (Double) r.get("eventsPerSec"), s.get("overrides"));
+            ((Map<String, Map<String, Object>>) r.get("models")).forEach((name, m) -> out.printf(Locale.ROOT,
+                    "  %-20s hr@10 %s  ndcg@10 %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
+                    f(m.get("ndcg@10")), f(m.get("mrr")), f(m.get("auc")), f(m.get("logloss"))));
+        }
+    }
+
+    private static String f(Object v) {
+        return v instanceof Double d && Double.isFinite(d) ? String.format(Locale.ROOT, "%.4f", d) : "  -   ";
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

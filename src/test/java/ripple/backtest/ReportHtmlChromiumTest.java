@@ -1,0 +1,75 @@
+package ripple.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ripple.config.RippleConfig;
+import ripple.dev.SyntheticGenerator;
+
+/**
+ * The HTML report in a real headless Chromium (Debian's {@code chromium}, installed by .ci/run): the page's own
+ * script must find points in every chart and leave its marker, and the dumped DOM must hold the charts' points.
+ */
+class ReportHtmlChromiumTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void chartsHavePointsInARealBrowser() throws Exception {
+        String chromium = chromium();
+        assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium)");
+        SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
+                .withUsers(30).withItems(40).withSeed(3));
+        ReplayInput input = ReplayInput.of("synthetic", generator.events(300), List.of());
+        Map<String, Object> report = new Backtest(RippleConfig.defaultConfig(), input, ReplayOptions.defaults(), false, 1)
+                .run(Backtest.settings(Map.of(), Map.of()), BacktestProgress.silent());
+        ReportWriter.write(report, dir);
+        assertThat(dir.resolve("report.json")).exists();
+
+        Process p = new ProcessBuilder(chromium, "--headless", "--disable-gpu", "--no-sandbox",
+                "--user-data-dir=" + dir.resolve("profile"), "--dump-dom", dir.resolve("report.html").toUri().toString())
+                .redirectError(dir.resolve("chromium.log").toFile()).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(dom).as("the page's script ran and found points in every chart").contains("id=\"report-ok\"");
+        Matcher charts = Pattern.compile("<svg class=\"chart\".*?</svg>", Pattern.DOTALL).matcher(dom);
+        int n = 0;
+        while (charts.find()) {
+            n++;
+            String svg = charts.group();
+            // four models: a line and points each
+            assertThat(count(svg, "<circle")).isGreaterThanOrEqualTo(4);
+            assertThat(count(svg, "<path")).isEqualTo(4);
+        }
+        assertThat(n).isEqualTo(3);
+        assertThat(dom).contains("<table id=\"influence\"").contains("BROWSE").contains("learning.rate");
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String chromium() throws IOException {
+        for (String name : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+            if (Files.isExecutable(Path.of(name))) {
+                return name;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,88 @@
+package ripple.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ripple backtest} on a small Taobao-format file: unordered rows, a bad row, ablations, a grid. */
+class BacktestCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void replaysAnUnorderedFileReportsBadRowsAndWritesTheReport() throws Exception {
+        List<String> rows = new ArrayList<>();
+        String[] types = {"pv", "pv", "fav", "pv", "cart", "buy"};
+        for (int n = 0; n < 60; n++) {
+            // newest first: the replay must sort by event time
+            rows.add((n % 6) + "," + (100 + n % 9) + "," + (n % 3) + "," + types[n % types.length] + "," + (1511658000 + 600 - n * 10));
+        }
+        rows.add(7, "1,2,3,pv,15");
+        Path input = dir.resolve("UserBehavior.csv");
+        Files.write(input, rows);
+        Path report = dir.resolve("report");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BacktestCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("--format", "taobao",
+                "--input", input.toString(), "--grid", "learning.rate=0.01,0.1", "--threads", "2",
+                "--report", report.toString());
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("line 8: timestamp 15");
+
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertThat(json.get("events").asInt()).isEqualTo(60);
+        assertThat(json.get("evaluated").asInt()).isEqualTo(60);
+        assertThat(json.get("k").toString()).isEqualTo("[5,10,20]");
+        List<String> models = new ArrayList<>();
+        json.get("models").fieldNames().forEachRemaining(models::add);
+        assertThat(models).containsExactly("ripple", "popularity", "recent-popularity", "cooccurrence",
+                "ripple-no-text", "ripple-no-influence", "ripple-no-context");
+        List<String> keys = names(json.get("models").get("ripple"));
+        assertThat(keys).containsExactly("hr@5", "hr@10", "hr@20", "ndcg@5", "ndcg@10", "ndcg@20", "mrr", "auc",
+                "logloss", "events");
+        for (String m : models) {
+            assertThat(names(json.get("models").get(m))).isEqualTo(keys);
+        }
+        assertThat(json.get("models").get("popularity").get("logloss").isNull()).isTrue();
+        assertThat(json.get("influence").get("BROWSE").has("conversionLift")).isTrue();
+        assertThat(json.get("influence").get("CART").get("meanDeltaNorm").asDouble()).isPositive();
+        assertThat(json.get("grid")).hasSize(2);
+        assertThat(json.get("grid").get(1).get("settings").get("learning.rate").asText()).isEqualTo("0.1");
+        assertThat(json.get("settings").get("features.ablate").asText()).isEmpty();
+        assertThat(report.resolve("report.html")).exists();
+    }
+
+    @Test
+    void anUnknownSettingFailsNamingIt() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BacktestCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        int code = cli.execute("--format", "taobao", "--input", "x.csv",
+                "--set", "learning.speed=3");
+        assertThat(code).isEqualTo(CliSupport.EXIT_FAILURE);
+        assertThat(err.toString()).contains("learning.speed");
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            out.add(it.next());
+        }
+        return out;
+    }
+}
