@@ -1,5 +1,7 @@
 package ripple.cli;
 
+import ripple.testing.KafkaStack;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -44,7 +44,7 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
-import ripple.dev.EmbeddedKafka;
+import ripple.testing.KafkaStack;
 import ripple.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
 import ripple.topics.TopicAdmin;
@@ -68,19 +68,17 @@ class ScaleOutIntegrationTest {
 
     @TempDir
     static Path dir;
-    private static EmbeddedKafka kafka;
+    private static KafkaStack kafka;
     private static KafkaSchemaStore registry;
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(0).build().start();
-        registry = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30));
+        kafka = KafkaStack.start(dir.resolve("kafka"));
+        registry = kafka.schemaStore();
     }
 
     @AfterAll
     static void stopBroker() {
-        registry.close();
         kafka.close();
     }
 

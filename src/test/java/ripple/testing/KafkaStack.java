@@ -1,4 +1,4 @@
-package ripple.cli;
+package ripple.testing;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,44 +20,51 @@ import ripple.registry.KafkaSchemaStore;
 import ripple.registry.RegistryServer;
 
 /** A broker and a registry on free ports for one test class, and a way to run commands against them. */
-final class KafkaStack implements AutoCloseable {
+public final class KafkaStack implements AutoCloseable {
 
     private final EmbeddedKafka kafka;
+    private final KafkaSchemaStore store;
     private final RegistryServer registry;
 
-    private KafkaStack(EmbeddedKafka kafka, RegistryServer registry) {
+    private KafkaStack(EmbeddedKafka kafka, KafkaSchemaStore store, RegistryServer registry) {
         this.kafka = kafka;
+        this.store = store;
         this.registry = registry;
     }
 
-    static KafkaStack start(Path dataDir) {
+    public static KafkaStack start(Path dataDir) {
         EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).port(0).build().start();
         KafkaSchemaStore store = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30));
-        return new KafkaStack(kafka, RegistryServer.start(store, "127.0.0.1", 0));
+        return new KafkaStack(kafka, store, RegistryServer.start(store, "127.0.0.1", 0));
     }
 
-    String bootstrapServers() {
+    /** The registry's store, for code that takes a SchemaRegistry without going through HTTP. */
+    public KafkaSchemaStore schemaStore() {
+        return store;
+    }
+
+    public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
 
-    String registryUrl() {
+    public String registryUrl() {
         return registry.url().toString();
     }
 
-    HttpSchemaRegistry registryClient() {
+    public HttpSchemaRegistry registryClient() {
         return HttpSchemaRegistry.builder(registryUrl()).build();
     }
 
     /** What a command printed, and its exit code. */
-    record Run(int exitCode, String out, String err) {
-        String all() {
+    public record Run(int exitCode, String out, String err) {
+        public String all() {
             return out + err;
         }
     }
 
     /** Runs a command as picocli would from the command line, pointed at this stack. */
-    Run run(Object command, String... args) {
+    public Run run(Object command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(command);
@@ -70,7 +77,7 @@ final class KafkaStack implements AutoCloseable {
     }
 
     /** Every record of a topic, from the beginning, decoded with the given deserializers. */
-    <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values, int expected) {
+    public <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values, int expected) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
