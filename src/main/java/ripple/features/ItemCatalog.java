@@ -39,6 +39,8 @@ public final class ItemCatalog {
      */
     private final double[] textSum;
     private final int[] textCount;
+    /** textSum / textCount per slot, recomputed on each change so that a scan does no divisions. */
+    private volatile float[] textMean;
     /** Largest log1p(decayed count) seen per influence group, so influence features stay within 0..1. */
     private final float[] influenceScale = new float[InfluenceGroup.COUNT];
     private final RetrievalSettings retrieval;
@@ -92,6 +94,7 @@ public final class ItemCatalog {
         this.decay = decay;
         this.textSum = new double[layout.textDims()];
         this.textCount = new int[layout.textModels().size()];
+        this.textMean = new float[layout.textDims()];
         this.retrieval = retrieval;
         this.textIndex = new TextIndex(retrieval);
         this.influentialBuilt = System.nanoTime() - retrieval.indexRefresh().toNanos();
@@ -177,6 +180,7 @@ public final class ItemCatalog {
             if (!replacing) {
                 textCount[offset / layout.dimsPerModel()]++;
             }
+            updateMean();
         }
         e.modelId = modelId;
         e.modelVersion = modelVersion;
@@ -184,6 +188,17 @@ public final class ItemCatalog {
         // Items of an older model version are indexed too until re-embedded: they are only candidates, and
         // exact scoring gives them no text part.
         textIndex.put(itemId, e.index, modelId, projected, e.category);
+    }
+
+    /** Called with the textSum lock held. */
+    private void updateMean() {
+        float[] mean = new float[textSum.length];
+        int dims = layout.dimsPerModel();
+        for (int i = 0; i < mean.length; i++) {
+            int n = textCount[i / dims];
+            mean[i] = n == 0 ? 0f : (float) (textSum[i] / n);
+        }
+        textMean = mean;
     }
 
     /** The item's embedding was deleted (a tombstone): score it without text. */
@@ -200,6 +215,7 @@ public final class ItemCatalog {
             }
             textCount[offset / layout.dimsPerModel()]--;
             e.text = null;
+            updateMean();
         }
         textIndex.remove(itemId);
     }
@@ -292,10 +308,10 @@ public final class ItemCatalog {
             return false;
         }
         float[] t = e.text;
+        float[] mean = textMean;
         int offset = layout.textOffset(e.modelId);
-        int n = textCount[offset / layout.dimsPerModel()];
         for (int i = 0; i < t.length; i++) {
-            out[offset + i] = t[i] - (float) (textSum[offset + i] / n);
+            out[offset + i] = t[i] - mean[offset + i];
         }
         return true;
     }
