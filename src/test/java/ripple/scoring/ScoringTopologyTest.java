@@ -226,6 +226,30 @@ class ScoringTopologyTest {
         }
     }
 
+    @Test
+    void aLongPauseThenABurstIsProcessedCompletely() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            for (int i = 0; i < 8; i++) {
+                f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
+            }
+            for (int n = 0; n < 50; n++) {
+                f.send(event("before" + n, "u" + (n % 5), "i" + (n % 8), BehaviorType.CLICK, T0.plusSeconds(n)));
+            }
+            // a week of silence (the wall clock moves on too), then 2,000 events within two seconds
+            f.driver.advanceWallClockTime(Duration.ofDays(7));
+            java.time.Instant after = T0.plus(Duration.ofDays(7));
+            for (int n = 0; n < 2000; n++) {
+                f.send(event("burst" + n, "u" + (n % 40), "i" + (n % 8), BehaviorType.values()[1 + n % 5],
+                        after.plusMillis(n)));
+            }
+            List<WeightUpdate> updates = f.weightUpdates.readValuesToList();
+            assertThat(updates).hasSize(2050);
+            assertThat(updates.stream().map(WeightUpdate::getEventId).distinct().count()).isEqualTo(2050);
+            assertThat(f.deadLetters.isEmpty()).isTrue();
+            assertThat(updates).allSatisfy(w -> assertThat(w.getLoss()).isFinite());
+        }
+    }
+
     private static Recommendations last(List<Recommendations> all, String user) {
         Recommendations r = null;
         for (Recommendations x : all) {
