@@ -22,6 +22,8 @@ public final class DemoProducer implements AutoCloseable {
     private final KafkaProducer<String, Item> items;
     private final Topics topics;
     private final AtomicLong sent = new AtomicLong();
+    /** The generator numbers events from 0 on every start; without this a restarted demo would be deduplicated. */
+    private final String runPrefix = "dev" + Long.toString(System.currentTimeMillis(), 36) + "-";
 
     public DemoProducer(SyntheticGenerator generator, Properties clientProps, Topics topics) {
         this.generator = generator;
@@ -49,6 +51,7 @@ public final class DemoProducer implements AutoCloseable {
         while (sent.get() < max && keepGoing.getAsBoolean()) {
             BehaviorEvent e = it.next();
             e.setTimestamp(Instant.now());
+            e.setEventId(runPrefix + e.getEventId());
             events.send(new ProducerRecord<>(topics.behaviorEvents.name(), e.getUserId(), e));
             long n = sent.incrementAndGet();
             long due = start + n * 1_000_000_000L / perSecond;

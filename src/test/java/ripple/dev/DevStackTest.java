@@ -29,5 +29,11 @@ class DevStackTest {
         assertThat(s.recommendations()).isPositive();
         assertThat(shown).contains("schema registry: http://127.0.0.1:").contains("= text");
         assertThat(shown).containsPattern("user u\\d+ \\(top topic: \\w+\\)");
+
+        // A second start on the same data directory keeps the broker's data and works again: the demo's
+        // events are new events, not duplicates of the first run's.
+        DevStack.Summary again = DevStack.run(RippleConfig.defaultConfig().with("topics.partitions", "2").with("http.port", "0"),
+                new DevStack.Options(dir, 0, 0, 200, null, 400, 100, 60, 42), out, false, new AtomicBoolean());
+        assertThat(again.recommendations()).isPositive();
     }
 }
