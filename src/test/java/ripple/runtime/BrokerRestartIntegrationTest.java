@@ -1,10 +1,9 @@
 package ripple.runtime;
 
+import ripple.testing.Await;
+import ripple.testing.Committed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,14 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
-import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.EmbeddedKafka;
 import ripple.registry.KafkaSchemaStore;
@@ -68,7 +60,7 @@ class BrokerRestartIntegrationTest {
 
     @Test
     void theScorerRecoversFromABrokerRestartWithExactlyOneWeightUpdatePerEvent() throws Exception {
-        int port = freePort();
+        int port = Await.freePort();
         EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(port).build().start();
         KafkaSchemaStore registry = null;
         RippleRuntime runtime = null;
@@ -118,11 +110,11 @@ class BrokerRestartIntegrationTest {
             eventProducer = new KafkaProducer<>(client, new StringSerializer(),
                     topics.behaviorEvents.valueSerde().serializer());
             produce(eventProducer, topics, events.subList(0, FIRST));
-            awaitUntil(Duration.ofSeconds(30), "some weight updates", () ->
-                    count(weightUpdates(client, topics, 150, Duration.ofMillis(500))) >= 150);
+            Await.until(Duration.ofSeconds(30), "some weight updates", () ->
+                    count(weightUpdates(client, topics, Duration.ofMillis(500))) >= 150);
 
             long stopped = System.nanoTime();
-            int before = count(weightUpdates(client, topics, EVENTS, Duration.ofMillis(500)));
+            int before = count(weightUpdates(client, topics, Duration.ofMillis(500)));
             kafka.close();
             log.info("broker stopped with {} weight updates committed; scorer {}", before, runtime.health().details());
             Thread.sleep(OUTAGE.toMillis());
@@ -133,17 +125,17 @@ class BrokerRestartIntegrationTest {
 
             produce(eventProducer, topics, events.subList(FIRST, EVENTS));
             Map<String, Integer> updates = new HashMap<>();
-            awaitUntil(Duration.ofSeconds(60), "a weight update for every event", () -> {
+            Await.until(Duration.ofSeconds(60), "a weight update for every event", () -> {
                 updates.clear();
-                updates.putAll(weightUpdates(client, topics, EVENTS, Duration.ofSeconds(3)));
+                updates.putAll(weightUpdates(client, topics, Duration.ofSeconds(3)));
                 return updates.size() >= EVENTS;
             });
             long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
             Thread.sleep(1000);
             updates.clear();
-            updates.putAll(weightUpdates(client, topics, EVENTS + 1, Duration.ofSeconds(3)));
+            updates.putAll(weightUpdates(client, topics, Duration.ofSeconds(3)));
             RippleRuntime r = runtime;
-            awaitUntil(Duration.ofSeconds(30), "the scorer RUNNING", r::running);
+            Await.until(Duration.ofSeconds(30), "the scorer RUNNING", r::running);
             watching.set(false);
             log.info("{} events in, {} weight updates for {} event ids, all in {} ms after the broker stopped; "
                     + "scorer states seen: {}", EVENTS, count(updates), updates.size(), recoveredMs, statesSeen);
@@ -203,47 +195,12 @@ class BrokerRestartIntegrationTest {
         }
     }
 
-    /** Committed weight updates per event id, from the beginning, until {@code expected} records, the end or {@code max}. */
-    private static Map<String, Integer> weightUpdates(Properties client, Topics topics, int expected, Duration max) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        String topic = topics.weightUpdates.name();
+    /** Committed weight updates per event id, so far (up to the topic's end when read, or {@code max}). */
+    private static Map<String, Integer> weightUpdates(Properties client, Topics topics, Duration max) {
         Map<String, Integer> out = new HashMap<>();
-        try (KafkaConsumer<String, WeightUpdate> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                topics.weightUpdates.valueSerde().deserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + max.toNanos();
-            int total = 0;
-            while (System.nanoTime() < deadline && total < expected) {
-                for (ConsumerRecord<String, WeightUpdate> r : c.poll(Duration.ofMillis(100))) {
-                    out.merge(r.value().getEventId(), 1, Integer::sum);
-                    total++;
-                }
-                if (total < expected && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
-                    break;
-                }
-            }
-        }
+        Committed.snapshot(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), max)
+                .forEach(w -> out.merge(w.getEventId(), 1, Integer::sum));
         return out;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitUntil(Duration timeout, String what, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
 }

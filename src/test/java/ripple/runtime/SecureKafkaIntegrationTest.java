@@ -1,11 +1,11 @@
 package ripple.runtime;
 
+import ripple.testing.Committed;
+import ripple.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,14 +20,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,9 +74,9 @@ class SecureKafkaIntegrationTest {
         keytool("-importcert", "-noprompt", "-alias", "ripple-test-ca", "-file", cert.toString(),
                 "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
 
-        int plainPort = freePort();
-        int securePort = freePort();
-        int controllerPort = freePort();
+        int plainPort = Await.freePort();
+        int securePort = Await.freePort();
+        int controllerPort = Await.freePort();
         String host = "127.0.0.1";
         kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(plainPort).controllerPort(controllerPort)
                 .brokerConfig("listeners", "PLAINTEXT://" + host + ":" + plainPort + ",SASL_SSL://" + host + ":"
@@ -156,9 +151,9 @@ class SecureKafkaIntegrationTest {
                 }
             }
             // The round trip: what the producer wrote over SASL_SSL, a consumer reads back over SASL_SSL.
-            assertThat(read(client, topics.behaviorEvents.name(), topics.behaviorEvents.valueSerde().deserializer(), 3))
+            assertThat(Committed.await(client, topics.behaviorEvents.name(), topics.behaviorEvents.valueSerde().deserializer(), 3))
                     .extracting(BehaviorEvent::getEventId).containsExactlyInAnyOrder("e1", "e2", "e3");
-            List<WeightUpdate> updates = read(client, topics.weightUpdates.name(),
+            List<WeightUpdate> updates = Committed.await(client, topics.weightUpdates.name(),
                     topics.weightUpdates.valueSerde().deserializer(), 3);
             assertThat(updates).extracting(WeightUpdate::getEventId).containsExactlyInAnyOrder("e1", "e2", "e3");
         }
@@ -219,27 +214,6 @@ class SecureKafkaIntegrationTest {
         return m;
     }
 
-    private static <V> List<V> read(Properties client, String topic,
-            org.apache.kafka.common.serialization.Deserializer<V> values, int n) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> c = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < n && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
-    }
-
     private static void keytool(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
@@ -250,9 +224,4 @@ class SecureKafkaIntegrationTest {
         assertThat(p.exitValue()).as("keytool " + args[0] + ": " + out).isZero();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package ripple.scoring;
 
+import ripple.testing.Await;
+import ripple.testing.Committed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,15 +21,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
@@ -151,15 +147,15 @@ class ProcessCrashIntegrationTest {
         Process second = null;
         try {
             produce(topics, client, events.subList(0, FIRST), 0);
-            awaitUntil(Duration.ofSeconds(60), "the first process scoring", () -> {
+            Await.until(Duration.ofSeconds(60), "the first process scoring", () -> {
                 assertThat(first.isAlive()).as("first scorer process alive").isTrue();
-                return countCommitted(client, topics.weightUpdates.name(), topics, 100, Duration.ofMillis(500)) >= 100;
+                return countCommitted(client, topics, Duration.ofMillis(500)) >= 100;
             });
             AtomicInteger sent = new AtomicInteger(FIRST);
             CompletableFuture<Void> rest = CompletableFuture.runAsync(() ->
                     produce(topics, client, events.subList(FIRST, EVENTS), 40, sent));
-            awaitUntil(Duration.ofSeconds(30), "more events on their way", () -> sent.get() >= FIRST + 300);
-            int beforeKill = countCommitted(client, topics.weightUpdates.name(), topics, EVENTS, Duration.ofMillis(300));
+            Await.until(Duration.ofSeconds(30), "more events on their way", () -> sent.get() >= FIRST + 300);
+            int beforeKill = countCommitted(client, topics, Duration.ofMillis(300));
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             log.info("killed the first scorer (exit {}) with {} events sent and {} weight updates committed",
@@ -169,16 +165,16 @@ class ProcessCrashIntegrationTest {
             rest.get(60, TimeUnit.SECONDS);
             Process s = second;
             Map<String, List<WeightUpdate>> updates = new HashMap<>();
-            awaitUntil(Duration.ofSeconds(60), "a weight update for every event", () -> {
+            Await.until(Duration.ofSeconds(60), "a weight update for every event", () -> {
                 assertThat(s.isAlive()).as("second scorer process alive").isTrue();
                 updates.clear();
-                updates.putAll(weightUpdates(client, topics.weightUpdates.name(), topics, EVENTS));
+                updates.putAll(weightUpdates(client, topics));
                 return updates.size() >= EVENTS;
             });
             // a little longer, to catch any duplicate committed late
             Thread.sleep(1000);
             updates.clear();
-            updates.putAll(weightUpdates(client, topics.weightUpdates.name(), topics, EVENTS + 1));
+            updates.putAll(weightUpdates(client, topics));
             log.info("crash run: {} events in, {} weight updates over {} event ids, in {} ms", EVENTS,
                     updates.values().stream().mapToInt(List::size).sum(), updates.size(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
@@ -234,9 +230,9 @@ class ProcessCrashIntegrationTest {
         streams.start();
         try {
             Map<String, List<WeightUpdate>> updates = new HashMap<>();
-            awaitUntil(Duration.ofSeconds(60), "the reference run done", () -> {
+            Await.until(Duration.ofSeconds(60), "the reference run done", () -> {
                 updates.clear();
-                updates.putAll(weightUpdates(client, topics.weightUpdates.name(), topics, EVENTS));
+                updates.putAll(weightUpdates(client, topics));
                 return updates.size() >= EVENTS;
             });
             assertThat(updates.values()).allSatisfy(l -> assertThat(l).hasSize(1));
@@ -330,51 +326,17 @@ class ProcessCrashIntegrationTest {
         }
     }
 
-    private static int countCommitted(Properties client, String topic, Topics topics, int atLeast, Duration max) {
-        return weightUpdates(client, topic, topics, atLeast, max).values().stream().mapToInt(List::size).sum();
+    private static int countCommitted(Properties client, Topics topics, Duration max) {
+        return Committed.snapshot(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(),
+                max).size();
     }
 
-    private static Map<String, List<WeightUpdate>> weightUpdates(Properties client, String topic, Topics topics,
-            int expected) {
-        return weightUpdates(client, topic, topics, expected, Duration.ofSeconds(3));
-    }
-
-    /** Committed weight updates by event id, read from the beginning until {@code expected} records or {@code max}. */
-    private static Map<String, List<WeightUpdate>> weightUpdates(Properties client, String topic, Topics topics,
-            int expected, Duration max) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    /** Committed weight updates by event id, so far (up to the topic's end when read, or 3 s). */
+    private static Map<String, List<WeightUpdate>> weightUpdates(Properties client, Topics topics) {
         Map<String, List<WeightUpdate>> out = new HashMap<>();
-        try (KafkaConsumer<String, WeightUpdate> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                topics.weightUpdates.valueSerde().deserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + max.toNanos();
-            int total = 0;
-            while (System.nanoTime() < deadline && total < expected) {
-                for (ConsumerRecord<String, WeightUpdate> r : c.poll(Duration.ofMillis(100))) {
-                    out.computeIfAbsent(r.value().getEventId(), k -> new ArrayList<>()).add(r.value());
-                    total++;
-                }
-                boolean atEnd = parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
-                if (atEnd && total < expected) {
-                    break;
-                }
-            }
-        }
+        Committed.snapshot(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(),
+                Duration.ofSeconds(3)).forEach(w -> out.computeIfAbsent(w.getEventId(), k -> new ArrayList<>()).add(w));
         return out;
     }
 
-    private static void awaitUntil(Duration timeout, String what, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
 }

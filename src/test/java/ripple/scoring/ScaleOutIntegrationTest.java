@@ -1,5 +1,6 @@
 package ripple.scoring;
 
+import ripple.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,12 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -42,8 +39,8 @@ import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
-import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
+import ripple.testing.Committed;
 import ripple.testing.KafkaStack;
 import ripple.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
@@ -106,7 +103,7 @@ class ScaleOutIntegrationTest {
         KafkaStreams doomed = start(config, topics, "a");
         KafkaStreams survivor = start(config, topics, "b");
         try {
-            awaitUntil(Duration.ofSeconds(30), "both instances running with partitions of their own", () ->
+            Await.until(Duration.ofSeconds(30), "both instances running with partitions of their own", () ->
                     running(doomed) && running(survivor)
                             && !eventPartitions(doomed, topics).isEmpty() && !eventPartitions(survivor, topics).isEmpty());
             Set<Integer> doomedPartitions = eventPartitions(doomed, topics);
@@ -114,7 +111,7 @@ class ScaleOutIntegrationTest {
 
             AtomicInteger sent = new AtomicInteger();
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(topics, client, sent));
-            awaitUntil(Duration.ofSeconds(30), "a third of the events sent", () -> sent.get() >= EVENTS / 3);
+            Await.until(Duration.ofSeconds(30), "a third of the events sent", () -> sent.get() >= EVENTS / 3);
 
             // A crash, as near as one JVM gets: no leave-group request and no waiting, so the group only learns
             // of it when the member's session times out. (Its threads still commit what they were doing as they
@@ -123,7 +120,7 @@ class ScaleOutIntegrationTest {
             doomed.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                     .withTimeout(Duration.ZERO));
             Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5);
-            awaitUntil(Duration.ofSeconds(40), "the survivor running all " + PARTITIONS + " partitions", () ->
+            Await.until(Duration.ofSeconds(40), "the survivor running all " + PARTITIONS + " partitions", () ->
                     running(survivor) && eventPartitions(survivor, topics).equals(all));
             long takeoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAt);
             log.info("the survivor took over partitions {} {} ms after the crash (session timeout {} ms)",
@@ -201,32 +198,11 @@ class ScaleOutIntegrationTest {
         return "ev-" + n;
     }
 
-    /**
-     * Reads weight-updates, committed records only, until one per event or 40 s, then a few seconds more to see
-     * duplicates; counts the records per event id.
-     */
+    /** Weight updates per event id: reads until one per event or 40 s, then 3 s more to see duplicates. */
     private static Map<String, Integer> weightUpdatesPerEvent(Properties client, Topics topics) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Integer> counts = new HashMap<>();
-        String topic = topics.weightUpdates.name();
-        try (KafkaConsumer<String, WeightUpdate> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                topics.weightUpdates.valueSerde().deserializer())) {
-            c.assign(c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList());
-            c.seekToBeginning(c.assignment());
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            long total = 0;
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, WeightUpdate> r : c.poll(Duration.ofMillis(200))) {
-                    counts.merge(r.value().getEventId(), 1, Integer::sum);
-                    total++;
-                }
-                if (total >= EVENTS && deadline - System.nanoTime() > Duration.ofSeconds(3).toNanos()) {
-                    deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                }
-            }
-        }
+        Committed.await(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), EVENTS,
+                Duration.ofSeconds(40), Duration.ofSeconds(3)).forEach(w -> counts.merge(w.getEventId(), 1, Integer::sum));
         return counts;
     }
 
@@ -244,12 +220,4 @@ class ScaleOutIntegrationTest {
                 .collect(Collectors.toSet());
     }
 
-    private static void awaitUntil(Duration timeout, String what, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
 }

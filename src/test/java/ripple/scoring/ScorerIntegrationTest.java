@@ -1,5 +1,6 @@
 package ripple.scoring;
 
+import ripple.testing.Committed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -11,13 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -89,10 +85,12 @@ class ScorerIntegrationTest {
         List<WeightUpdate> first;
         KafkaStreams streams = start(config, topics);
         try {
-            first = read(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), 3);
-            assertThat(read(client, topics.scores.name(), topics.scores.valueSerde().deserializer(), 3))
+            first = Committed.await(client, topics.weightUpdates.name(),
+                    topics.weightUpdates.valueSerde().deserializer(), 3);
+            assertThat(Committed.await(client, topics.scores.name(),
+                    topics.scores.valueSerde().deserializer(), 3))
                     .extracting(ScoreUpdate::getEventId).containsExactlyInAnyOrder("e1", "e2", "e3");
-            List<Recommendations> recs = read(client, topics.recommendations.name(),
+            List<Recommendations> recs = Committed.await(client, topics.recommendations.name(),
                     topics.recommendations.valueSerde().deserializer(), 3);
             assertThat(recs).allSatisfy(r -> assertThat(r.getItems()).isNotEmpty());
         } finally {
@@ -106,7 +104,8 @@ class ScorerIntegrationTest {
         produce(topics, client, List.of(ScorerFixture.event("e4", "alice", "i0", BehaviorType.CLICK, t.plusSeconds(3))));
         streams = start(config, topics);
         try {
-            List<WeightUpdate> all = read(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), 4);
+            List<WeightUpdate> all = Committed.await(client, topics.weightUpdates.name(),
+                    topics.weightUpdates.valueSerde().deserializer(), 4);
             WeightUpdate e4 = all.stream().filter(w -> w.getEventId().equals("e4")).findFirst().orElseThrow();
             assertThat(e4.getStep()).isEqualTo(3);
             assertThat(all).as("no event was processed twice across the restart").hasSize(4);
@@ -143,7 +142,8 @@ class ScorerIntegrationTest {
         KafkaStreams streams = start(config, topics);
         Map<String, byte[]> before;
         try {
-            assertThat(read(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), 200))
+            assertThat(Committed.await(client, topics.weightUpdates.name(),
+                    topics.weightUpdates.valueSerde().deserializer(), 200))
                     .hasSize(200);
             before = userState(streams);
         } finally {
@@ -201,29 +201,4 @@ class ScorerIntegrationTest {
         }
     }
 
-    /** Reads a topic from the beginning, committed records only, until {@code n} records or 60 s. */
-    private static <V> List<V> read(Properties client, String topic, Deserializer<V> values, int n) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> c = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
-            // assigned, not subscribed: no group rebalance to wait for
-            c.assign(c.partitionsFor(topic).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList());
-            c.seekToBeginning(c.assignment());
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < n && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-            // a little longer, to see anything beyond n (duplicates)
-            for (ConsumerRecord<String, V> r : c.poll(Duration.ofSeconds(1))) {
-                out.add(r.value());
-            }
-        }
-        return out;
-    }
 }

@@ -1,0 +1,31 @@
+package ripple.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Bounded waiting, and free ports, for tests against real servers. */
+public final class Await {
+    private Await() {
+    }
+
+    /** Polls {@code condition} every 200 ms; fails the test naming {@code what} if it is not met in time. */
+    public static void until(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** A port free on 127.0.0.1 now, for a server that must keep its port across restarts. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
