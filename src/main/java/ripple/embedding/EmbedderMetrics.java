@@ -1,7 +1,6 @@
 package ripple.embedding;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import ripple.events.Rejection;
 import ripple.ops.RippleMetrics;
@@ -18,7 +17,6 @@ public final class EmbedderMetrics {
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong lastBatchNanos = new AtomicLong();
 
     public EmbedderMetrics() {
         this(RippleMetrics.noop());
@@ -61,11 +59,6 @@ public final class EmbedderMetrics {
         return batches.get();
     }
 
-    /** How long the latest successful batch call took. */
-    public Duration lastBatchLatency() {
-        return Duration.ofNanos(lastBatchNanos.get());
-    }
-
     void countEmbedded(boolean wasTruncated) {
         embedded.incrementAndGet();
         if (wasTruncated) {
@@ -84,7 +77,6 @@ public final class EmbedderMetrics {
 
     void countBatch(long nanos, int items) {
         batches.incrementAndGet();
-        lastBatchNanos.set(nanos);
         meters.embeddingBatch(nanos, items);
     }
 }

@@ -34,10 +34,6 @@ public final class TextProjection {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
-    public int inputDims() {
-        return in;
-    }
-
     public float[] project(float[] embedding) {
         if (embedding.length != in) {
             throw new IllegalArgumentException("embedding has " + embedding.length + " dims, expected " + in);
