@@ -60,6 +60,14 @@ public final class PrequentialProbe {
             return OnlineLearner.dot(weights, scratch);
         }
 
+        /**
+         * Every candidate the scorer would rank for this user now, scored, best first; equal scores go to the
+         * earlier catalogue item (lower index). An item that is not in this list was not retrieved: a miss.
+         */
+        public List<Ranker.Scored> rankCandidates() {
+            return ranker.topK(user, weights, now, Integer.MAX_VALUE / 2, settings.excludeSeen());
+        }
+
         /** The user's top-k over the whole catalogue, as the scorer ranks it. */
         public List<Ranker.Scored> topK(int k) {
             return ranker.topK(user, weights, now, k, settings.excludeSeen());

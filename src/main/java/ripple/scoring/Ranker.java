@@ -30,8 +30,12 @@ public final class Ranker {
     private final ItemCatalog catalog;
     private final Decay decay;
 
-    /** One ranked item: its score and what each feature group contributed. */
-    public record Scored(String itemId, double score, double text, double influence, double context, boolean hasText) {
+    /**
+     * One ranked item: its catalogue index, its score, what each feature group contributed, and the candidate
+     * sources that proposed it ({@link CandidateSource} bits; 0 for an item scored outside retrieval).
+     */
+    public record Scored(String itemId, int index, double score, double text, double influence, double context,
+                         boolean hasText, int sources) {
     }
 
     public Ranker(ItemCatalog catalog, Decay decay) {
@@ -63,7 +67,8 @@ public final class Ranker {
         double text = partial(w, f, 0, layout.textDims());
         double influence = partial(w, f, layout.influenceOffset(), layout.contextOffset());
         double context = partial(w, f, layout.contextOffset(), layout.size());
-        return new Scored(itemId, text + influence + context, text, influence, context, hasText);
+        ItemCatalog.Entry e = catalog.get(itemId);
+        return new Scored(itemId, e == null ? -1 : e.index, text + influence + context, text, influence, context, hasText, 0);
     }
 
     private static double partial(float[] w, float[] f, int from, int to) {
@@ -145,7 +150,7 @@ public final class Ranker {
 
         TopK(int k) {
             this.k = k;
-            this.heap = new PriorityQueue<>(k + 1, Comparator.comparingDouble(Scored::score));
+            this.heap = new PriorityQueue<>(Math.min(k + 1, 1024), Comparator.comparingDouble(Scored::score));
         }
 
         void offer(UserScorer scorer, ItemCatalog.Entry e, boolean excludeSeen) {
@@ -213,7 +218,7 @@ public final class Ranker {
                 context = bias + (hasText ? affinityWeight * user.textAffinity(scratch) : 0)
                         + categoryPart.getOrDefault(e.category() == null ? "" : e.category(), 0.0);
             }
-            return new Scored(e.itemId, text + influence + context, text, influence, context, hasText);
+            return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, 0);
         }
 
         private double influencePart(ItemCatalog.Entry e) {
