@@ -21,6 +21,7 @@ public final class CatalogUpdaters {
 
     public static final String FEATURES_STORE = "item-features-global";
     public static final String INFLUENCE_STORE = "item-influence-global";
+    public static final String NEIGHBOURS_STORE = "item-neighbours-global";
 
     private CatalogUpdaters() {
     }
@@ -99,6 +100,18 @@ public final class CatalogUpdaters {
             void update(String itemId, byte[] value) {
                 if (value != null) {
                     catalog.putInfluence(itemId, serde.deserialize(null, value));
+                }
+            }
+        };
+    }
+
+    public static Processor<String, byte[], Void, Void> neighbours(ItemCatalog catalog) {
+        ItemNeighboursSerde serde = new ItemNeighboursSerde();
+        return new Updater(NEIGHBOURS_STORE) {
+            @Override
+            void update(String itemId, byte[] value) {
+                if (value != null) {
+                    catalog.putNeighbours(itemId, serde.deserialize(null, value));
                 }
             }
         };

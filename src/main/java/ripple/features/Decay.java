@@ -10,6 +10,14 @@ public final class Decay {
         this.lambdaPerMilli = Math.log(2) / Math.max(1, halfLife.toMillis());
     }
 
+    /**
+     * log(count) + lambda * time: the log of a count decayed to {@code time}, moved to a common origin. Two counts'
+     * decayed values compare as their keys do, whenever they are compared, so orders by it never need re-sorting.
+     */
+    public double logKey(double count, long time) {
+        return count <= 0 ? Double.NEGATIVE_INFINITY : Math.log(count) + lambdaPerMilli * time;
+    }
+
     /** Factor for a value last updated at {@code then}, read at {@code now}; never above 1 (late events do not inflate). */
     public double factor(long then, long now) {
         long dt = now - then;

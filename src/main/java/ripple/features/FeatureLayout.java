@@ -7,18 +7,38 @@ import java.util.Set;
 /**
  * Where each feature group sits in f_i and w_u. Text takes {@code dimsPerModel} slots per text model (each
  * model's embeddings live in their own slots, so two embedding spaces never share a weight), then the
- * influence group, then the context group whose last entry is the bias.
+ * influence group (what all users did on the item), then the context group (the user and the item together, and
+ * how the candidate was retrieved) whose last entry is the bias.
  */
 public final class FeatureLayout {
-    public static final int CONTEXT = 7;
+    /** Influence: one decayed count per {@link InfluenceGroup}, then the all-time count. */
+    public static final int INFLUENCE_ALL_TIME = InfluenceGroup.COUNT;
+    public static final int INFLUENCE = InfluenceGroup.COUNT + 1;
+
+    /** log1p of the user's count of events on the item, capped. */
     public static final int CTX_REPEAT = 0;
+    /** Decay factor since the user last touched the item (features.half-life). */
     public static final int CTX_RECENCY = 1;
-    public static final int CTX_ITEM_DWELL = 2;
-    public static final int CTX_CATEGORY_AFFINITY = 3;
-    public static final int CTX_CATEGORY_DWELL = 4;
+    /** 1 / (1 + the item's place in the user's recent items): the most recent item first, whatever the clock. */
+    public static final int CTX_RECENT_RANK = 2;
+    public static final int CTX_ITEM_DWELL = 3;
+    /** The share of the user's (decayed) activity in the item's category. */
+    public static final int CTX_CATEGORY_AFFINITY = 4;
+    public static final int CTX_CATEGORY_DWELL = 5;
+    /** Category affinity times the item's all-time popularity: popular within the user's categories. */
+    public static final int CTX_CATEGORY_POPULARITY = 6;
     /** Cosine of the item's text to the user's text profile (what the user's items read like). */
-    public static final int CTX_TEXT_AFFINITY = 5;
-    public static final int CTX_BIAS = 6;
+    public static final int CTX_TEXT_AFFINITY = 7;
+    /** Largest cosine of the item's text to the text of one of the user's most recent items. */
+    public static final int CTX_TEXT_RECENT = 8;
+    /** Co-occurrence (cosine) of the item with the user's most recent items, summed. */
+    public static final int CTX_COVISIT = 9;
+    /** The user's decayed counts on the item, one per {@link InfluenceGroup}. */
+    public static final int CTX_TYPE_COUNTS = 10;
+    /** One indicator per candidate source that proposed the item. */
+    public static final int CTX_SOURCES = CTX_TYPE_COUNTS + InfluenceGroup.COUNT;
+    public static final int CTX_BIAS = CTX_SOURCES + RetrievalSettings.Source.COUNT;
+    public static final int CONTEXT = CTX_BIAS + 1;
 
     private final List<String> textModels;
     private final int dimsPerModel;
@@ -54,7 +74,7 @@ public final class FeatureLayout {
     }
 
     public int contextOffset() {
-        return textDims() + InfluenceGroup.COUNT;
+        return textDims() + INFLUENCE;
     }
 
     public int size() {
@@ -63,8 +83,9 @@ public final class FeatureLayout {
 
     /**
      * The weights that carry the given groups, for ablations: a weight held at zero contributes nothing to any
-     * score, exactly as if its feature were zero. The text-affinity context feature is computed from text, so it
-     * belongs to both TEXT and CONTEXT; the bias belongs to neither (it never changes a ranking).
+     * score, exactly as if its feature were zero. The context features computed from text (text affinity, text
+     * cosine to recent items, the text-source indicator) belong to both TEXT and CONTEXT; the bias belongs to
+     * neither (it never changes a ranking).
      *
      * @return null when no weight is masked
      */
@@ -77,6 +98,8 @@ public final class FeatureLayout {
         if (groups.contains(FeatureGroup.TEXT)) {
             Arrays.fill(mask, 0, textDims(), true);
             mask[ctx + CTX_TEXT_AFFINITY] = true;
+            mask[ctx + CTX_TEXT_RECENT] = true;
+            mask[ctx + CTX_SOURCES + RetrievalSettings.Source.TEXT.ordinal()] = true;
         }
         if (groups.contains(FeatureGroup.INFLUENCE)) {
             Arrays.fill(mask, influenceOffset(), ctx, true);
@@ -85,5 +108,31 @@ public final class FeatureLayout {
             Arrays.fill(mask, ctx, ctx + CTX_BIAS, true);
         }
         return mask;
+    }
+
+    /** A name per weight, for reports: text:model:i, influence:GROUP, context:NAME. */
+    public List<String> names() {
+        List<String> out = new java.util.ArrayList<>(size());
+        for (String m : textModels) {
+            for (int i = 0; i < dimsPerModel; i++) {
+                out.add("text:" + m + ":" + i);
+            }
+        }
+        for (InfluenceGroup g : InfluenceGroup.values()) {
+            out.add("influence:" + g);
+        }
+        out.add("influence:ALL_TIME");
+        for (String c : List.of("REPEAT", "RECENCY", "RECENT_RANK", "ITEM_DWELL", "CATEGORY_AFFINITY",
+                "CATEGORY_DWELL", "CATEGORY_POPULARITY", "TEXT_AFFINITY", "TEXT_RECENT", "COVISIT")) {
+            out.add("context:" + c);
+        }
+        for (InfluenceGroup g : InfluenceGroup.values()) {
+            out.add("context:USER_" + g);
+        }
+        for (RetrievalSettings.Source src : RetrievalSettings.Source.values()) {
+            out.add("context:SOURCE_" + src);
+        }
+        out.add("context:BIAS");
+        return out;
     }
 }

@@ -43,7 +43,12 @@ public final class InfluenceAggregator extends ContextualProcessor<String, Behav
             }
         }
         c[InfluenceGroup.of(record.value().getType()).ordinal()] += 1f;
-        Influence now = new Influence(c, time);
+        // The category the latest event gave, or the earlier one: the item's own features may still name it.
+        String category = record.value().getContext().get("category");
+        if (category == null && old != null) {
+            category = old.category();
+        }
+        Influence now = new Influence(c, time, (old == null ? 0f : old.total()) + 1f, category);
         counts.put(itemId, serde.serialize(null, now));
         context().forward(new Record<>(itemId, now, time));
     }

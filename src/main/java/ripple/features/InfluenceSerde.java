@@ -1,6 +1,7 @@
 package ripple.features;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -9,7 +10,9 @@ import ripple.features.ItemCatalog.Influence;
 
 /**
  * Item influence on its internal topic and in the aggregator's store: a count byte, the time the counts are
- * decayed to (epoch millis), then one float per {@link InfluenceGroup}.
+ * decayed to (epoch millis), one float per {@link InfluenceGroup}; then (since the all-time count was added) the
+ * all-time count and the category (a UTF-8 length-prefixed string, length -1 for none). Records without the tail,
+ * written before it existed, still read: their all-time count is 0 and their category unknown.
  */
 public final class InfluenceSerde implements Serde<Influence>, Serializer<Influence>, Deserializer<Influence> {
     @Override
@@ -18,10 +21,17 @@ public final class InfluenceSerde implements Serde<Influence>, Serializer<Influe
             return null;
         }
         float[] counts = influence.counts();
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 4 * counts.length);
+        byte[] category = influence.category() == null ? null : influence.category().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 4 * counts.length + 4 + 2 + (category == null ? 0 : category.length));
         b.put((byte) counts.length).putLong(influence.time());
         for (float c : counts) {
             b.putFloat(c);
+        }
+        b.putFloat(influence.total());
+        if (category == null) {
+            b.putShort((short) -1);
+        } else {
+            b.putShort((short) category.length).put(category);
         }
         return b.array();
     }
@@ -31,7 +41,8 @@ public final class InfluenceSerde implements Serde<Influence>, Serializer<Influe
         if (data == null) {
             return null;
         }
-        if (data.length < 9 || data.length != 9 + 4 * (data[0] & 0xff)) {
+        int head = data.length < 1 ? 0 : 9 + 4 * (data[0] & 0xff);
+        if (data.length < 9 || data.length < head || (data.length > head && data.length < head + 6)) {
             throw new SerializationException("item influence record of " + data.length + " bytes is malformed");
         }
         ByteBuffer b = ByteBuffer.wrap(data, 1, data.length - 1);
@@ -40,7 +51,21 @@ public final class InfluenceSerde implements Serde<Influence>, Serializer<Influe
         for (int i = 0; i < counts.length; i++) {
             counts[i] = b.getFloat();
         }
-        return new Influence(counts, time);
+        if (data.length == head) {
+            return new Influence(counts, time);
+        }
+        float total = b.getFloat();
+        int length = b.getShort();
+        if (length > b.remaining() || (length < 0 && length != -1) || (length >= 0 && length != b.remaining())) {
+            throw new SerializationException("item influence record of " + data.length + " bytes is malformed");
+        }
+        String category = null;
+        if (length >= 0) {
+            byte[] c = new byte[length];
+            b.get(c);
+            category = new String(c, StandardCharsets.UTF_8);
+        }
+        return new Influence(counts, time, total, category);
     }
 
     @Override

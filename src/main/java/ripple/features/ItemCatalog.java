@@ -2,13 +2,10 @@ package ripple.features;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * The items every scorer instance can score: projected text features and item influence, kept in memory and fed
  * by the global stores of item-features and item-influence. Written by the global thread, read by stream threads:
  * entries are only appended, and each entry swaps immutable arrays, so readers never see half an update.
- * For catalogues too large to scan per event it also keeps what proposes candidates: a {@link TextIndex} over the
- * text, and the most influential items per influence group.
+ * It also keeps what proposes candidates, each bounded so that retrieval never scans the catalogue: a
+ * {@link TextIndex} over the text, the most popular items overall and per category (recent and all-time), and each
+ * item's co-occurrence neighbours.
  */
 public final class ItemCatalog {
     private static final Logger log = LoggerFactory.getLogger(ItemCatalog.class);
@@ -45,19 +43,34 @@ public final class ItemCatalog {
     private final float[] influenceScale = new float[InfluenceGroup.COUNT];
     private final RetrievalSettings retrieval;
     private final TextIndex textIndex;
-    /** Per influence group, the items with the largest decayed counts, best first; rebuilt at most every refresh. */
-    private volatile Entry[][] influential = new Entry[InfluenceGroup.COUNT][0];
-    private volatile boolean influenceChanged;
-    private volatile long influentialBuilt;
-    /** Newest influence time seen: the common instant the influential lists compare decayed counts at. */
-    private volatile long influenceTime;
-    private final ReentrantLock influentialLock = new ReentrantLock();
+    /** Popularity lists: overall, and per category; recent (decayed) and all-time. */
+    private final PopularItems recentPopular;
+    private final PopularItems allTimePopular;
+    private final Map<String, PopularItems[]> categoryPopular = new ConcurrentHashMap<>();
+    /** Largest log1p(all-time count), so the all-time popularity feature stays within 0..1. */
+    private volatile float totalScale;
 
     private record Version(String version, long computedAt) {
     }
 
-    /** Influence counts of one item, decayed as of {@code time}. Immutable. */
-    public record Influence(float[] counts, long time) {
+    /**
+     * What all users did on one item: counts per {@link InfluenceGroup} decayed as of {@code time}, the all-time
+     * event count (long histories keep their popularity), and the item's category as the events gave it (null when
+     * none did). Immutable.
+     */
+    public record Influence(float[] counts, long time, float total, String category) {
+        public Influence(float[] counts, long time) {
+            this(counts, time, 0f, null);
+        }
+
+        /** The decayed count over every group. */
+        public float decayedTotal() {
+            float s = 0f;
+            for (float c : counts) {
+                s += c;
+            }
+            return s;
+        }
     }
 
     public static final class Entry {
@@ -68,6 +81,7 @@ public final class ItemCatalog {
         private volatile String modelVersion;
         private volatile String category;
         private volatile Influence influence;
+        private volatile ItemNeighbours neighbours;
 
         Entry(String itemId, int index) {
             this.itemId = itemId;
@@ -85,6 +99,16 @@ public final class ItemCatalog {
         public Influence influence() {
             return influence;
         }
+
+        /** Co-occurrence neighbours, or null when the item has none yet. */
+        public ItemNeighbours neighbours() {
+            return neighbours;
+        }
+
+        /** The item's projected text, or null (of whichever model version; see {@link #hasText}). */
+        public float[] rawText() {
+            return text;
+        }
     }
 
     /** With the shipped default retrieval settings. */
@@ -97,7 +121,12 @@ public final class ItemCatalog {
         this.textMean = new float[layout.textDims()];
         this.retrieval = retrieval;
         this.textIndex = new TextIndex(retrieval);
-        this.influentialBuilt = System.nanoTime() - retrieval.indexRefresh().toNanos();
+        this.recentPopular = new PopularItems(retrieval.popularItems());
+        this.allTimePopular = new PopularItems(retrieval.popularItems());
+    }
+
+    public Decay decay() {
+        return decay;
     }
 
     public RetrievalSettings retrieval() {
@@ -223,72 +252,40 @@ public final class ItemCatalog {
     public void putInfluence(String itemId, Influence influence) {
         Entry e = getOrAdd(itemId);
         e.influence = influence;
+        if (influence.category() != null && e.category == null) {
+            e.category = influence.category();
+        }
         float[] counts = influence.counts();
         synchronized (influenceScale) {
             for (int g = 0; g < Math.min(counts.length, influenceScale.length); g++) {
                 influenceScale[g] = Math.max(influenceScale[g], (float) Math.log1p(counts[g]));
             }
-            influenceTime = Math.max(influenceTime, influence.time());
+            totalScale = Math.max(totalScale, (float) Math.log1p(influence.total()));
         }
-        influenceChanged = true;
+        double recentKey = decay.logKey(influence.decayedTotal(), influence.time());
+        recentPopular.offer(e, recentKey);
+        allTimePopular.offer(e, influence.total());
+        if (e.category != null) {
+            PopularItems[] lists = categoryPopular.computeIfAbsent(e.category, c -> new PopularItems[] {
+                    new PopularItems(retrieval.popularItems()), new PopularItems(retrieval.popularItems())});
+            lists[0].offer(e, recentKey);
+            lists[1].offer(e, influence.total());
+        }
     }
 
-    /**
-     * Per influence group, up to {@code scoring.candidates} items with the largest decayed counts, best first.
-     * Rebuilt by a reader at most every {@code scoring.index.refresh}, and only after influence changed: one pass
-     * over the catalogue. While one thread rebuilds, others use the previous lists.
-     */
-    public Entry[][] influential() {
-        long now = System.nanoTime();
-        if (influenceChanged && now - influentialBuilt >= retrieval.indexRefresh().toNanos()
-                && influentialLock.tryLock()) {
-            try {
-                influentialBuilt = now;
-                influenceChanged = false;
-                influential = buildInfluential();
-            } finally {
-                influentialLock.unlock();
-            }
-        }
-        return influential;
+    public void putNeighbours(String itemId, ItemNeighbours neighbours) {
+        getOrAdd(itemId).neighbours = neighbours;
     }
 
-    private record Counted(Entry entry, double count) {
+    /** The most popular items, best first: recently (decayed counts) or all-time. */
+    public Entry[] popular(boolean recent) {
+        return (recent ? recentPopular : allTimePopular).top();
     }
 
-    private Entry[][] buildInfluential() {
-        int n = size;
-        Entry[] all = entries;
-        int keep = retrieval.candidates();
-        long at = influenceTime;
-        List<PriorityQueue<Counted>> heaps = new ArrayList<>();
-        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
-            heaps.add(new PriorityQueue<>(keep + 1, Comparator.comparingDouble(Counted::count)));
-        }
-        for (int idx = 0; idx < n; idx++) {
-            Influence inf = all[idx].influence;
-            if (inf == null) {
-                continue;
-            }
-            // Decayed to one instant, counts compare as the features would at that instant (log1p is monotone).
-            double f = decay.factor(inf.time(), at);
-            for (int g = 0; g < InfluenceGroup.COUNT; g++) {
-                double c = inf.counts()[g] * f;
-                PriorityQueue<Counted> heap = heaps.get(g);
-                if (c > 0 && (heap.size() < keep || c > heap.peek().count())) {
-                    heap.add(new Counted(all[idx], c));
-                    if (heap.size() > keep) {
-                        heap.poll();
-                    }
-                }
-            }
-        }
-        Entry[][] out = new Entry[InfluenceGroup.COUNT][];
-        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
-            out[g] = heaps.get(g).stream().sorted(Comparator.comparingDouble(Counted::count).reversed())
-                    .map(Counted::entry).toArray(Entry[]::new);
-        }
-        return out;
+    /** The most popular items of a category, best first; empty for an unknown category. */
+    public Entry[] popular(String category, boolean recent) {
+        PopularItems[] lists = category == null ? null : categoryPopular.get(category);
+        return lists == null ? new Entry[0] : lists[recent ? 0 : 1].top();
     }
 
     /** True when the entry has an embedding of its model's active version. */
@@ -316,12 +313,15 @@ public final class ItemCatalog {
         return true;
     }
 
-    /** Writes the item's influence features as of {@code now} into out at the influence offset. */
+    /**
+     * Writes the item's influence features as of {@code now} into out at the influence offset: per group the
+     * decayed count, then the all-time count, each as log1p scaled by the largest seen (so within 0..1).
+     */
     public void influenceFeatures(Entry e, long now, float[] out) {
         int off = layout.influenceOffset();
         Influence inf = e.influence;
         if (inf == null) {
-            Arrays.fill(out, off, off + InfluenceGroup.COUNT, 0f);
+            Arrays.fill(out, off, off + FeatureLayout.INFLUENCE, 0f);
             return;
         }
         double f = decay.factor(inf.time(), now);
@@ -329,6 +329,14 @@ public final class ItemCatalog {
             float scale = influenceScale[g];
             out[off + g] = scale <= 0f ? 0f : (float) (Math.log1p(inf.counts()[g] * f) / scale);
         }
+        out[off + FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
+    }
+
+    /** The item's all-time count as log1p scaled by the largest seen: 0..1. */
+    public float allTimePopularity(Entry e) {
+        Influence inf = e.influence;
+        float scale = totalScale;
+        return inf == null || scale <= 0f ? 0f : (float) (Math.log1p(inf.total()) / scale);
     }
 
     /** The active text-model versions, e.g. "bge-small-zh@1a2b3c": stamped on every output. */

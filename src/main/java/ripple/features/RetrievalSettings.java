@@ -1,18 +1,50 @@
 package ripple.features;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 
 /**
- * How a user's top-K is found. Up to {@code exactScanMax} items the whole catalogue is scored; above, an
- * approximate search proposes candidates (per source at most {@code candidates}) that are then scored exactly.
+ * How candidates are gathered before ranking. Every source is bounded, so an event's cost does not grow with the
+ * catalogue: {@code candidates} per source, {@code popularItems} per popularity list (overall and per category,
+ * recent and all-time), {@code neighbours} co-occurrence neighbours kept per item, and the user's
+ * {@code covisitHistory} most recent items whose neighbours are looked up (and which a new item is paired with).
  * The text index makes changes searchable at most every {@code indexRefresh}; {@code indexMaxConn} and
  * {@code indexBeamWidth} are the HNSW graph's M and construction beam width.
  */
-public record RetrievalSettings(int exactScanMax, int candidates, Duration indexRefresh, int indexMaxConn,
-                                int indexBeamWidth) {
+public record RetrievalSettings(int candidates, int popularItems, int neighbours, int covisitHistory,
+                                Set<Source> sources, Duration indexRefresh, int indexMaxConn, int indexBeamWidth) {
+
+    /** The candidate sources, as named by {@code scoring.sources}. */
+    public enum Source {
+        /** The user's own recent items: repeats and re-buys. */
+        RECENT,
+        /** Item-to-item co-occurrence neighbours of the user's recent items. */
+        COVISIT,
+        /** Popular items overall, recently and all-time. */
+        POPULAR,
+        /** Popular items within the user's strongest categories, recently and all-time. */
+        CATEGORY,
+        /** Text neighbours (HNSW over the item text) of the user's text weights and of the user's recent items. */
+        TEXT;
+
+        public static final int COUNT = values().length;
+
+        public int bit() {
+            return 1 << ordinal();
+        }
+
+        public boolean in(int sources) {
+            return (sources & bit()) != 0;
+        }
+    }
+
+    public RetrievalSettings {
+        sources = Set.copyOf(sources);
+    }
 
     public static RetrievalSettings from(RippleConfig c) {
         Duration refresh = c.duration("scoring.index.refresh");
@@ -20,15 +52,42 @@ public record RetrievalSettings(int exactScanMax, int candidates, Duration index
             throw new ConfigException("scoring.index.refresh", "must not be negative");
         }
         return new RetrievalSettings(
-                c.intValue("scoring.exact-scan-max", 0, Integer.MAX_VALUE),
                 c.intValue("scoring.candidates", 1, 100_000),
+                c.intValue("scoring.popular-items", 1, 10_000),
+                c.intValue("scoring.neighbours", 1, 1_000),
+                c.intValue("scoring.covisit-history", 1, 255),
+                sources(c),
                 refresh,
                 c.intValue("scoring.index.max-conn", 2, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
                 c.intValue("scoring.index.beam-width", 2, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH));
     }
 
+    private static Set<Source> sources(RippleConfig c) {
+        Set<Source> out = EnumSet.noneOf(Source.class);
+        String list = c.string("scoring.sources");
+        for (String part : list.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Source.valueOf(part.trim().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("scoring.sources", "expected any of recent, covisit, popular, category, "
+                        + "text, got '" + part.trim() + "'");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException("scoring.sources", "name at least one candidate source");
+        }
+        return out;
+    }
+
     /** The shipped defaults (config/application.properties). */
     public static RetrievalSettings defaults() {
         return from(RippleConfig.defaultConfig());
+    }
+
+    public boolean uses(Source s) {
+        return sources.contains(s);
     }
 }

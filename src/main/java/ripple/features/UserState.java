@@ -16,7 +16,9 @@ import ripple.avro.BehaviorType;
  * last top-K for churn. Encoded compactly for RocksDB and its changelog.
  */
 public final class UserState {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    /** Before per-item type counts: still read, with those counts at zero. */
+    private static final byte FORMAT_1 = 1;
     /** Repeat counts saturate here when normalised. */
     private static final double REPEAT_CAP = Math.log1p(20);
 
@@ -44,13 +46,16 @@ public final class UserState {
         public int count;
         public float dwellSum;
         public int dwellCount;
+        /** The user's counts on this item per {@link InfluenceGroup}, decayed as of {@link #lastTime}. */
+        public final float[] typeCounts;
 
-        RecentItem(String itemId, long lastTime, int count, float dwellSum, int dwellCount) {
+        RecentItem(String itemId, long lastTime, int count, float dwellSum, int dwellCount, float[] typeCounts) {
             this.itemId = itemId;
             this.lastTime = lastTime;
             this.count = count;
             this.dwellSum = dwellSum;
             this.dwellCount = dwellCount;
+            this.typeCounts = typeCounts;
         }
     }
 
@@ -128,25 +133,43 @@ public final class UserState {
         return total;
     }
 
+    /** The place of an item in the recent items (0 = the latest), or -1. */
+    public int recentRank(String itemId) {
+        for (int i = 0; i < recentItems.size(); i++) {
+            if (recentItems.get(i).itemId.equals(itemId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
-     * Writes this user's context features for an item into {@code f} at {@code offset}, as of {@code now}, from
-     * what the state held before the current event. {@code f[0..textDims)} must already hold the item's text
-     * features (zeros when it has none).
+     * Writes the context features that come from this user's own history with the item into {@code f} at
+     * {@code offset} (repeat, recency, recent rank, item dwell, category affinity and dwell, per-type counts), as
+     * of {@code now}, from what the state held before the current event. The ranker fills the rest.
      */
-    public void contextFeatures(String itemId, String category, long now, Decay decay, float[] f, int offset) {
-        RecentItem r = recent(itemId);
-        if (r != null) {
+    public void historyFeatures(String itemId, String category, long now, Decay decay, float[] f, int offset) {
+        int rank = recentRank(itemId);
+        if (rank >= 0) {
+            RecentItem r = recentItems.get(rank);
+            double since = decay.factor(r.lastTime, now);
             f[offset + FeatureLayout.CTX_REPEAT] = (float) Math.min(1.0, Math.log1p(r.count) / REPEAT_CAP);
-            f[offset + FeatureLayout.CTX_RECENCY] = (float) decay.factor(r.lastTime, now);
+            f[offset + FeatureLayout.CTX_RECENCY] = (float) since;
+            f[offset + FeatureLayout.CTX_RECENT_RANK] = 1f / (1 + rank);
             f[offset + FeatureLayout.CTX_ITEM_DWELL] = r.dwellCount == 0 ? 0f : dwellScaler.normalise(r.dwellSum / r.dwellCount);
+            for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+                f[offset + FeatureLayout.CTX_TYPE_COUNTS + g] =
+                        (float) Math.min(1.0, Math.log1p(r.typeCounts[g] * since) / REPEAT_CAP);
+            }
         } else {
             f[offset + FeatureLayout.CTX_REPEAT] = 0f;
             f[offset + FeatureLayout.CTX_RECENCY] = 0f;
+            f[offset + FeatureLayout.CTX_RECENT_RANK] = 0f;
             f[offset + FeatureLayout.CTX_ITEM_DWELL] = 0f;
+            java.util.Arrays.fill(f, offset + FeatureLayout.CTX_TYPE_COUNTS,
+                    offset + FeatureLayout.CTX_TYPE_COUNTS + InfluenceGroup.COUNT, 0f);
         }
         categoryFeatures(category, f, offset);
-        f[offset + FeatureLayout.CTX_TEXT_AFFINITY] = textAffinity(f);
-        f[offset + FeatureLayout.CTX_BIAS] = 1f;
     }
 
     /** The category affinity and category dwell features. */
@@ -164,17 +187,20 @@ public final class UserState {
 
     /** Cosine between the text features at the start of {@code f} and the user's profile; 0 if either is empty. */
     public float textAffinity(float[] f) {
+        return cosine(textProfile, f);
+    }
+
+    /** Cosine of the first {@code a.length} entries of two vectors; 0 if either is zero there. */
+    public static float cosine(float[] a, float[] b) {
         double dot = 0;
-        double pp = 0;
-        double tt = 0;
-        for (int i = 0; i < textProfile.length; i++) {
-            float p = textProfile[i];
-            float t = f[i];
-            dot += p * t;
-            pp += p * p;
-            tt += t * t;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
         }
-        return pp == 0 || tt == 0 ? 0f : (float) (dot / Math.sqrt(pp * tt));
+        return aa == 0 || bb == 0 ? 0f : (float) (dot / Math.sqrt(aa * bb));
     }
 
     /**
@@ -198,7 +224,7 @@ public final class UserState {
 
         RecentItem r = recent(itemId);
         if (r == null) {
-            r = new RecentItem(itemId, time, 0, 0f, 0);
+            r = new RecentItem(itemId, time, 0, 0f, 0, new float[InfluenceGroup.COUNT]);
             if (recentItems.size() >= maxRecent) {
                 recentItems.remove(recentItems.size() - 1);
             }
@@ -207,6 +233,11 @@ public final class UserState {
         }
         recentItems.add(0, r);
         r.count++;
+        double since = decay.factor(r.lastTime, time);
+        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+            r.typeCounts[g] *= (float) since;
+        }
+        r.typeCounts[InfluenceGroup.of(type).ordinal()] += 1f;
         r.lastTime = Math.max(r.lastTime, time);
 
         CategoryAffinity c = null;
@@ -267,6 +298,7 @@ public final class UserState {
                 out.writeInt(r.count);
                 out.writeFloat(r.dwellSum);
                 out.writeInt(r.dwellCount);
+                writeFloats(out, r.typeCounts);
             }
             out.writeByte(categories.size());
             for (CategoryAffinity c : categories) {
@@ -289,7 +321,7 @@ public final class UserState {
     public static UserState decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_1) {
                 throw new IllegalStateException("unknown user state format " + format);
             }
             long step = in.readLong();
@@ -305,7 +337,9 @@ public final class UserState {
             int nRecent = in.readUnsignedByte();
             List<RecentItem> recent = new ArrayList<>(nRecent);
             for (int i = 0; i < nRecent; i++) {
-                recent.add(new RecentItem(in.readUTF(), in.readLong(), in.readInt(), in.readFloat(), in.readInt()));
+                RecentItem r = new RecentItem(in.readUTF(), in.readLong(), in.readInt(), in.readFloat(), in.readInt(),
+                        format == FORMAT_1 ? new float[InfluenceGroup.COUNT] : readFloats(in, InfluenceGroup.COUNT));
+                recent.add(r);
             }
             int nCategories = in.readUnsignedByte();
             List<CategoryAffinity> categories = new ArrayList<>(nCategories);

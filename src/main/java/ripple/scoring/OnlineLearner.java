@@ -1,11 +1,13 @@
 package ripple.scoring;
 
+import java.util.Arrays;
+
 /**
- * Weighted logistic regression learned one event at a time: the event's item is a positive example weighted by
- * the behaviour's strength, sampled untouched items are negatives. The gradient is computed once and applied to
- * each set of weights that makes up the user's model (their own part and the shared prior). L2 regularisation is
- * applied as decoupled weight decay (as in AdamW): inside Adam it would be rescaled into full-size steps for
- * features that were absent from the examples.
+ * Learns R(u,i) = w . f_i one event at a time: the event's item is the positive example, weighted by the
+ * behaviour's strength, against negatives, under a {@link Loss}. The gradient is computed once and applied to each
+ * set of weights that makes up the user's model (their own part and the shared prior). L2 regularisation and the
+ * pull of the user's part towards the prior are applied as decoupled weight decay (as in AdamW): inside an adaptive
+ * optimiser they would be rescaled into full-size steps for features that were absent from the examples.
  */
 public final class OnlineLearner {
     private static final double BETA1 = 0.9;
@@ -17,6 +19,7 @@ public final class OnlineLearner {
     private final double l2;
     /** Weights held at zero ({@code features.ablate}); null when none are. */
     private final boolean[] frozen;
+    private static final double ADAGRAD_INITIAL = 0.1;
 
     public OnlineLearner(Optimizer optimizer, double learningRate, double l2) {
         this(optimizer, learningRate, l2, null);
@@ -65,9 +68,78 @@ public final class OnlineLearner {
         return loss;
     }
 
+    /**
+     * The gradient of {@code loss} at {@code w} into {@code grad}, for the item (examples[0]) against the rest,
+     * scaled by {@code strength}.
+     *
+     * @return the loss at {@code w}
+     */
+    public static double gradient(Loss loss, float[] w, float[][] examples, double strength, double[] grad) {
+        int n = examples.length;
+        if (loss == Loss.LOGISTIC) {
+            float[] labels = new float[n];
+            float[] weights = new float[n];
+            labels[0] = 1f;
+            // The negatives share the positive's weight, so an event moves the bias neither up nor down on average.
+            java.util.Arrays.fill(weights, n > 1 ? (float) strength / (n - 1) : 0f);
+            weights[0] = (float) strength;
+            return gradient(w, examples, labels, weights, grad);
+        }
+        java.util.Arrays.fill(grad, 0);
+        if (n < 2) {
+            return 0;
+        }
+        double[] z = new double[n];
+        for (int j = 0; j < n; j++) {
+            z[j] = dot(w, examples[j]);
+        }
+        if (loss == Loss.SOFTMAX) {
+            double max = Arrays.stream(z).max().orElse(0);
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += Math.exp(z[j] - max);
+            }
+            for (int j = 0; j < n; j++) {
+                double g = strength * (Math.exp(z[j] - max) / sum - (j == 0 ? 1 : 0));
+                addScaled(grad, examples[j], g);
+            }
+            return strength * (Math.log(sum) + max - z[0]);
+        }
+        double total = 0;
+        for (int j = 1; j < n; j++) {
+            double d = z[0] - z[j];
+            // -log sigmoid(d) without overflow; its derivative in d is -sigmoid(-d)
+            total += Math.log1p(Math.exp(-Math.abs(d))) + Math.max(-d, 0);
+            double g = -strength * sigmoid(-d) / (n - 1);
+            addScaled(grad, examples[0], g);
+            addScaled(grad, examples[j], -g);
+        }
+        return strength * total / (n - 1);
+    }
+
+    private static void addScaled(double[] grad, float[] x, double g) {
+        for (int i = 0; i < grad.length; i++) {
+            grad[i] += g * x[i];
+        }
+    }
+
     /** One optimiser step on {@code w}; {@code step} counts this optimiser state's earlier steps (Adam's bias correction). */
     public void apply(float[] w, float[] m1, float[] m2, long step, double[] grad) {
+        apply(w, m1, m2, step, grad, 0);
+    }
+
+    /**
+     * One optimiser step, with an extra decay of {@code w} towards zero at {@code shrink} per unit learning rate:
+     * for a user's own part, the pull back towards the shared prior.
+     */
+    public void apply(float[] w, float[] m1, float[] m2, long step, double[] grad, double shrink) {
         step(w, m1, m2, step, grad);
+        if (shrink > 0) {
+            float keep = (float) Math.max(0, 1 - learningRate * shrink);
+            for (int i = 0; i < w.length; i++) {
+                w[i] *= keep;
+            }
+        }
         if (frozen != null) {
             // Weights start at zero and return to it after every step, so an ablated group never scores.
             for (int i = 0; i < w.length; i++) {
@@ -86,6 +158,15 @@ public final class OnlineLearner {
         if (optimizer == Optimizer.SGD) {
             for (int i = 0; i < k; i++) {
                 w[i] = w[i] * keep - (float) (learningRate * grad[i]);
+            }
+            return;
+        }
+        if (optimizer == Optimizer.ADAGRAD) {
+            for (int i = 0; i < k; i++) {
+                double g = grad[i];
+                double acc = m2[i] + g * g;
+                m2[i] = (float) acc;
+                w[i] = w[i] * keep - (float) (learningRate * g / Math.sqrt(acc + ADAGRAD_INITIAL));
             }
             return;
         }

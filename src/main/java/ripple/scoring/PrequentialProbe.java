@@ -2,9 +2,7 @@ package ripple.scoring;
 
 import java.util.List;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
-import ripple.features.UserState;
 
 /**
  * Looks at a user's model as {@link ScoringProcessor} will see it when the user's next event arrives, without
@@ -15,49 +13,36 @@ import ripple.features.UserState;
 public final class PrequentialProbe {
     private final ReadOnlyKeyValueStore<String, byte[]> users;
     private final ReadOnlyKeyValueStore<String, byte[]> priors;
-    private final ItemCatalog catalog;
     private final ScoringSettings settings;
     private final Ranker ranker;
+    private final UserModels models;
 
     public PrequentialProbe(ReadOnlyKeyValueStore<String, byte[]> users, ReadOnlyKeyValueStore<String, byte[]> priors,
                             ItemCatalog catalog, ScoringSettings settings) {
         this.users = users;
         this.priors = priors;
-        this.catalog = catalog;
         this.settings = settings;
         this.ranker = new Ranker(catalog, settings.decay());
+        this.models = new UserModels(catalog);
     }
 
     /** The user's model as of {@code now} (event time), before the event at {@code now} is learned. */
     public View view(String userId, long now) {
-        FeatureLayout layout = catalog.layout();
-        int fingerprint = catalog.textFingerprint();
-        UserState user = ScoringProcessor.decodeUser(userId, users.get(userId), layout, fingerprint);
-        UserState prior = ScoringProcessor.decodePrior(priors.get(ScoringProcessor.PRIOR_KEY), layout);
-        if (prior.textFingerprint != fingerprint) {
-            prior.resetText(layout.textDims(), fingerprint);
-        }
-        return new View(user, ScoringProcessor.effectiveWeights(prior, user), now);
+        UserModels.Model m = models.load(userId, users.get(userId), models.prior(priors.get(ScoringProcessor.PRIOR_KEY)));
+        return new View(ranker.view(m.user(), m.weights(), now));
     }
 
     /** One user's model at one instant. */
     public final class View {
-        private final UserState user;
-        private final float[] weights;
-        private final long now;
-        private final float[] scratch;
+        private final Ranker.View view;
 
-        private View(UserState user, float[] weights, long now) {
-            this.user = user;
-            this.weights = weights;
-            this.now = now;
-            this.scratch = new float[weights.length];
+        private View(Ranker.View view) {
+            this.view = view;
         }
 
         /** R(u,i) as the scorer computes it for an event's item; {@code category} is the event's, if any. */
         public double score(String itemId, String category) {
-            ranker.features(user, itemId, category, now, scratch);
-            return OnlineLearner.dot(weights, scratch);
+            return view.score(itemId, category).score();
         }
 
         /**
@@ -65,12 +50,12 @@ public final class PrequentialProbe {
          * earlier catalogue item (lower index). An item that is not in this list was not retrieved: a miss.
          */
         public List<Ranker.Scored> rankCandidates() {
-            return ranker.topK(user, weights, now, Integer.MAX_VALUE / 2, settings.excludeSeen());
+            return view.rankCandidates();
         }
 
-        /** The user's top-k over the whole catalogue, as the scorer ranks it. */
+        /** The user's top-k, as the scorer ranks it. */
         public List<Ranker.Scored> topK(int k) {
-            return ranker.topK(user, weights, now, k, settings.excludeSeen());
+            return view.topK(k, settings.excludeSeen());
         }
     }
 }

@@ -2,37 +2,41 @@ package ripple.scoring;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Set;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
-import ripple.features.InfluenceGroup;
 import ripple.features.ItemCatalog;
+import ripple.features.ItemNeighbours;
+import ripple.features.RetrievalSettings;
+import ripple.features.RetrievalSettings.Source;
 import ripple.features.UserState;
 
 /**
- * Computes f_i for a user and an item, and the user's top-K with each item's per-group contributions. Up to
- * {@code scoring.exact-scan-max} items the whole catalogue is scored; above, approximate searches propose
- * candidates and only those are scored, with the same exact R(u,i). Scoring splits R(u,i) into its groups, so
- * the context part (non-zero only for items and categories the user touched) is computed once per touched item
- * or category rather than per catalogue item.
+ * The two stages for one user at one instant. First, retrieval gathers a bounded set of candidates from several
+ * sources (the user's recent items, their co-occurrence neighbours, popular items overall and in the user's
+ * categories, text neighbours); then R(u,i) = w_u . f_i ranks only those. Every source is bounded, so the cost of
+ * an event does not grow with the catalogue. Some features only exist for a candidate: the sources that proposed
+ * it, its co-occurrence with the user's recent items, its text cosine to them.
  */
 public final class Ranker {
-    /** The user's best categories get a text search of their own: one more approximate search each. */
-    private static final int CATEGORY_SEARCHES = 3;
+    /** The user's strongest categories, each with popularity lists of its own. */
+    private static final int CATEGORY_LISTS = 3;
+    /** Recent items whose text is searched for neighbours and compared with each candidate's. */
+    private static final int TEXT_HISTORY = 3;
+    /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
+    public static final Comparator<Scored> ORDER = Comparator.comparingDouble(Scored::score).reversed()
+            .thenComparingInt(Scored::index);
 
     private final ItemCatalog catalog;
     private final Decay decay;
 
     /**
      * One ranked item: its catalogue index, its score, what each feature group contributed, and the candidate
-     * sources that proposed it ({@link CandidateSource} bits; 0 for an item scored outside retrieval).
+     * sources that proposed it ({@link Source} bits; 0 for an item no source proposed).
      */
     public record Scored(String itemId, int index, double score, double text, double influence, double context,
                          boolean hasText, int sources) {
@@ -43,209 +47,153 @@ public final class Ranker {
         this.decay = decay;
     }
 
-    /** Fills f_i for the user as the state stands now; returns whether the item had text features. */
-    public boolean features(UserState user, String itemId, String fallbackCategory, long now, float[] out) {
-        FeatureLayout layout = catalog.layout();
-        ItemCatalog.Entry e = catalog.get(itemId);
-        boolean hasText = false;
-        String category = fallbackCategory;
-        if (e != null) {
-            hasText = catalog.textFeatures(e, out);
-            catalog.influenceFeatures(e, now, out);
-            if (e.category() != null) {
-                category = e.category();
-            }
-        } else {
-            Arrays.fill(out, 0, layout.contextOffset(), 0f);
-        }
-        user.contextFeatures(itemId, category, now, decay, out, layout.contextOffset());
-        return hasText;
+    /** The user's view as of {@code now} (event time), with weights {@code w}. */
+    public View view(UserState user, float[] w, long now) {
+        return new View(user, w, now);
     }
 
-    public Scored score(float[] w, float[] f, String itemId, boolean hasText) {
-        FeatureLayout layout = catalog.layout();
-        double text = partial(w, f, 0, layout.textDims());
-        double influence = partial(w, f, layout.influenceOffset(), layout.contextOffset());
-        double context = partial(w, f, layout.contextOffset(), layout.size());
-        ItemCatalog.Entry e = catalog.get(itemId);
-        return new Scored(itemId, e == null ? -1 : e.index, text + influence + context, text, influence, context, hasText, 0);
-    }
+    /** Candidates, features and scores of one user at one instant. What does not depend on the item is done once. */
+    public final class View {
+        private final UserState user;
+        private final float[] w;
+        private final long now;
+        private final FeatureLayout layout = catalog.layout();
+        private final RetrievalSettings retrieval = catalog.retrieval();
+        private final int ctx = layout.contextOffset();
+        /** Co-occurrence score with the user's recent items, for every neighbour of one of them. */
+        private final Map<ItemCatalog.Entry, Double> covisit = new HashMap<>();
+        /** Centred text of the user's most recent items that have text. */
+        private final List<float[]> recentText = new ArrayList<>();
+        private Map<ItemCatalog.Entry, Integer> candidates;
 
-    private static double partial(float[] w, float[] f, int from, int to) {
-        double s = 0;
-        for (int i = from; i < to; i++) {
-            s += w[i] * f[i];
-        }
-        return s;
-    }
-
-    /** The user's top-k items, best first; items the user touched recently are skipped when excludeSeen. */
-    public List<Scored> topK(UserState user, float[] w, long now, int k, boolean excludeSeen) {
-        return catalog.size() <= catalog.retrieval().exactScanMax()
-                ? exactTopK(user, w, now, k, excludeSeen)
-                : approximateTopK(user, w, now, k, excludeSeen);
-    }
-
-    /** Scores every item in the catalogue. */
-    List<Scored> exactTopK(UserState user, float[] w, long now, int k, boolean excludeSeen) {
-        UserScorer scorer = new UserScorer(user, w, now);
-        TopK top = new TopK(k);
-        int n = catalog.size();
-        for (int idx = 0; idx < n; idx++) {
-            top.offer(scorer, catalog.entry(idx), excludeSeen);
-        }
-        return top.best();
-    }
-
-    /** Scores only the candidates that approximate searches propose; the scores themselves are exact. */
-    List<Scored> approximateTopK(UserState user, float[] w, long now, int k, boolean excludeSeen) {
-        UserScorer scorer = new UserScorer(user, w, now);
-        TopK top = new TopK(k);
-        for (ItemCatalog.Entry e : candidates(scorer)) {
-            top.offer(scorer, e, excludeSeen);
-        }
-        return top.best();
-    }
-
-    /**
-     * The union of: per text model, the items whose text has the largest inner product with the user's text query,
-     * overall and within each of the user's best categories; the items with the largest influence part under the
-     * user's weights; the user's recent items (their context features can lift them above any of the others).
-     */
-    private Collection<ItemCatalog.Entry> candidates(UserScorer scorer) {
-        int c = catalog.retrieval().candidates();
-        Set<ItemCatalog.Entry> out = new HashSet<>();
-        List<String> categories = scorer.bestCategories();
-        FeatureLayout layout = catalog.layout();
-        for (String model : layout.textModels()) {
-            float[] query = scorer.textQuery(layout.textOffset(model));
-            if (query == null) {
-                continue;
-            }
-            addEntries(out, catalog.textIndex().search(model, query, c, null));
-            for (String category : categories) {
-                addEntries(out, catalog.textIndex().search(model, query, c, category));
-            }
-        }
-        out.addAll(scorer.mostInfluential(catalog.influential(), c));
-        for (UserState.RecentItem r : scorer.user.recentItems) {
-            ItemCatalog.Entry e = catalog.get(r.itemId);
-            if (e != null) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private void addEntries(Set<ItemCatalog.Entry> out, int[] entries) {
-        for (int idx : entries) {
-            out.add(catalog.entry(idx));
-        }
-    }
-
-    /** The k best scored items seen so far. */
-    private static final class TopK {
-        private final int k;
-        private final PriorityQueue<Scored> heap;
-
-        TopK(int k) {
-            this.k = k;
-            this.heap = new PriorityQueue<>(Math.min(k + 1, 1024), Comparator.comparingDouble(Scored::score));
-        }
-
-        void offer(UserScorer scorer, ItemCatalog.Entry e, boolean excludeSeen) {
-            if (excludeSeen && scorer.recent.containsKey(e.itemId)) {
-                return;
-            }
-            Scored s = scorer.score(e);
-            if (heap.size() < k) {
-                heap.add(s);
-            } else if (s.score() > heap.peek().score()) {
-                heap.poll();
-                heap.add(s);
-            }
-        }
-
-        List<Scored> best() {
-            List<Scored> out = new ArrayList<>(heap);
-            out.sort(Comparator.comparingDouble(Scored::score).reversed());
-            return out;
-        }
-    }
-
-    /** Exact R(u,i) of catalogue items for one user, with what does not depend on the item computed once. */
-    private final class UserScorer {
-        final UserState user;
-        final float[] w;
-        final long now;
-        final int ctx;
-        final float[] scratch;
-        /** For an item the user has not touched, the context part is the bias, the category part and the text affinity. */
-        final double bias;
-        final double affinityWeight;
-        final Map<String, Double> categoryPart = new HashMap<>();
-        final Map<String, UserState.RecentItem> recent = new HashMap<>();
-
-        UserScorer(UserState user, float[] w, long now) {
-            FeatureLayout layout = catalog.layout();
+        private View(UserState user, float[] w, long now) {
             this.user = user;
             this.w = w;
             this.now = now;
-            this.ctx = layout.contextOffset();
-            this.scratch = new float[layout.size()];
-            this.bias = w[ctx + FeatureLayout.CTX_BIAS];
-            this.affinityWeight = w[ctx + FeatureLayout.CTX_TEXT_AFFINITY];
-            for (UserState.CategoryAffinity c : user.categories) {
-                user.categoryFeatures(c.category, scratch, ctx);
-                categoryPart.put(c.category, partial(w, scratch, ctx + FeatureLayout.CTX_CATEGORY_AFFINITY,
-                        ctx + FeatureLayout.CTX_CATEGORY_DWELL + 1));
+            int history = Math.min(retrieval.covisitHistory(), user.recentItems.size());
+            for (int pos = 0; pos < history; pos++) {
+                ItemCatalog.Entry source = catalog.get(user.recentItems.get(pos).itemId);
+                if (source != null) {
+                    addNeighbours(source, 1.0 / (1 + pos));
+                }
             }
             for (UserState.RecentItem r : user.recentItems) {
-                recent.put(r.itemId, r);
+                if (recentText.size() >= TEXT_HISTORY) {
+                    break;
+                }
+                ItemCatalog.Entry e = catalog.get(r.itemId);
+                float[] t = new float[layout.textDims()];
+                if (e != null && catalog.textFeatures(e, t)) {
+                    recentText.add(t);
+                }
             }
         }
 
-        Scored score(ItemCatalog.Entry e) {
-            FeatureLayout layout = catalog.layout();
-            boolean hasText = catalog.textFeatures(e, scratch);
-            double text = hasText ? partial(w, scratch, 0, layout.textDims()) : 0;
-            double influence = influencePart(e);
-            double context;
-            if (recent.containsKey(e.itemId)) {
-                user.contextFeatures(e.itemId, e.category(), now, decay, scratch, ctx);
-                context = partial(w, scratch, ctx, ctx + FeatureLayout.CONTEXT);
-            } else {
-                context = bias + (hasText ? affinityWeight * user.textAffinity(scratch) : 0)
-                        + categoryPart.getOrDefault(e.category() == null ? "" : e.category(), 0.0);
+        /** Normalised co-occurrence: c_ij / sqrt(n_i n_j), both decayed to now, weighted by the source's recency. */
+        private void addNeighbours(ItemCatalog.Entry source, double weight) {
+            ItemNeighbours n = source.neighbours();
+            if (n == null || n.selfCount() <= 0) {
+                return;
             }
-            return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, 0);
+            double f = decay.factor(n.time(), now);
+            double self = n.selfCount() * f;
+            for (int i = 0; i < n.size(); i++) {
+                ItemCatalog.Entry other = catalog.get(n.ids()[i]);
+                if (other == null) {
+                    continue;
+                }
+                double c = n.counts()[i] * f;
+                ItemNeighbours on = other.neighbours();
+                double otherSelf = on == null ? c : Math.max(c, on.selfCount() * decay.factor(on.time(), now));
+                covisit.merge(other, weight * c / Math.sqrt(self * otherSelf), Double::sum);
+            }
         }
 
-        private double influencePart(ItemCatalog.Entry e) {
-            catalog.influenceFeatures(e, now, scratch);
-            int infl = catalog.layout().influenceOffset();
-            return partial(w, scratch, infl, infl + InfluenceGroup.COUNT);
+        /** Every candidate with its source bits, in the order first proposed. Computed once per view. */
+        public Map<ItemCatalog.Entry, Integer> candidates() {
+            if (candidates != null) {
+                return candidates;
+            }
+            candidates = new LinkedHashMap<>();
+            int c = retrieval.candidates();
+            if (retrieval.uses(Source.RECENT)) {
+                for (UserState.RecentItem r : user.recentItems) {
+                    add(catalog.get(r.itemId), Source.RECENT);
+                }
+            }
+            if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
+                covisit.entrySet().stream()
+                        .sorted(Map.Entry.<ItemCatalog.Entry, Double>comparingByValue().reversed()
+                                .thenComparing(e -> e.getKey().index))
+                        .limit(c).forEach(e -> add(e.getKey(), Source.COVISIT));
+            }
+            if (retrieval.uses(Source.POPULAR)) {
+                addAll(catalog.popular(true), c, Source.POPULAR);
+                addAll(catalog.popular(false), c, Source.POPULAR);
+            }
+            if (retrieval.uses(Source.CATEGORY)) {
+                for (String category : strongestCategories()) {
+                    addAll(catalog.popular(category, true), c, Source.CATEGORY);
+                    addAll(catalog.popular(category, false), c, Source.CATEGORY);
+                }
+            }
+            if (retrieval.uses(Source.TEXT)) {
+                addTextNeighbours(c);
+            }
+            return candidates;
         }
 
-        /** Up to {@code CATEGORY_SEARCHES} of the user's categories whose category part is positive, best first. */
-        List<String> bestCategories() {
-            return categoryPart.entrySet().stream().filter(c -> c.getValue() > 0)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(CATEGORY_SEARCHES).map(Map.Entry::getKey).toList();
+        private void add(ItemCatalog.Entry e, Source source) {
+            if (e != null) {
+                candidates.merge(e, source.bit(), (a, b) -> a | b);
+            }
+        }
+
+        private void addAll(ItemCatalog.Entry[] entries, int limit, Source source) {
+            for (int i = 0; i < Math.min(limit, entries.length); i++) {
+                add(entries[i], source);
+            }
+        }
+
+        /** Per text model: the items nearest the user's text query, and those nearest the user's recent items. */
+        private void addTextNeighbours(int c) {
+            for (String model : layout.textModels()) {
+                float[] query = textQuery(layout.textOffset(model));
+                if (query != null) {
+                    for (int idx : catalog.textIndex().search(model, query, c, null)) {
+                        add(catalog.entry(idx), Source.TEXT);
+                    }
+                }
+            }
+            int searched = 0;
+            for (UserState.RecentItem r : user.recentItems) {
+                if (searched >= TEXT_HISTORY) {
+                    break;
+                }
+                ItemCatalog.Entry e = catalog.get(r.itemId);
+                float[] raw = e == null ? null : e.rawText();
+                if (raw == null || !catalog.hasText(e)) {
+                    continue;
+                }
+                searched++;
+                for (int idx : catalog.textIndex().search(e.modelId(), raw, Math.max(1, c / TEXT_HISTORY), null)) {
+                    add(catalog.entry(idx), Source.TEXT);
+                }
+            }
         }
 
         /**
          * The vector whose inner product with an item's text (of the model at {@code offset}) approximates the
          * item's text part plus its text-affinity part: the user's text weights, plus the affinity weight times
-         * the user's unit-length text profile (the affinity is a cosine with the profile; the item's own norm is
-         * left out, as projected text is roughly unit length). Null when it is zero: no text preference to search by.
+         * the user's unit-length text profile. Null when it is zero: no text preference to search by.
          */
-        float[] textQuery(int offset) {
-            int dims = catalog.layout().dimsPerModel();
+        private float[] textQuery(int offset) {
+            int dims = layout.dimsPerModel();
             double profileNorm = 0;
             for (float p : user.textProfile) {
                 profileNorm += p * p;
             }
+            double affinityWeight = w[ctx + FeatureLayout.CTX_TEXT_AFFINITY];
             double profileScale = profileNorm == 0 ? 0 : affinityWeight / Math.sqrt(profileNorm);
             float[] q = new float[dims];
             boolean any = false;
@@ -256,25 +204,109 @@ public final class Ranker {
             return any ? q : null;
         }
 
+        /** Up to {@link #CATEGORY_LISTS} of the user's categories with the largest decayed counts. */
+        private List<String> strongestCategories() {
+            return user.categories.stream()
+                    .sorted(Comparator.comparingDouble((UserState.CategoryAffinity a) -> a.score).reversed())
+                    .limit(CATEGORY_LISTS).map(a -> a.category).toList();
+        }
+
         /**
-         * The {@code c} items with the largest influence part under this user's weights, from the catalogue's
-         * most influential items of each group the user weighs positively. Where every influence weight is zero
-         * or negative, influence can only lower a score and proposes nothing.
+         * Fills f_i for an item, whether or not it is a candidate (its source bits are then 0); returns whether
+         * it had text features. {@code fallbackCategory} is used when the catalogue knows no category for it.
          */
-        List<ItemCatalog.Entry> mostInfluential(ItemCatalog.Entry[][] byGroup, int c) {
-            int infl = catalog.layout().influenceOffset();
-            Set<ItemCatalog.Entry> pool = new HashSet<>();
-            for (int g = 0; g < byGroup.length; g++) {
-                if (w[infl + g] > 0) {
-                    pool.addAll(Arrays.asList(byGroup[g]));
+        public boolean features(String itemId, String fallbackCategory, float[] out) {
+            ItemCatalog.Entry e = catalog.get(itemId);
+            return features(e, itemId, fallbackCategory, e == null ? 0 : candidates().getOrDefault(e, 0), out);
+        }
+
+        private boolean features(ItemCatalog.Entry e, String itemId, String fallbackCategory, int sources, float[] out) {
+            boolean hasText = false;
+            String category = fallbackCategory;
+            float popularity = 0f;
+            if (e != null) {
+                hasText = catalog.textFeatures(e, out);
+                catalog.influenceFeatures(e, now, out);
+                popularity = catalog.allTimePopularity(e);
+                if (e.category() != null) {
+                    category = e.category();
+                }
+            } else {
+                Arrays.fill(out, 0, ctx, 0f);
+            }
+            user.historyFeatures(itemId, category, now, decay, out, ctx);
+            out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
+            out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? user.textAffinity(out) : 0f;
+            float nearest = 0f;
+            if (hasText) {
+                for (float[] t : recentText) {
+                    nearest = Math.max(nearest, UserState.cosine(t, out));
                 }
             }
-            if (pool.size() <= c) {
-                return new ArrayList<>(pool);
+            out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
+            out[ctx + FeatureLayout.CTX_COVISIT] = e == null ? 0f : covisit.getOrDefault(e, 0.0).floatValue();
+            for (Source s : Source.values()) {
+                out[ctx + FeatureLayout.CTX_SOURCES + s.ordinal()] = s.in(sources) ? 1f : 0f;
             }
-            Map<ItemCatalog.Entry, Double> part = new HashMap<>();
-            pool.forEach(e -> part.put(e, influencePart(e)));
-            return pool.stream().sorted(Comparator.comparing(part::get, Comparator.reverseOrder())).limit(c).toList();
+            out[ctx + FeatureLayout.CTX_BIAS] = 1f;
+            return hasText;
         }
+
+        /** R(u,i) of an item as things stand, with its per-group parts. */
+        public Scored score(String itemId, String fallbackCategory) {
+            float[] f = new float[layout.size()];
+            boolean hasText = features(itemId, fallbackCategory, f);
+            ItemCatalog.Entry e = catalog.get(itemId);
+            return scored(itemId, e == null ? -1 : e.index, f, hasText, e == null ? 0 : candidates().getOrDefault(e, 0));
+        }
+
+        private Scored scored(String itemId, int index, float[] f, boolean hasText, int sources) {
+            double text = partial(w, f, 0, layout.textDims());
+            double influence = partial(w, f, layout.influenceOffset(), ctx);
+            double context = partial(w, f, ctx, layout.size());
+            return new Scored(itemId, index, text + influence + context, text, influence, context, hasText, sources);
+        }
+
+        /** Every candidate, scored, best first ({@link #ORDER}). */
+        public List<Scored> rankCandidates() {
+            float[] f = new float[layout.size()];
+            List<Scored> out = new ArrayList<>(candidates().size());
+            candidates().forEach((e, sources) -> {
+                boolean hasText = features(e, e.itemId, null, sources, f);
+                out.add(scored(e.itemId, e.index, f, hasText, sources));
+            });
+            out.sort(ORDER);
+            return out;
+        }
+
+        /** The best k candidates; items the user touched recently are skipped when excludeSeen. */
+        public List<Scored> topK(int k, boolean excludeSeen) {
+            List<Scored> all = rankCandidates();
+            List<Scored> out = new ArrayList<>(Math.min(k, all.size()));
+            for (Scored s : all) {
+                if (out.size() >= k) {
+                    break;
+                }
+                if (!excludeSeen || user.recentRank(s.itemId()) < 0) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+
+        /** Features of the examples a training step sees, with each candidate's sources. */
+        public float[] candidateFeatures(ItemCatalog.Entry e) {
+            float[] f = new float[layout.size()];
+            features(e, e.itemId, null, candidates().getOrDefault(e, 0), f);
+            return f;
+        }
+    }
+
+    private static double partial(float[] w, float[] f, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += w[i] * f[i];
+        }
+        return s;
     }
 }

@@ -24,6 +24,7 @@ import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
 import ripple.events.DeadLetters;
 import ripple.events.Rejection;
+import ripple.features.CoVisit;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
@@ -31,11 +32,13 @@ import ripple.features.UserState;
 import ripple.ops.RippleMetrics;
 
 /**
- * The per-user step: score the event's item, learn from the event (test, then train), fold the event into the
- * user's feature state, and emit the score before and after, the fresh top-K and the weight update.
+ * The per-user step: retrieve the user's candidates and score the event's item among them, learn from the event
+ * against negatives drawn mostly from those candidates (test, then train: "train on what is served"), fold the
+ * event into the user's feature state, and emit the score before and after, the fresh top-K, the weight update,
+ * and the item's co-visits with the user's recent items (keyed by item, for the co-occurrence aggregator).
  * An event that fails here goes to dead-letters; the stream goes on.
  */
-public final class ScoringProcessor extends ContextualProcessor<String, BehaviorEvent, String, SpecificRecord> {
+public final class ScoringProcessor extends ContextualProcessor<String, BehaviorEvent, String, Object> {
     public static final String USER_STORE = "user-state";
     public static final String PRIOR_STORE = "global-prior";
     /** Users whose top-K recomputation was coalesced, with the event that asked for it. */
@@ -52,6 +55,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private final Ranker ranker;
     private final OnlineLearner learner;
     private final OnlineLearner priorLearner;
+    private final UserModels models;
     private final RippleMetrics metrics;
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
@@ -72,13 +76,14 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         this.layout = catalog.layout();
         this.decay = settings.decay();
         this.ranker = new Ranker(catalog, decay);
+        this.models = new UserModels(catalog);
         boolean[] ablated = layout.mask(settings.ablate());
         this.learner = new OnlineLearner(settings.optimizer(), settings.learningRate(), settings.l2(), ablated);
         this.priorLearner = new OnlineLearner(settings.optimizer(), settings.priorRate(), settings.l2(), ablated);
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         super.init(context);
         users = context.getStateStore(USER_STORE);
         priors = context.getStateStore(PRIOR_STORE);
@@ -86,18 +91,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         if (!settings.coalesceInterval().isZero()) {
             context.schedule(settings.coalesceInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPending);
         }
-        prior = decodePrior(priors.get(PRIOR_KEY), layout);
-    }
-
-    /** A stored prior, or a zero one when there is none or the feature layout changed. */
-    static UserState decodePrior(byte[] bytes, FeatureLayout layout) {
-        UserState prior = bytes == null ? null : UserState.decode(bytes);
-        if (prior != null && prior.weights.length != layout.size()) {
-            log.warn("stored prior has {} weights, the feature layout {} (settings changed): starting a new prior",
-                    prior.weights.length, layout.size());
-            prior = null;
-        }
-        return prior != null ? prior : UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
+        prior = models.prior(priors.get(PRIOR_KEY));
     }
 
     @Override
@@ -124,42 +118,39 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         String category = ev.getContext().get("category");
         int k = layout.size();
 
-        int fingerprint = catalog.textFingerprint();
-        UserState user = decodeUser(userId, users.get(userId), layout, fingerprint);
-        if (prior.textFingerprint != fingerprint) {
-            prior.resetText(layout.textDims(), fingerprint);
-        }
-        // The user's model is the shared prior plus the user's own part: what all users taught applies at once.
-        float[] w = effectiveWeights(prior, user);
-
+        UserModels.Model model = models.load(userId, users.get(userId), prior);
+        UserState user = model.user();
+        float[] w = model.weights();
+        Ranker.View view = ranker.view(user, w, now);
         float[] positive = new float[k];
-        boolean hasText = ranker.features(user, itemId, category, now, positive);
+        boolean hasText = view.features(itemId, category, positive);
         double before = OnlineLearner.dot(w, positive);
 
+        // Learn only about items the catalogue knew: an item nobody touched before has no influence and no
+        // sources, and learning from it would teach that "unknown is good".
         float strength = (float) settings.strength(ev.getScenario(), ev.getType());
-        float[][] examples = examples(user, itemId, positive, now, ev.getEventId());
-        float[] labels = new float[examples.length];
-        float[] weights = new float[examples.length];
-        labels[0] = 1f;
-        // The negatives share the positive's weight, so an event moves the bias neither up nor down on average.
-        java.util.Arrays.fill(weights, examples.length > 1 ? strength / (examples.length - 1) : 0f);
-        weights[0] = strength;
-
-        double[] grad = new double[k];
-        double loss = OnlineLearner.gradient(w, examples, labels, weights, grad);
-        learner.apply(user.weights, user.moment1, user.moment2, user.step, grad);
-        priorLearner.apply(prior.weights, prior.moment1, prior.moment2, prior.step, grad);
+        double loss = 0;
+        ItemCatalog.Entry known = catalog.get(itemId);
+        if (known != null && strength > 0) {
+            float[][] examples = examples(view, known, positive, ev.getEventId());
+            double[] grad = new double[k];
+            loss = OnlineLearner.gradient(settings.loss(), w, examples, strength, grad);
+            learner.apply(user.weights, user.moment1, user.moment2, user.step, grad, settings.userShrink());
+            priorLearner.apply(prior.weights, prior.moment1, prior.moment2, prior.step, grad);
+            prior.step++;
+        }
         user.step++;
-        prior.step++;
         float[] old = w;
-        w = effectiveWeights(prior, user);
+        w = model.recomposed().weights();
         double deltaNorm = distance(old, w);
 
+        List<String> pairedWith = user.recent(itemId) == null ? covisitPartners(user) : List.of();
         Float dwell = ev.getDwellMs() == null ? null : ev.getDwellMs().floatValue();
         user.observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, strength,
                 hasText ? positive : null, decay, settings.maxRecentItems(), settings.maxCategories());
+        Ranker.View afterView = ranker.view(user, w, now);
         float[] after = new float[k];
-        ranker.features(user, itemId, category, now, after);
+        afterView.features(itemId, category, after);
         double scoreAfter = OnlineLearner.dot(w, after);
 
         // Coalescing: within the interval the user's list is left as it is and marked pending; the punctuator
@@ -169,7 +160,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         double churn = 0;
         List<Ranker.Scored> top = null;
         if (recompute) {
-            top = rank(user, w, now);
+            top = rank(afterView);
             List<String> ids = ids(top);
             churn = churn(user.lastTopK, ids);
             user.lastTopK = ids;
@@ -202,14 +193,29 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
                 .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.step)
                 .setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm).setTopKChurn(churn)
                 .setModelVersion(version).setEventTime(eventTime).build()));
+        // Both directions, so each item's neighbours include the other.
+        for (String other : pairedWith) {
+            context().forward(record.withKey(other).withValue(new CoVisit(itemId, now)));
+            context().forward(record.withKey(itemId).withValue(new CoVisit(other, now)));
+        }
         // counted last: an event whose outputs fail goes to dead-letters instead
         metrics.eventProcessed(ev.getType());
         metrics.learningLoss(loss);
     }
 
-    private List<Ranker.Scored> rank(UserState user, float[] w, long now) {
+    /** The user's most recent items that a newly touched item co-occurs with. */
+    private List<String> covisitPartners(UserState user) {
+        int n = Math.min(catalog.retrieval().covisitHistory(), user.recentItems.size());
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(user.recentItems.get(i).itemId);
+        }
+        return out;
+    }
+
+    private List<Ranker.Scored> rank(Ranker.View view) {
         long rankStart = System.nanoTime();
-        List<Ranker.Scored> top = ranker.topK(user, w, now, settings.topK(), settings.excludeSeen());
+        List<Ranker.Scored> top = view.topK(settings.topK(), settings.excludeSeen());
         metrics.topK(System.nanoTime() - rankStart);
         return top;
     }
@@ -240,12 +246,13 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
                 if (bytes == null) {
                     continue;
                 }
-                UserState user = decodeUser(p.key, bytes, layout, catalog.textFingerprint());
-                List<Ranker.Scored> top = rank(user, effectiveWeights(prior, user), user.lastTime);
+                UserModels.Model model = models.load(p.key, bytes, prior);
+                UserState user = model.user();
+                List<Ranker.Scored> top = rank(ranker.view(user, model.weights(), user.lastTime));
                 user.lastTopK = ids(top);
                 user.lastTopKTime = user.lastTime;
                 users.put(p.key, user.encode());
-                context().forward(new Record<>(p.key, (SpecificRecord) recommendations(p.key, p.value,
+                context().forward(new Record<>(p.key, (Object) recommendations(p.key, p.value,
                         Instant.ofEpochMilli(user.lastTime), top), wallClock));
             }
         }
@@ -257,57 +264,34 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         return e != null && e.category() != null ? e.category() : fallback;
     }
 
-    /** The weights a user is ranked with: the shared prior plus the user's own part. */
-    static float[] effectiveWeights(UserState prior, UserState user) {
-        float[] w = new float[prior.weights.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = prior.weights[i] + user.weights[i];
-        }
-        return w;
-    }
-
     /**
-     * The user's stored state, made to fit the current layout and text models; a new user's own weights start at
-     * zero, so their model starts as the prior.
+     * The positive example first, then negatives: most drawn from the candidates the ranker saw for this event, the
+     * rest uniformly from the catalogue, each with its features as a candidate (sources included). Seeded by the
+     * event id, so a replay draws the same ones.
      */
-    static UserState decodeUser(String userId, byte[] bytes, FeatureLayout layout, int fingerprint) {
-        if (bytes == null) {
-            return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
-        }
-        UserState user = UserState.decode(bytes);
-        if (user.weights.length != layout.size()) {
-            log.warn("user {} has {} weights but the feature layout has {} (settings changed): starting from the prior",
-                    userId, user.weights.length, layout.size());
-            return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
-        }
-        if (user.textFingerprint != fingerprint) {
-            user.resetText(layout.textDims(), fingerprint);
-        }
-        return user;
-    }
-
-    /**
-     * The positive example first, then negatives: items the user has not touched recently, drawn with a seed
-     * from the event id so that a replay draws the same ones.
-     */
-    private float[][] examples(UserState user, String positiveItem, float[] positive, long now, String eventId) {
-        int n = catalog.size();
+    private float[][] examples(Ranker.View view, ItemCatalog.Entry positive, float[] positiveFeatures, String eventId) {
         List<float[]> out = new ArrayList<>(settings.negatives() + 1);
-        out.add(positive);
-        if (n > 1) {
-            SplittableRandom rnd = new SplittableRandom(eventId.hashCode() * 0x9E3779B97F4A7C15L);
-            Set<String> chosen = new HashSet<>();
-            for (int tries = 0; out.size() <= settings.negatives() && tries < settings.negatives() * 4; tries++) {
-                ItemCatalog.Entry e = catalog.entry(rnd.nextInt(n));
-                if (e.itemId.equals(positiveItem) || user.recent(e.itemId) != null || !chosen.add(e.itemId)) {
-                    continue;
-                }
-                float[] f = new float[layout.size()];
-                ranker.features(user, e.itemId, null, now, f);
-                out.add(f);
+        out.add(positiveFeatures);
+        SplittableRandom rnd = new SplittableRandom(eventId.hashCode() * 0x9E3779B97F4A7C15L);
+        Set<ItemCatalog.Entry> chosen = new HashSet<>();
+        chosen.add(positive);
+        List<ItemCatalog.Entry> served = new ArrayList<>(view.candidates().keySet());
+        int fromServed = settings.negatives() - settings.uniformNegatives();
+        draw(out, chosen, view, fromServed, served.size(), served::get, rnd);
+        draw(out, chosen, view, settings.negatives() - (out.size() - 1), catalog.size(), catalog::entry, rnd);
+        return out.toArray(new float[0][]);
+    }
+
+    private static void draw(List<float[]> out, Set<ItemCatalog.Entry> chosen, Ranker.View view, int wanted, int size,
+                             java.util.function.IntFunction<ItemCatalog.Entry> pool, SplittableRandom rnd) {
+        int added = 0;
+        for (int tries = 0; added < wanted && size > 0 && tries < wanted * 4; tries++) {
+            ItemCatalog.Entry e = pool.apply(rnd.nextInt(size));
+            if (chosen.add(e)) {
+                out.add(view.candidateFeatures(e));
+                added++;
             }
         }
-        return out.toArray(new float[0][]);
     }
 
     private static double distance(float[] a, float[] b) {

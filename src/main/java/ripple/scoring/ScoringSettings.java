@@ -33,7 +33,10 @@ public record ScoringSettings(
         Optimizer optimizer,
         double learningRate,
         double l2,
+        Loss loss,
         int negatives,
+        int uniformNegatives,
+        double userShrink,
         double priorRate,
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
@@ -56,6 +59,11 @@ public record ScoringSettings(
         if (retrieval.candidates() < topK) {
             throw new ConfigException("scoring.candidates", "must be at least scoring.top-k (" + topK + ")");
         }
+        int negatives = c.intValue("learning.negatives", 0, 1000);
+        int uniformNegatives = c.intValue("learning.uniform-negatives", 0, 1000);
+        if (uniformNegatives > negatives) {
+            throw new ConfigException("learning.uniform-negatives", "must be at most learning.negatives (" + negatives + ")");
+        }
         return new ScoringSettings(
                 c.duration("events.dedupe-window"),
                 c.nonEmpty("events.default-scenario"),
@@ -73,7 +81,10 @@ public record ScoringSettings(
                 c.enumValue("learning.optimizer", Optimizer.class),
                 c.doubleValue("learning.rate", 1e-6, 10),
                 c.doubleValue("learning.l2", 0, 10),
-                c.intValue("learning.negatives", 0, 1000),
+                c.enumValue("learning.loss", Loss.class),
+                negatives,
+                uniformNegatives,
+                c.doubleValue("learning.user-shrink", 0, 1000),
                 c.doubleValue("learning.prior-rate", 0, 10),
                 strengths,
                 topK,

@@ -22,6 +22,8 @@ import ripple.events.DeadLetters;
 import ripple.events.EventValidator;
 import ripple.events.IntakeProcessor;
 import ripple.features.CatalogUpdaters;
+import ripple.features.CoVisit;
+import ripple.features.CooccurrenceAggregator;
 import ripple.features.InfluenceAggregator;
 import ripple.features.ItemCatalog;
 import ripple.ops.RippleMetrics;
@@ -33,8 +35,9 @@ import ripple.topics.Topics;
  * <pre>
  * behavior-events (bytes) -> intake (validate, fill defaults, dedupe) -+-> dead-letters
  *                                                                      +-> scoring (user state, learn, top-K) -> scores, recommendations, weight-updates
+ *                                                                      |     +-> co-visits by item -> neighbour counts -> ripple-item-neighbours
  *                                                                      +-> by item -> influence counts -> ripple-item-influence
- * item-features, ripple-item-influence -> global stores -> in-memory item catalog read by scoring
+ * item-features, ripple-item-influence, ripple-item-neighbours -> global stores -> in-memory item catalog read by scoring
  * user-erasure (tombstones) -> delete the user's state -> tombstone on recommendations
  * </pre>
  */
@@ -68,6 +71,8 @@ public final class ScoringTopology {
                 Stores.persistentKeyValueStore(InfluenceAggregator.STORE), Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ScoringProcessor.PENDING_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CooccurrenceAggregator.STORE), Serdes.String(), Serdes.ByteArray()));
 
         builder.addGlobalStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(CatalogUpdaters.FEATURES_STORE), Serdes.String(), Serdes.ByteArray())
@@ -80,6 +85,11 @@ public final class ScoringTopology {
                         .withLoggingDisabled(),
                 topics.itemInfluence.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
                 () -> CatalogUpdaters.influence(catalog));
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(CatalogUpdaters.NEIGHBOURS_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topics.itemNeighbours.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                () -> CatalogUpdaters.neighbours(catalog));
 
         Topic<String, BehaviorEvent> events = topics.behaviorEvents;
         KStream<String, SpecificRecord> intake = builder
@@ -97,10 +107,16 @@ public final class ScoringTopology {
                         InfluenceAggregator.STORE)
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
 
-        KStream<String, SpecificRecord> scored = valid.process(
+        KStream<String, Object> scored = valid.process(
                 () -> new ScoringProcessor(settings, catalog, events.valueSerde().serializer(), metrics),
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
                 ScoringProcessor.PENDING_STORE);
+        // Co-visits are keyed by item: to the by-item aggregator, whose neighbour lists every instance reads.
+        scored.filter((k, v) -> v instanceof CoVisit).mapValues(v -> (CoVisit) v)
+                .repartition(Repartitioned.with(Serdes.String(), CoVisit.serde()).withName("item-covisits"))
+                .process(() -> new CooccurrenceAggregator(settings.decay(), settings.retrieval().neighbours()),
+                        Named.as("item-cooccurrence"), CooccurrenceAggregator.STORE)
+                .to(topics.itemNeighbours.name(), topics.itemNeighbours.produced());
         to(scored, ScoreUpdate.class, topics.scores);
         to(scored, Recommendations.class, topics.recommendations);
         to(scored, WeightUpdate.class, topics.weightUpdates);
@@ -109,13 +125,13 @@ public final class ScoringTopology {
                 .process(ErasureProcessor::new, Named.as("user-erasure"), ScoringProcessor.USER_STORE)
                 .to(topics.recommendations.name(), topics.recommendations.produced());
 
-        split.get("intake-rejected").merge(scored.filter((k, v) -> v instanceof DeadLetter))
+        split.get("intake-rejected").merge(scored.filter((k, v) -> v instanceof DeadLetter).mapValues(v -> (SpecificRecord) v))
                 .map((k, v) -> KeyValue.pair(DeadLetters.originalKey((DeadLetter) v), (DeadLetter) v))
                 .to(topics.deadLetters.name(), topics.deadLetters.produced());
         return builder.build();
     }
 
-    private static <V extends SpecificRecord> void to(KStream<String, SpecificRecord> stream, Class<V> type,
+    private static <V extends SpecificRecord> void to(KStream<String, Object> stream, Class<V> type,
                                                       Topic<String, V> topic) {
         stream.filter((k, v) -> type.isInstance(v)).mapValues(type::cast).to(topic.name(), topic.produced());
     }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
 import ripple.features.UserState;
 
@@ -29,16 +28,11 @@ public record UserRanking(String userId, long step, Instant asOf, String modelVe
         if (stored == null) {
             return Optional.empty();
         }
-        FeatureLayout layout = catalog.layout();
-        int fingerprint = catalog.textFingerprint();
-        UserState user = ScoringProcessor.decodeUser(userId, stored, layout, fingerprint);
-        UserState prior = ScoringProcessor.decodePrior(priors.get(ScoringProcessor.PRIOR_KEY), layout);
-        if (prior.textFingerprint != fingerprint) {
-            prior.resetText(layout.textDims(), fingerprint);
-        }
-        float[] w = ScoringProcessor.effectiveWeights(prior, user);
-        List<Ranker.Scored> top = new Ranker(catalog, settings.decay())
-                .topK(user, w, user.lastTime, settings.topK(), settings.excludeSeen());
+        UserModels models = new UserModels(catalog);
+        UserModels.Model m = models.load(userId, stored, models.prior(priors.get(ScoringProcessor.PRIOR_KEY)));
+        UserState user = m.user();
+        List<Ranker.Scored> top = new Ranker(catalog, settings.decay()).view(user, m.weights(), user.lastTime)
+                .topK(settings.topK(), settings.excludeSeen());
         return Optional.of(new UserRanking(userId, user.step, Instant.ofEpochMilli(user.lastTime),
                 catalog.modelVersion(), top));
     }

@@ -14,6 +14,8 @@ import ripple.config.RippleConfig;
 import ripple.serde.AvroSerde;
 import ripple.serde.SchemaRegistry;
 import ripple.features.InfluenceSerde;
+import ripple.features.ItemNeighbours;
+import ripple.features.ItemNeighboursSerde;
 import ripple.features.ItemCatalog;
 
 /** Every topic Ripple reads or writes, with its serdes. Names come from the {@code topics.*} settings. */
@@ -30,6 +32,8 @@ public final class Topics {
     public final Topic<String, byte[]> userErasure;
     /** Internal: decayed behaviour counts per item, read by every scorer instance as a global store. */
     public final Topic<String, ItemCatalog.Influence> itemInfluence;
+    /** Internal: each item's co-occurrence neighbours, read by every scorer instance as a global store. */
+    public final Topic<String, ItemNeighbours> itemNeighbours;
 
     private Topics(RippleConfig c, SchemaRegistry registry) {
         Serde<String> key = Serdes.String();
@@ -41,6 +45,7 @@ public final class Topics {
         weightUpdates = new Topic<>(c.nonEmpty("topics.weight-updates"), key, AvroSerde.of(registry, WeightUpdate.class));
         deadLetters = new Topic<>(c.nonEmpty("topics.dead-letters"), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class));
         itemInfluence = new Topic<>(c.nonEmpty("topics.item-influence"), key, new InfluenceSerde());
+        itemNeighbours = new Topic<>(c.nonEmpty("topics.item-neighbours"), key, new ItemNeighboursSerde());
         userErasure = new Topic<>(c.nonEmpty("topics.user-erasure"), key, Serdes.ByteArray());
     }
 
@@ -50,11 +55,11 @@ public final class Topics {
 
     /** Compacted topics: the latest value per key is the state. */
     public List<String> compacted() {
-        return List.of(items.name(), itemFeatures.name(), itemInfluence.name());
+        return List.of(items.name(), itemFeatures.name(), itemInfluence.name(), itemNeighbours.name());
     }
 
     public List<String> all() {
         return List.of(behaviorEvents.name(), items.name(), itemFeatures.name(), scores.name(), recommendations.name(),
-                weightUpdates.name(), deadLetters.name(), itemInfluence.name(), userErasure.name());
+                weightUpdates.name(), deadLetters.name(), itemInfluence.name(), itemNeighbours.name(), userErasure.name());
     }
 }
