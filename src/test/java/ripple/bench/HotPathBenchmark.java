@@ -145,7 +145,7 @@ public class HotPathBenchmark {
     @State(Scope.Benchmark)
     public static class Processor {
         ScoringProcessor processor;
-        MockProcessorContext<String, SpecificRecord> context;
+        MockProcessorContext<String, Object> context;
         SplittableRandom rnd = new SplittableRandom(5);
         long sent;
 
@@ -255,7 +255,7 @@ public class HotPathBenchmark {
 
     @Benchmark
     public List<Ranker.Scored> rankTop20(Ranking s) {
-        return s.ranker.topK(s.user, s.w, NOW.toEpochMilli(), SETTINGS.topK(), SETTINGS.excludeSeen());
+        return s.ranker.view(s.user, s.w, NOW.toEpochMilli()).topK(SETTINGS.topK(), SETTINGS.excludeSeen());
     }
 
     @Benchmark

@@ -15,7 +15,12 @@ import org.junit.jupiter.api.Test;
 
 class TextIndexTest {
     /** Refreshes on every search that follows a change, so a test sees its writes at once. */
-    private static final RetrievalSettings EAGER = new RetrievalSettings(0, 10, Duration.ZERO, 16, 100);
+    private static final RetrievalSettings EAGER = index(Duration.ZERO);
+
+    private static RetrievalSettings index(Duration refresh) {
+        return new RetrievalSettings(10, 10, 10, 5, java.util.EnumSet.allOf(RetrievalSettings.Source.class), refresh,
+                16, 100);
+    }
 
     @Test
     void findsAddsUpdatesAndRemovals() {
@@ -43,7 +48,7 @@ class TextIndexTest {
     void searchesWhileTheGlobalThreadWrites() throws Exception {
         int items = 1000;
         Duration refresh = Duration.ofMillis(10);
-        try (TextIndex index = new TextIndex(new RetrievalSettings(0, 10, refresh, 16, 100))) {
+        try (TextIndex index = new TextIndex(index(refresh))) {
             ExecutorService pool = Executors.newFixedThreadPool(3);
             AtomicBoolean writing = new AtomicBoolean(true);
             try {

@@ -47,7 +47,7 @@ class ScoringTopologyTest {
             WeightUpdate w = f.weightUpdates.readValue();
             assertThat(w.getStep()).isEqualTo(1);
             assertThat(w.getDeltaNorm()).isPositive();
-            assertThat(w.getWeights()).hasSize(8 + 5 + 7);
+            assertThat(w.getWeights()).hasSize(8 + ripple.features.FeatureLayout.INFLUENCE + ripple.features.FeatureLayout.CONTEXT);
             assertThat(w.getLoss()).isPositive();
             assertThat(f.deadLetters.isEmpty()).isTrue();
         }
