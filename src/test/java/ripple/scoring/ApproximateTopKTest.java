@@ -84,7 +84,7 @@ class ApproximateTopKTest {
         List<Double> recalls = new ArrayList<>();
         for (int u = 0; u < USERS + 1; u++) {
             UserState user = user(rnd, now);
-            float[] w = user.weights;
+            float[] w = user.weights().weights;
             long t0 = System.nanoTime();
             List<Ranker.Scored> exact = ranker.exactTopK(user, w, now, K, false);
             long t1 = System.nanoTime();
@@ -146,7 +146,7 @@ class ApproximateTopKTest {
                 item = catalog.entry(rnd.nextInt(ITEMS));
             }
             boolean hasText = catalog.textFeatures(item, f);
-            user.observe(item.itemId, item.category(), BehaviorType.CLICK, now - (15 - e) * 60_000L,
+            user.history().observe(item.itemId, item.category(), BehaviorType.CLICK, now - (15 - e) * 60_000L,
                     (float) rnd.nextDouble(60_000), 0.5f, hasText ? f : null, DECAY, 24, 12);
         }
         return user;
