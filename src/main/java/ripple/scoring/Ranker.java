@@ -13,6 +13,7 @@ import ripple.features.ItemCatalog;
 import ripple.features.ItemNeighbours;
 import ripple.features.RetrievalSettings;
 import ripple.features.RetrievalSettings.Source;
+import ripple.features.UserHistory;
 import ripple.features.UserState;
 
 /**
@@ -54,7 +55,8 @@ public final class Ranker {
 
     /** Candidates, features and scores of one user at one instant. What does not depend on the item is done once. */
     public final class View {
-        private final UserState user;
+        /** The part of the user's state that ranking reads. */
+        private final UserHistory history;
         private final float[] w;
         private final long now;
         private final FeatureLayout layout = catalog.layout();
@@ -67,17 +69,17 @@ public final class Ranker {
         private Map<ItemCatalog.Entry, Integer> candidates;
 
         private View(UserState user, float[] w, long now) {
-            this.user = user;
+            this.history = user.history();
             this.w = w;
             this.now = now;
-            int history = Math.min(retrieval.covisitHistory(), user.recentItems.size());
-            for (int pos = 0; pos < history; pos++) {
-                ItemCatalog.Entry source = catalog.get(user.recentItems.get(pos).itemId);
+            int sources = Math.min(retrieval.covisitHistory(), history.recentItems.size());
+            for (int pos = 0; pos < sources; pos++) {
+                ItemCatalog.Entry source = catalog.get(history.recentItems.get(pos).itemId);
                 if (source != null) {
                     addNeighbours(source, 1.0 / (1 + pos));
                 }
             }
-            for (UserState.RecentItem r : user.recentItems) {
+            for (UserHistory.RecentItem r : history.recentItems) {
                 if (recentText.size() >= TEXT_HISTORY) {
                     break;
                 }
@@ -117,7 +119,7 @@ public final class Ranker {
             candidates = new LinkedHashMap<>();
             int c = retrieval.candidates();
             if (retrieval.uses(Source.RECENT)) {
-                for (UserState.RecentItem r : user.recentItems) {
+                for (UserHistory.RecentItem r : history.recentItems) {
                     add(catalog.get(r.itemId), Source.RECENT);
                 }
             }
@@ -166,7 +168,7 @@ public final class Ranker {
                 }
             }
             int searched = 0;
-            for (UserState.RecentItem r : user.recentItems) {
+            for (UserHistory.RecentItem r : history.recentItems) {
                 if (searched >= TEXT_HISTORY) {
                     break;
                 }
@@ -190,7 +192,7 @@ public final class Ranker {
         private float[] textQuery(int offset) {
             int dims = layout.dimsPerModel();
             double profileNorm = 0;
-            for (float p : user.textProfile) {
+            for (float p : history.textProfile) {
                 profileNorm += p * p;
             }
             double affinityWeight = w[ctx + FeatureLayout.CTX_TEXT_AFFINITY];
@@ -198,7 +200,7 @@ public final class Ranker {
             float[] q = new float[dims];
             boolean any = false;
             for (int i = 0; i < dims; i++) {
-                q[i] = (float) (w[offset + i] + profileScale * user.textProfile[offset + i]);
+                q[i] = (float) (w[offset + i] + profileScale * history.textProfile[offset + i]);
                 any |= q[i] != 0f;
             }
             return any ? q : null;
@@ -206,8 +208,8 @@ public final class Ranker {
 
         /** Up to {@link #CATEGORY_LISTS} of the user's categories with the largest decayed counts. */
         private List<String> strongestCategories() {
-            return user.categories.stream()
-                    .sorted(Comparator.comparingDouble((UserState.CategoryAffinity a) -> a.score).reversed())
+            return history.categories.stream()
+                    .sorted(Comparator.comparingDouble((UserHistory.CategoryAffinity a) -> a.score).reversed())
                     .limit(CATEGORY_LISTS).map(a -> a.category).toList();
         }
 
@@ -234,13 +236,13 @@ public final class Ranker {
             } else {
                 Arrays.fill(out, 0, ctx, 0f);
             }
-            user.historyFeatures(itemId, category, now, decay, out, ctx);
+            history.historyFeatures(itemId, category, now, decay, out, ctx);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
-            out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? user.textAffinity(out) : 0f;
+            out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? history.textAffinity(out) : 0f;
             float nearest = 0f;
             if (hasText) {
                 for (float[] t : recentText) {
-                    nearest = Math.max(nearest, UserState.cosine(t, out));
+                    nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
@@ -287,7 +289,7 @@ public final class Ranker {
                 if (out.size() >= k) {
                     break;
                 }
-                if (!excludeSeen || user.recentRank(s.itemId()) < 0) {
+                if (!excludeSeen || history.recentRank(s.itemId()) < 0) {
                     out.add(s);
                 }
             }

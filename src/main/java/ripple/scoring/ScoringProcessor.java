@@ -29,6 +29,7 @@ import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
 import ripple.features.UserState;
+import ripple.features.UserWeights;
 import ripple.ops.RippleMetrics;
 
 /**
@@ -135,18 +136,20 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
             float[][] examples = examples(view, known, positive, ev.getEventId());
             double[] grad = new double[k];
             loss = OnlineLearner.gradient(settings.loss(), w, examples, strength, grad);
-            learner.apply(user.weights, user.moment1, user.moment2, user.step, grad, settings.userShrink());
-            priorLearner.apply(prior.weights, prior.moment1, prior.moment2, prior.step, grad);
-            prior.step++;
+            UserWeights learned = user.weights();
+            learner.apply(learned.weights, learned.moment1, learned.moment2, learned.step, grad, settings.userShrink());
+            UserWeights priorLearned = prior.weights();
+            priorLearner.apply(priorLearned.weights, priorLearned.moment1, priorLearned.moment2, priorLearned.step, grad);
+            priorLearned.step++;
         }
-        user.step++;
+        user.weights().step++;
         float[] old = w;
         w = model.recomposed().weights();
         double deltaNorm = distance(old, w);
 
-        List<String> pairedWith = user.recent(itemId) == null ? covisitPartners(user) : List.of();
+        List<String> pairedWith = user.history().recent(itemId) == null ? covisitPartners(user) : List.of();
         Float dwell = ev.getDwellMs() == null ? null : ev.getDwellMs().floatValue();
-        user.observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, strength,
+        user.history().observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, strength,
                 hasText ? positive : null, decay, settings.maxRecentItems(), settings.maxCategories());
         Ranker.View afterView = ranker.view(user, w, now);
         float[] after = new float[k];
@@ -156,15 +159,14 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         // Coalescing: within the interval the user's list is left as it is and marked pending; the punctuator
         // publishes it once the interval has passed.
         long interval = settings.coalesceInterval().toMillis();
-        boolean recompute = interval == 0 || user.lastTopK.isEmpty() || now - user.lastTopKTime >= interval;
+        boolean recompute = interval == 0 || user.lastTopK().ids.isEmpty() || now - user.lastTopK().time >= interval;
         double churn = 0;
         List<Ranker.Scored> top = null;
         if (recompute) {
             top = rank(afterView);
             List<String> ids = ids(top);
-            churn = churn(user.lastTopK, ids);
-            user.lastTopK = ids;
-            user.lastTopKTime = now;
+            churn = churn(user.lastTopK().ids, ids);
+            user.lastTopK().replace(ids, now);
             if (interval > 0) {
                 pending.delete(userId);
             }
@@ -190,7 +192,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
             weightList.add(x);
         }
         context().forward(record.withValue(WeightUpdate.newBuilder()
-                .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.step)
+                .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.weights().step)
                 .setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm).setTopKChurn(churn)
                 .setModelVersion(version).setEventTime(eventTime).build()));
         // Both directions, so each item's neighbours include the other.
@@ -205,10 +207,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     /** The user's most recent items that a newly touched item co-occurs with. */
     private List<String> covisitPartners(UserState user) {
-        int n = Math.min(catalog.retrieval().covisitHistory(), user.recentItems.size());
+        int n = Math.min(catalog.retrieval().covisitHistory(), user.history().recentItems.size());
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(user.recentItems.get(i).itemId);
+            out.add(user.history().recentItems.get(i).itemId);
         }
         return out;
     }
@@ -248,12 +250,12 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
                 }
                 UserModels.Model model = models.load(p.key, bytes, prior);
                 UserState user = model.user();
-                List<Ranker.Scored> top = rank(ranker.view(user, model.weights(), user.lastTime));
-                user.lastTopK = ids(top);
-                user.lastTopKTime = user.lastTime;
+                long asOf = user.history().lastTime;
+                List<Ranker.Scored> top = rank(ranker.view(user, model.weights(), asOf));
+                user.lastTopK().replace(ids(top), asOf);
                 users.put(p.key, user.encode());
                 context().forward(new Record<>(p.key, (Object) recommendations(p.key, p.value,
-                        Instant.ofEpochMilli(user.lastTime), top), wallClock));
+                        Instant.ofEpochMilli(asOf), top), wallClock));
             }
         }
         done.forEach(pending::delete);

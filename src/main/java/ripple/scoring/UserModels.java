@@ -33,7 +33,7 @@ public final class UserModels {
     /** The user's model from stored bytes (null for a new user) and the task's prior. */
     public Model load(String userId, byte[] stored, UserState prior) {
         int fingerprint = catalog.textFingerprint();
-        if (prior.textFingerprint != fingerprint) {
+        if (prior.weights().textFingerprint != fingerprint) {
             prior.resetText(layout.textDims(), fingerprint);
         }
         UserState user = user(userId, stored, fingerprint);
@@ -43,9 +43,9 @@ public final class UserModels {
     /** A stored prior, or a zero one when there is none or the feature layout changed. */
     public UserState prior(byte[] stored) {
         UserState prior = stored == null ? null : UserState.decode(stored);
-        if (prior != null && prior.weights.length != layout.size()) {
+        if (prior != null && prior.weights().weights.length != layout.size()) {
             log.warn("stored prior has {} weights, the feature layout {} (settings changed): starting a new prior",
-                    prior.weights.length, layout.size());
+                    prior.weights().weights.length, layout.size());
             prior = null;
         }
         return prior != null ? prior : UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
@@ -60,12 +60,12 @@ public final class UserModels {
             return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
         }
         UserState user = UserState.decode(stored);
-        if (user.weights.length != layout.size()) {
+        if (user.weights().weights.length != layout.size()) {
             log.warn("user {} has {} weights but the feature layout has {} (settings changed): starting from the prior",
-                    userId, user.weights.length, layout.size());
+                    userId, user.weights().weights.length, layout.size());
             return UserState.startingFrom(new float[layout.size()], layout.textDims(), fingerprint);
         }
-        if (user.textFingerprint != fingerprint) {
+        if (user.weights().textFingerprint != fingerprint) {
             user.resetText(layout.textDims(), fingerprint);
         }
         return user;
@@ -73,9 +73,11 @@ public final class UserModels {
 
     /** The weights a user is ranked with: the shared prior plus the user's own part. */
     public static float[] compose(UserState prior, UserState user) {
-        float[] w = new float[prior.weights.length];
+        float[] priorWeights = prior.weights().weights;
+        float[] userWeights = user.weights().weights;
+        float[] w = new float[priorWeights.length];
         for (int i = 0; i < w.length; i++) {
-            w[i] = prior.weights[i] + user.weights[i];
+            w[i] = priorWeights[i] + userWeights[i];
         }
         return w;
     }

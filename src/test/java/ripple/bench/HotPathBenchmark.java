@@ -307,20 +307,20 @@ public class HotPathBenchmark {
         Decay decay = SETTINGS.decay();
         long t = NOW.toEpochMilli() - 3_600_000;
         for (int i = 0; i < 60; i++) {
-            user.observe("item-" + i, "cat-" + i % CATEGORIES, BehaviorType.CLICK, t + i * 10_000L,
+            user.history().observe("item-" + i, "cat-" + i % CATEGORIES, BehaviorType.CLICK, t + i * 10_000L,
                     (float) rnd.nextDouble(500, 60_000), 0.5f, randomVector(rnd, layout.textDims(), 0.2f), decay,
                     SETTINGS.maxRecentItems(), SETTINGS.maxCategories());
         }
-        System.arraycopy(randomVector(rnd, layout.size(), 0.01f), 0, user.moment1, 0, layout.size());
+        System.arraycopy(randomVector(rnd, layout.size(), 0.01f), 0, user.weights().moment1, 0, layout.size());
         float[] m2 = randomVector(rnd, layout.size(), 0.001f);
         for (int i = 0; i < m2.length; i++) {
-            user.moment2[i] = Math.abs(m2[i]);
+            user.weights().moment2[i] = Math.abs(m2[i]);
         }
         List<String> top = new ArrayList<>();
         for (int i = 0; i < SETTINGS.topK(); i++) {
             top.add("item-" + (100 + i));
         }
-        user.lastTopK = top;
+        user.lastTopK().ids = top;
         return user;
     }
 
