@@ -332,6 +332,18 @@ public final class ItemCatalog {
         out[off + FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
     }
 
+    /** The item's all-time count against its category's most popular item's, both log1p: 0..1. */
+    public float categoryPopularity(Entry e) {
+        Influence inf = e.influence;
+        if (inf == null || e.category == null) {
+            return 0f;
+        }
+        Entry[] top = popular(e.category, false);
+        Influence best = top.length == 0 ? null : top[0].influence;
+        double max = best == null ? 0 : Math.log1p(best.total());
+        return max <= 0 ? 0f : (float) Math.min(1.0, Math.log1p(inf.total()) / max);
+    }
+
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */
     public float allTimePopularity(Entry e) {
         Influence inf = e.influence;

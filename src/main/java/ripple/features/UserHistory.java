@@ -138,16 +138,25 @@ public final class UserHistory {
         categoryFeatures(category, f, offset);
     }
 
-    /** The category affinity and category dwell features. */
+    /** The category affinity, dwell and recency-rank features (the user's categories are kept most recent first). */
     public void categoryFeatures(String category, float[] f, int offset) {
-        CategoryAffinity c = category(category);
-        if (c != null) {
+        int rank = -1;
+        for (int i = 0; category != null && i < categories.size(); i++) {
+            if (categories.get(i).category.equals(category)) {
+                rank = i;
+                break;
+            }
+        }
+        if (rank >= 0) {
+            CategoryAffinity c = categories.get(rank);
             float total = categoryTotal();
             f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = total > 0 ? c.score / total : 0f;
             f[offset + FeatureLayout.CTX_CATEGORY_DWELL] = c.dwellCount == 0 ? 0f : dwellScaler.normalise(c.dwellSum / c.dwellCount);
+            f[offset + FeatureLayout.CTX_CATEGORY_RECENT_RANK] = 1f / (1 + rank);
         } else {
             f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = 0f;
             f[offset + FeatureLayout.CTX_CATEGORY_DWELL] = 0f;
+            f[offset + FeatureLayout.CTX_CATEGORY_RECENT_RANK] = 0f;
         }
     }
 
@@ -214,8 +223,11 @@ public final class UserHistory {
                     categories.remove(weakestCategory());
                 }
                 c = new CategoryAffinity(category, 0f, 0f, 0);
-                categories.add(c);
+            } else {
+                categories.remove(c);
             }
+            // Most recent first, as the recent items are: the order is the category recency feature.
+            categories.add(0, c);
             c.score += 1f;
         }
         if (dwellMs != null) {

@@ -206,11 +206,17 @@ public final class Ranker {
             return any ? q : null;
         }
 
-        /** Up to {@link #CATEGORY_LISTS} of the user's categories with the largest decayed counts. */
+        /**
+         * The user's {@link #CATEGORY_LISTS} most recent categories (the list is kept most recent first), then up to
+         * as many of the rest with the largest decayed counts.
+         */
         private List<String> strongestCategories() {
-            return history.categories.stream()
+            List<String> out = new ArrayList<>();
+            history.categories.stream().limit(CATEGORY_LISTS).forEach(a -> out.add(a.category));
+            history.categories.stream().skip(CATEGORY_LISTS)
                     .sorted(Comparator.comparingDouble((UserHistory.CategoryAffinity a) -> a.score).reversed())
-                    .limit(CATEGORY_LISTS).map(a -> a.category).toList();
+                    .limit(CATEGORY_LISTS).forEach(a -> out.add(a.category));
+            return out;
         }
 
         /**
@@ -238,6 +244,8 @@ public final class Ranker {
             }
             history.historyFeatures(itemId, category, now, decay, out, ctx);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
+            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null ? 0f
+                    : out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * catalog.categoryPopularity(e);
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? history.textAffinity(out) : 0f;
             float nearest = 0f;
             if (hasText) {

@@ -1,0 +1,118 @@
+package ripple.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import ripple.avro.BehaviorType;
+import ripple.config.RippleConfig;
+import ripple.features.FeatureLayout;
+import ripple.features.ItemCatalog;
+import ripple.features.ItemNeighbours;
+import ripple.features.RetrievalSettings.Source;
+import ripple.features.UserState;
+
+/** The first stage: bounded candidates from every source, each remembering its sources, whatever the catalogue size. */
+class RetrievalTest {
+    private static final long NOW = ScorerFixture.T0.toEpochMilli();
+
+    private static ScoringSettings settings(String sources) {
+        return ScoringSettings.from(ScorerFixture.testConfig()
+                .with("scoring.sources", sources).with("scoring.candidates", "20").with("scoring.popular-items", "10"));
+    }
+
+    /** items i0..i(n-1) in 50 categories; lower numbers are more popular. */
+    private static ItemCatalog catalog(ScoringSettings s, int n) {
+        ItemCatalog catalog = s.newCatalog();
+        for (int i = 0; i < n; i++) {
+            float count = n - i;
+            catalog.putInfluence("i" + i, new ItemCatalog.Influence(new float[] {count, 0, 0, 0, 0}, NOW, count,
+                    "c" + i % 50));
+        }
+        return catalog;
+    }
+
+    private static UserState userWhoTouched(ScoringSettings s, String... items) {
+        UserState u = UserState.startingFrom(new float[s.layout().size()], s.layout().textDims(), 0);
+        long t = NOW - 1000L * items.length;
+        for (String item : items) {
+            int i = Integer.parseInt(item.substring(1));
+            u.history().observe(item, "c" + i % 50, BehaviorType.CLICK, t++, null, 0.5f, null, s.decay(), 24, 12);
+        }
+        return u;
+    }
+
+    @Test
+    void everySourceProposesAndTheCandidatesRememberWhichDid() {
+        ScoringSettings s = settings("recent,covisit,popular,category,text");
+        ItemCatalog catalog = catalog(s, 2000);
+        catalog.putNeighbours("i777", new ItemNeighbours(NOW, 10f, new String[] {"i1500"}, new float[] {4f}));
+        UserState user = userWhoTouched(s, "i777");
+        Ranker.View view = new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW);
+        Map<ItemCatalog.Entry, Integer> c = view.candidates();
+
+        assertThat(Source.RECENT.in(c.get(catalog.get("i777")))).isTrue();
+        assertThat(Source.COVISIT.in(c.get(catalog.get("i1500")))).isTrue();
+        // i0 is the most popular overall; i27 the most popular of i777's category (c27)
+        assertThat(Source.POPULAR.in(c.get(catalog.get("i0")))).isTrue();
+        assertThat(Source.CATEGORY.in(c.get(catalog.get("i27")))).isTrue();
+        assertThat(c.keySet()).allMatch(e -> e.category() != null);
+
+        float[] f = new float[s.layout().size()];
+        view.features("i1500", null, f);
+        int ctx = s.layout().contextOffset();
+        assertThat(f[ctx + FeatureLayout.CTX_COVISIT]).isGreaterThan(0f);
+        assertThat(f[ctx + FeatureLayout.CTX_SOURCES + Source.COVISIT.ordinal()]).isEqualTo(1f);
+        assertThat(f[ctx + FeatureLayout.CTX_SOURCES + Source.RECENT.ordinal()]).isZero();
+        view.features("i777", null, f);
+        assertThat(f[ctx + FeatureLayout.CTX_RECENT_RANK]).isEqualTo(1f);
+        assertThat(f[ctx + FeatureLayout.CTX_TYPE_COUNTS]).as("one click on it").isGreaterThan(0f);
+        assertThat(f[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK]).isEqualTo(1f);
+    }
+
+    @Test
+    void aSourceLeftOutProposesNothing() {
+        ScoringSettings s = settings("recent,popular");
+        ItemCatalog catalog = catalog(s, 500);
+        catalog.putNeighbours("i77", new ItemNeighbours(NOW, 10f, new String[] {"i400"}, new float[] {4f}));
+        UserState user = userWhoTouched(s, "i77");
+        Map<ItemCatalog.Entry, Integer> c = new Ranker(catalog, s.decay())
+                .view(user, new float[s.layout().size()], NOW).candidates();
+        assertThat(c.values()).allMatch(bits -> !Source.COVISIT.in(bits) && !Source.CATEGORY.in(bits));
+        assertThat(c).doesNotContainKey(catalog.get("i400"));
+    }
+
+    /** A catalogue 100 times larger gives the same number of candidates: the cost of an event does not grow with it. */
+    @Test
+    void theCandidateCountDoesNotGrowWithTheCatalogue() {
+        ScoringSettings s = settings("recent,covisit,popular,category,text");
+        int small = candidateCount(s, 1_000);
+        int large = candidateCount(s, 100_000);
+        assertThat(small).isGreaterThan(20);
+        assertThat(large).isEqualTo(small);
+    }
+
+    private static int candidateCount(ScoringSettings s, int n) {
+        ItemCatalog catalog = catalog(s, n);
+        UserState user = userWhoTouched(s, "i3", "i5", "i8");
+        return new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW).candidates().size();
+    }
+
+    @Test
+    void equalScoresGoToTheEarlierCatalogueItem() {
+        List<Ranker.Scored> scored = new java.util.ArrayList<>(List.of(
+                new Ranker.Scored("b", 5, 1.0, 0, 0, 0, false, 0),
+                new Ranker.Scored("a", 2, 1.0, 0, 0, 0, false, 0),
+                new Ranker.Scored("c", 9, 2.0, 0, 0, 0, false, 0)));
+        scored.sort(Ranker.ORDER);
+        assertThat(scored).extracting(Ranker.Scored::itemId).containsExactly("c", "a", "b");
+    }
+
+    @Test
+    void anUnknownSourceNameFailsNamingTheSetting() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScoringSettings.from(RippleConfig.defaultConfig()
+                        .with("scoring.sources", "recent,friends")))
+                .hasMessageContaining("scoring.sources").hasMessageContaining("friends");
+    }
+}
