@@ -267,9 +267,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     }
 
     /**
-     * The positive example first, then negatives: most drawn from the candidates the ranker saw for this event, the
-     * rest uniformly from the catalogue, each with its features as a candidate (sources included). Seeded by the
-     * event id, so a replay draws the same ones.
+     * The positive example first, then negatives: when the item was among the candidates the ranker saw for this
+     * event, most are drawn from those candidates and the rest uniformly from the catalogue; otherwise all come
+     * from the catalogue. Each has its features as a candidate (sources included). Seeded by the event id, so a
+     * replay draws the same ones.
      */
     private float[][] examples(Ranker.View view, ItemCatalog.Entry positive, float[] positiveFeatures, String eventId) {
         List<float[]> out = new ArrayList<>(settings.negatives() + 1);
@@ -278,7 +279,9 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         Set<ItemCatalog.Entry> chosen = new HashSet<>();
         chosen.add(positive);
         List<ItemCatalog.Entry> served = new ArrayList<>(view.candidates().keySet());
-        int fromServed = settings.negatives() - settings.uniformNegatives();
+        // An item no source retrieved competed with the catalogue, not with the candidates: contrasting it with
+        // them would teach that being retrieved is bad.
+        int fromServed = view.candidates().containsKey(positive) ? settings.negatives() - settings.uniformNegatives() : 0;
         draw(out, chosen, view, fromServed, served.size(), served::get, rnd);
         draw(out, chosen, view, settings.negatives() - (out.size() - 1), catalog.size(), catalog::entry, rnd);
         return out.toArray(new float[0][]);

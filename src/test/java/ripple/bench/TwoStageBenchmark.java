@@ -1,0 +1,187 @@
+package ripple.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.BehaviorType;
+import ripple.config.RippleConfig;
+import ripple.features.InfluenceGroup;
+import ripple.features.ItemCatalog;
+import ripple.features.ItemNeighbours;
+import ripple.features.UserState;
+import ripple.scoring.Loss;
+import ripple.scoring.OnlineLearner;
+import ripple.scoring.Ranker;
+import ripple.scoring.ScoringProcessor;
+import ripple.scoring.ScoringSettings;
+import ripple.serde.InMemorySchemaRegistry;
+import ripple.topics.Topics;
+
+/**
+ * One scoring step of the two-stage core at catalogue scale, whole and by stage, every candidate source on, beside
+ * an exact scan of the whole catalogue with the same features (what every event did before retrieval). The
+ * catalogue has text (so an HNSW index), influence with categories, and co-occurrence neighbours for the items
+ * users touch. Run with {@code bench/jmh.sh TwoStage}, not as a test; it needs a large heap for a million items.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx10g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class TwoStageBenchmark {
+    static final ScoringSettings SETTINGS = ScoringSettings.from(RippleConfig.defaultConfig());
+    static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
+    static final String MODEL = "bge-small-zh";
+    /** Raw embedding size: the projection to 64 dims costs the same per event whatever it is, so keep setup short. */
+    static final int EMBEDDING_DIMS = 64;
+    static final int CATEGORIES = 1000;
+    /** Users touch items among the first HOT ones, which all have co-occurrence neighbours. */
+    static final int HOT = 10_000;
+    static final int USERS = 1000;
+
+    @State(Scope.Benchmark)
+    public static class Catalogue {
+        @Param({"100000", "1000000"})
+        int catalogSize;
+        ItemCatalog catalog;
+        Ranker ranker;
+        UserState user;
+        byte[] encoded;
+        float[] w;
+        float[][] examples;
+        ScoringProcessor processor;
+        MockProcessorContext<String, Object> context;
+        SplittableRandom rnd = new SplittableRandom(5);
+        long sent;
+
+        @Setup
+        public void setup() {
+            SplittableRandom r = new SplittableRandom(3);
+            catalog = SETTINGS.newCatalog();
+            long t = NOW.toEpochMilli();
+            for (int i = 0; i < catalogSize; i++) {
+                String id = "item-" + i;
+                catalog.putFeatures(id, MODEL, "v1", HotPathBenchmark.randomVector(r, EMBEDDING_DIMS, 1f), t,
+                        "cat-" + i % CATEGORIES);
+                float[] counts = new float[InfluenceGroup.COUNT];
+                for (int g = 0; g < counts.length; g++) {
+                    counts[g] = (float) r.nextDouble(0, 50);
+                }
+                catalog.putInfluence(id, new ItemCatalog.Influence(counts, t - r.nextLong(3_600_000),
+                        (float) r.nextDouble(0, 500), "cat-" + i % CATEGORIES));
+            }
+            for (int i = 0; i < HOT; i++) {
+                String[] ids = new String[SETTINGS.retrieval().neighbours()];
+                float[] counts = new float[ids.length];
+                for (int j = 0; j < ids.length; j++) {
+                    ids[j] = "item-" + r.nextInt(catalogSize);
+                    counts[j] = (float) r.nextDouble(1, 20);
+                }
+                catalog.putNeighbours("item-" + i, new ItemNeighbours(t, 200f, ids, counts));
+            }
+            ranker = new Ranker(catalog, SETTINGS.decay());
+            user = HotPathBenchmark.fullUser(catalog.layout(), r);
+            encoded = user.encode();
+            w = HotPathBenchmark.randomVector(r, catalog.layout().size(), 0.1f);
+            Ranker.View view = ranker.view(user, w, t);
+            examples = new float[1 + SETTINGS.negatives()][];
+            List<ItemCatalog.Entry> candidates = new ArrayList<>(view.candidates().keySet());
+            for (int j = 0; j < examples.length; j++) {
+                examples[j] = view.candidateFeatures(candidates.get(j));
+            }
+
+            Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
+            context = new MockProcessorContext<>();
+            for (String name : List.of(ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
+                    ScoringProcessor.PENDING_STORE)) {
+                KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+                store.init(context.getStateStoreContext(), store);
+                context.addStateStore(store);
+            }
+            processor = new ScoringProcessor(SETTINGS, catalog, topics.behaviorEvents.valueSerde().serializer());
+            processor.init(context);
+            // every user has a history before measuring starts
+            for (int i = 0; i < USERS * 20; i++) {
+                step();
+            }
+        }
+
+        void step() {
+            long n = sent++;
+            String userId = "user-" + n % USERS;
+            BehaviorType[] types = {BehaviorType.BROWSE, BehaviorType.CLICK, BehaviorType.CART, BehaviorType.PURCHASE};
+            BehaviorEvent e = BehaviorEvent.newBuilder().setEventId("bench-" + n).setUserId(userId)
+                    .setItemId("item-" + rnd.nextInt(HOT)).setType(types[rnd.nextInt(types.length)])
+                    .setTimestamp(NOW.minusSeconds(3600).plusMillis(n)).setScenario("ecommerce")
+                    .setDwellMs(rnd.nextDouble(500, 60_000)).setContext(Map.of()).build();
+            processor.process(new Record<>(userId, e, NOW.toEpochMilli()));
+            context.resetForwards();
+        }
+    }
+
+    /** decode, retrieve, learn (9 examples), fold the event in, retrieve and rank again, encode, build the outputs. */
+    @Benchmark
+    public void scoringStep(Catalogue s) {
+        s.step();
+    }
+
+    @Benchmark
+    public UserState stageDecode(Catalogue s) {
+        return UserState.decode(s.encoded);
+    }
+
+    @Benchmark
+    public int stageRetrieve(Catalogue s) {
+        return s.ranker.view(s.user, s.w, NOW.toEpochMilli()).candidates().size();
+    }
+
+    @Benchmark
+    public List<Ranker.Scored> stageRetrieveAndRank(Catalogue s) {
+        return s.ranker.view(s.user, s.w, NOW.toEpochMilli()).topK(SETTINGS.topK(), false);
+    }
+
+    @Benchmark
+    public double stageLearn(Catalogue s) {
+        double[] grad = new double[s.w.length];
+        return OnlineLearner.gradient(Loss.SOFTMAX, s.w, s.examples, 1.0, grad);
+    }
+
+    @Benchmark
+    public byte[] stageEncode(Catalogue s) {
+        return s.user.encode();
+    }
+
+    /** The same features and R(u,i) for every catalogue item: the cost per event before retrieval. */
+    @Benchmark
+    public double exactScan(Catalogue s) {
+        Ranker.View view = s.ranker.view(s.user, s.w, NOW.toEpochMilli());
+        float[] f = new float[s.w.length];
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < s.catalog.size(); i++) {
+            view.features(s.catalog.entry(i).itemId, null, f);
+            best = Math.max(best, OnlineLearner.dot(s.w, f));
+        }
+        return best;
+    }
+}
