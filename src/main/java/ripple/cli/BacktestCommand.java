@@ -46,8 +46,9 @@ import ripple.topics.Topics;
  */
 @Command(name = "backtest", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replay behaviour through the live scoring code (test, then train) and report quality "
-                + "against popularity, recent popularity and co-occurrence baselines, ablations of Ripple, and "
-                + "per-behaviour influence."},
+                + "against heuristic baselines computed in the same pass (popularity, recent items, categories, item-kNN, "
+                + "successor rules, session-kNN, content kNN), per segment with bootstrap intervals, ablations of "
+                + "Ripple, and per-behaviour influence."},
         footer = {"", "--format is taobao, csv, jsonl (files, as for import) or synthetic; with synthetic, --items is a",
                 "number of items (default 240), embedded with the first of features.text.models.", "", "Examples:",
                 "  ripple backtest --format taobao --input UserBehavior.csv --report out/",
@@ -105,12 +106,12 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "Run once per value (several --grid: every combination), reporting each.")
     List<String> grid = new ArrayList<>();
 
-    @Option(names = "--no-ablations", description = "Skip the ripple-no-text/-influence/-context replays.")
+    @Option(names = "--no-ablations", description = "Skip the ablation replays (feature groups, candidate sources, withheld behaviour types).")
     boolean noAblations;
 
-    @Option(names = "--eval-negatives", paramLabel = "N", defaultValue = "20",
-            description = "Sampled negatives per evaluated event for AUC and log loss (default: ${DEFAULT-VALUE}).")
-    int evalNegatives;
+    @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "500",
+            description = "Bootstrap resamples behind every confidence interval (default: ${DEFAULT-VALUE}).")
+    int resamples;
 
     @Option(names = "--recent-half-life", paramLabel = "DURATION", defaultValue = "1h",
             description = "Half-life of the recent-popularity baseline (default: ${DEFAULT-VALUE}).")
@@ -134,7 +135,7 @@ public final class BacktestCommand implements Callable<Integer> {
             options = ReplayOptions.defaults()
                     .withHorizon(RippleConfig.parseDuration("--horizon", horizon))
                     .withRecentHalfLife(RippleConfig.parseDuration("--recent-half-life", recentHalfLife))
-                    .withEvalNegatives(evalNegatives);
+                    .withResamples(resamples);
             if (targets != null) {
                 options = options.withTargets(EnumSet.copyOf(targets));
             }

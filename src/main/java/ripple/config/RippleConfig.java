@@ -93,6 +93,7 @@ public final class RippleConfig {
         d.put("scoring.coalesce-interval", "0ms");
         d.put("scoring.exact-scan-max", "20000");
         d.put("scoring.candidates", "200");
+        d.put("scoring.sources", "recent,covisit,popular,category,text");
         d.put("scoring.index.refresh", "1s");
         d.put("scoring.index.max-conn", "16");
         d.put("scoring.index.beam-width", "100");
