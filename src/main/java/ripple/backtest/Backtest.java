@@ -53,7 +53,8 @@ public final class Backtest {
 
     /**
      * Every ablation of one setting: each feature group held out; each candidate source of {@code scoring.sources}
-     * removed; each behaviour type present in the input withheld (when there are at least two).
+     * removed (ripple-no-SOURCE; ripple-no-text-source for text); each behaviour type present in the input
+     * withheld (when there are at least two).
      */
     static List<Ablation> ablationsOf(RippleConfig config, ReplayInput input) {
         List<Ablation> out = new ArrayList<>();
@@ -63,7 +64,12 @@ public final class Backtest {
         for (CandidateSource source : sources) {
             String rest = String.join(",", sources.stream().filter(x -> x != source)
                     .map(x -> x.name().toLowerCase(Locale.ROOT)).toList());
-            out.add(new Ablation("ripple-no-" + source.name().toLowerCase(Locale.ROOT), "sources",
+            String name = "ripple-no-" + source.name().toLowerCase(Locale.ROOT);
+            // ripple-no-text is already the text feature group held out
+            if (ABLATIONS.containsKey(name)) {
+                name += "-source";
+            }
+            out.add(new Ablation(name, "sources",
                     "scoring.sources=" + rest, config.with("scoring.sources", rest), Set.of()));
         }
         Set<BehaviorType> types = EnumSet.noneOf(BehaviorType.class);
