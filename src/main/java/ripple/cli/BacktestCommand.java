@@ -288,9 +288,18 @@ public final class BacktestCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.get("source"),
                     r.get("events"), r.get("evaluated"), (Double) r.get("eventsPerSec"), s.get("overrides"));
             ((Map<String, Map<String, Object>>) r.get("models")).forEach((name, m) -> out.printf(Locale.ROOT,
-                    "  %-20s hr@10 %s  ndcg@10 %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
-                    f(m.get("ndcg@10")), f(m.get("mrr")), f(m.get("auc")), f(m.get("logloss"))));
+                    "  %-24s hr@10 %s %s  ndcg@10 %s %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
+                    ci(m.get("hr@10_ci")), f(m.get("ndcg@10")), ci(m.get("ndcg@10_ci")), f(m.get("mrr")),
+                    f(m.get("auc")), f(m.get("logloss"))));
+            if (r.get("comparison") instanceof Map<?, ?> c && c.get("all") instanceof Map<?, ?> all) {
+                out.printf(Locale.ROOT, "  ripple / %s (best baseline): ndcg@10 %s %s%n", all.get("bestBaseline"),
+                        f(all.get("ndcg@10_ratio")), ci(all.get("ndcg@10_ratio_ci")));
+            }
         }
+    }
+
+    private static String ci(Object v) {
+        return v instanceof double[] d && d.length == 2 ? "[" + f(d[0]) + ", " + f(d[1]) + "]" : "";
     }
 
     private static String f(Object v) {
