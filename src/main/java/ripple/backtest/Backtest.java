@@ -280,6 +280,7 @@ public final class Backtest {
                 c.put("ndcg@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 1, 2 * b + 1));
                 c.put("hr@" + k + "_ratio", ratio(main, segment, 0, best, "hr@" + k));
                 c.put("hr@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 0, 2 * b));
+                c.put("verdict", verdict(Bootstrap.ratio(means, 1, 2 * b), best, k));
                 comparison.put(segment, c);
             }
         }
@@ -358,6 +359,16 @@ public final class Backtest {
         settings.put("backtest.bootstrap-resamples", options.resamples());
         r.put("settings", settings);
         return r;
+    }
+
+    /** Whether the paired interval of ndcg ripple / best baseline lies above 1, below 1, or spans it. */
+    private static String verdict(double[] ci, String best, int k) {
+        if (ci == null) {
+            return best + " scores nothing here: no ratio";
+        }
+        return ci[0] > 1 ? "ripple beats " + best + " on ndcg@" + k
+                : ci[1] < 1 ? best + " beats ripple on ndcg@" + k
+                : "no clear difference from " + best + " on ndcg@" + k;
     }
 
     /** Rows (evaluated-event positions) of a replay's result that fall in a segment. */

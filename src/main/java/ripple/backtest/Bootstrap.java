@@ -29,11 +29,22 @@ final class Bootstrap {
         if (rows == 0) {
             return out;
         }
+        // most events are misses for every model: skip their all-zero rows instead of adding zeros
+        boolean[] nonZero = new boolean[rows];
+        for (int n = 0; n < rows; n++) {
+            for (int c = 0; c < cols && !nonZero[n]; c++) {
+                nonZero[n] = values[n * cols + c] != 0;
+            }
+        }
         SplittableRandom random = new SplittableRandom(seed);
         for (int r = 0; r < resamples; r++) {
             double[] sum = out[r];
             for (int n = 0; n < rows; n++) {
-                int base = random.nextInt(rows) * cols;
+                int row = random.nextInt(rows);
+                if (!nonZero[row]) {
+                    continue;
+                }
+                int base = row * cols;
                 for (int c = 0; c < cols; c++) {
                     sum[c] += values[base + c];
                 }

@@ -43,6 +43,13 @@ public final class ReportWriter {
         if (o instanceof Double d) {
             return Double.isFinite(d) ? d : null;
         }
+        if (o instanceof double[] a) {
+            List<Object> out = new ArrayList<>();
+            for (double d : a) {
+                out.add(finite(d));
+            }
+            return out;
+        }
         if (o instanceof Map<?, ?> m) {
             Map<Object, Object> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(k, finite(v)));
