@@ -411,6 +411,7 @@ public final class Backtest {
                                               String segment, int k) {
         float[] values = new float[Math.min(main.count, ablated.count) * 4];
         int rows = 0;
+        int changed = 0;
         for (int i = 0, j = 0; i < main.count && j < ablated.count; ) {
             if (main.events[i] < ablated.events[j]) {
                 i++;
@@ -420,6 +421,7 @@ public final class Backtest {
                 if (Segments.contains(segment, main.masks[i])) {
                     int a = main.rank(i, 0);
                     int b = ablated.rank(j, 0);
+                    changed += a != b ? 1 : 0;
                     values[rows * 4] = (float) Metrics.hit(a, k);
                     values[rows * 4 + 1] = (float) Metrics.ndcg(a, k);
                     values[rows * 4 + 2] = (float) Metrics.hit(b, k);
@@ -437,6 +439,8 @@ public final class Backtest {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", rows);
+        // 0 means the change did nothing to any rank: e.g. a setting this build's ranker does not read
+        m.put("eventsRankChanged", changed);
         if (rows == 0) {
             return m;
         }

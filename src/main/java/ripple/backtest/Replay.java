@@ -202,6 +202,46 @@ final class Replay {
         return out;
     }
 
+    /**
+     * Ripple's outcome for one event from what its ranker returned, in any order: the item's 1-based position
+     * when equal scores go to the lower catalogue index (0 beyond {@code maxK}, or when the item is not among the
+     * candidates); AUC over the other candidates (ties half); the softmax cross-entropy of the item over all the
+     * candidates' scores. AUC and log loss are NaN when the item was not retrieved.
+     */
+    static Metrics.Outcome outcome(List<Ranker.Scored> candidates, int item, int maxK) {
+        Ranker.Scored target = null;
+        for (Ranker.Scored s : candidates) {
+            if (item >= 0 && s.index() == item) {
+                target = s;
+                break;
+            }
+        }
+        if (target == null) {
+            return new Metrics.Outcome(0, Double.NaN, Double.NaN);
+        }
+        double t = target.score();
+        double max = Double.NEGATIVE_INFINITY;
+        for (Ranker.Scored s : candidates) {
+            max = Math.max(max, s.score());
+        }
+        int better = 0;
+        double below = 0;
+        double partition = 0;
+        for (Ranker.Scored s : candidates) {
+            partition += Math.exp(s.score() - max);
+            if (s == target) {
+                continue;
+            }
+            if (s.score() > t || s.score() == t && s.index() < item) {
+                better++;
+            }
+            below += s.score() < t ? 1 : s.score() == t ? 0.5 : 0;
+        }
+        int rank = better < maxK ? better + 1 : 0;
+        double auc = candidates.size() > 1 ? below / (candidates.size() - 1) : Double.NaN;
+        return new Metrics.Outcome(rank, auc, max + Math.log(partition) - t);
+    }
+
     /** The per-event test-then-train loop of one replay. */
     private final class Loop {
         private final Result result;
@@ -313,48 +353,21 @@ final class Replay {
 
             List<Ranker.Scored> candidates = probe.view(e.getUserId(), now).rankCandidates();
             candidateCount = candidates.size();
-            Ranker.Scored target = null;
+            out[0] = outcome(candidates, item, maxK);
+            retrieved = false;
             for (Ranker.Scored s : candidates) {
-                if (s.index() == item && item >= 0) {
-                    target = s;
-                    break;
-                }
+                retrieved |= item >= 0 && s.index() == item;
             }
-            retrieved = target != null;
+            // the baselines' AUC is over the same other candidates; none when the item was not retrieved
             int[] negatives = new int[0];
-            if (target == null) {
-                out[0] = new Metrics.Outcome(0, Double.NaN, Double.NaN);
-            } else {
-                double t = target.score();
-                int better = 0;
-                double below = 0;
-                double max = Double.NEGATIVE_INFINITY;
-                for (Ranker.Scored s : candidates) {
-                    max = Math.max(max, s.score());
-                }
-                double partition = 0;
-                if (baselines) {
-                    negatives = new int[candidates.size() - 1];
-                }
+            if (retrieved && baselines) {
+                negatives = new int[candidates.size() - 1];
                 int k = 0;
                 for (Ranker.Scored s : candidates) {
-                    partition += Math.exp(s.score() - max);
-                    if (s == target) {
-                        continue;
-                    }
-                    if (baselines) {
+                    if (s.index() != item) {
                         negatives[k++] = s.index();
                     }
-                    if (s.score() > t || s.score() == t && s.index() < item) {
-                        better++;
-                    }
-                    below += s.score() < t ? 1 : s.score() == t ? 0.5 : 0;
                 }
-                int rank = better < maxK ? better + 1 : 0;
-                double auc = candidates.size() > 1 ? below / (candidates.size() - 1) : Double.NaN;
-                // softmax cross-entropy of the item over everything the ranker put before the user
-                double logloss = max + Math.log(partition) - t;
-                out[0] = new Metrics.Outcome(rank, auc, logloss);
             }
             long ranked = System.nanoTime();
             result.rankSeconds += (ranked - started) / 1e9;
