@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.BehaviorType;
 import ripple.config.RippleConfig;
+import ripple.features.RetrievalSettings;
 import ripple.scoring.ScoringSettings;
 
 /**
@@ -26,7 +32,7 @@ import ripple.scoring.ScoringSettings;
  * read-only input, so they may run on separate threads.
  */
 public final class Backtest {
-    /** Ablation replays: the model name in the report and the {@code features.ablate} value. */
+    /** Feature-group ablation replays: the model name in the report and the {@code features.ablate} value. */
     static final Map<String, String> ABLATIONS = ablations();
     private static final List<String> REPORTED_SETTING_PREFIXES = List.of("features.", "learning.", "scoring.", "events.");
 
@@ -36,6 +42,47 @@ public final class Backtest {
         m.put("ripple-no-influence", "influence");
         m.put("ripple-no-context", "context");
         return m;
+    }
+
+    /**
+     * One ablation replay: Ripple under a changed config, or with the events of {@code withheld} types kept from
+     * the scorer (still evaluated, so its targets are the main replay's).
+     */
+    record Ablation(String name, String kind, String change, RippleConfig config, Set<BehaviorType> withheld) {
+    }
+
+    /**
+     * Every ablation of one setting: each feature group held out; each candidate source of {@code scoring.sources}
+     * removed (ripple-no-SOURCE; ripple-no-text-source for text); each behaviour type present in the input
+     * withheld (when there are at least two).
+     */
+    static List<Ablation> ablationsOf(RippleConfig config, ReplayInput input) {
+        List<Ablation> out = new ArrayList<>();
+        ABLATIONS.forEach((name, group) -> out.add(new Ablation(name, "features", "features.ablate=" + group,
+                config.with("features.ablate", group), Set.of())));
+        Set<RetrievalSettings.Source> sources = EnumSet.copyOf(RetrievalSettings.from(config).sources());
+        for (RetrievalSettings.Source source : sources) {
+            String rest = String.join(",", sources.stream().filter(x -> x != source)
+                    .map(x -> x.name().toLowerCase(Locale.ROOT)).toList());
+            String name = "ripple-no-" + source.name().toLowerCase(Locale.ROOT);
+            // ripple-no-text is already the text feature group held out
+            if (ABLATIONS.containsKey(name)) {
+                name += "-source";
+            }
+            out.add(new Ablation(name, "sources",
+                    "scoring.sources=" + rest, config.with("scoring.sources", rest), Set.of()));
+        }
+        Set<BehaviorType> types = EnumSet.noneOf(BehaviorType.class);
+        for (BehaviorEvent e : input.events()) {
+            types.add(e.getType());
+        }
+        if (types.size() > 1) {
+            for (BehaviorType t : types) {
+                out.add(new Ablation("ripple-without-" + t.name(), "withheldType",
+                        t.name() + " events evaluated but not piped into the scorer", config, Set.of(t)));
+            }
+        }
+        return out;
     }
 
     private final RippleConfig base;
@@ -97,20 +144,26 @@ public final class Backtest {
         }
         long started = System.nanoTime();
         AtomicLong done = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, configs.size() * (ablations ? 4 : 1)));
+        List<List<Ablation>> ablationLists = new ArrayList<>();
+        int replays = 0;
+        for (RippleConfig config : configs) {
+            List<Ablation> a = ablations ? ablationsOf(config, input) : List.of();
+            ablationLists.add(a);
+            replays += 1 + a.size();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, replays));
         try {
             List<List<Future<Replay.Result>>> futures = new ArrayList<>();
             int n = 0;
-            for (RippleConfig config : configs) {
+            for (int c = 0; c < configs.size(); c++) {
+                RippleConfig config = configs.get(c);
                 List<Future<Replay.Result>> runs = new ArrayList<>();
                 Path dir = work.resolve("run-" + n++);
-                runs.add(pool.submit(() -> new Replay("ripple", config, true, input, options, dir.resolve("ripple"), done).run()));
-                if (ablations) {
-                    for (Map.Entry<String, String> a : ABLATIONS.entrySet()) {
-                        RippleConfig ablated = config.with("features.ablate", a.getValue());
-                        runs.add(pool.submit(() -> new Replay(a.getKey(), ablated, false, input, options,
-                                dir.resolve(a.getKey()), done).run()));
-                    }
+                runs.add(pool.submit(() -> new Replay("ripple", config, true, Set.of(), input, options,
+                        dir.resolve("ripple"), done).run()));
+                for (Ablation a : ablationLists.get(c)) {
+                    runs.add(pool.submit(() -> new Replay(a.name(), a.config(), false, a.withheld(), input, options,
+                            dir.resolve(a.name()), done).run()));
                 }
                 futures.add(runs);
             }
@@ -127,7 +180,7 @@ public final class Backtest {
                 for (Future<Replay.Result> f : futures.get(i)) {
                     results.add(f.get());
                 }
-                reports.add(report(settings.get(i), configs.get(i), results));
+                reports.add(report(settings.get(i), configs.get(i), results, ablationLists.get(i)));
             }
             Map<String, Object> report = new LinkedHashMap<>(reports.get(0));
             report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
@@ -146,49 +199,119 @@ public final class Backtest {
         }
     }
 
-    private Map<String, Object> report(Map<String, String> overrides, RippleConfig config, List<Replay.Result> results) {
+    private Map<String, Object> report(Map<String, String> overrides, RippleConfig config, List<Replay.Result> results,
+                                       List<Ablation> ablationList) {
         Replay.Result main = results.get(0);
+        long bootstrapStarted = System.nanoTime();
+        int k = options.ks().contains(10) ? 10 : options.maxK();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("source", input.source());
         r.put("events", input.events().size());
         r.put("accepted", main.accepted);
         r.put("deadLetters", main.deadLetters);
-        r.put("evaluated", main.evaluated);
+        r.put("evaluated", main.evaluated());
         r.put("eventsPerSec", main.replayed / Math.max(main.seconds, 1e-9));
         r.put("replaySeconds", main.seconds);
         r.put("from", Instant.ofEpochMilli(input.firstTime()).toString());
         r.put("to", Instant.ofEpochMilli(input.lastTime()).toString());
         r.put("k", options.ks());
         r.put("targets", options.targets().stream().sorted().map(Enum::name).toList());
-        r.put("candidates", "the whole catalogue as it stood before each event (items with features or earlier "
-                + "behaviour; " + main.catalogue + " at the end). Ripple ranks it with the scorer's exact top-K scan "
-                + "from the user's state before the event (shared prior + user weights, read from the user-state and "
-                + "global-prior stores), i.e. the score the scorer reports as scoreBefore. Ranks beyond "
-                + options.maxK() + " count as misses, so mrr is MRR@" + options.maxK() + "; ties go to the earlier "
-                + "catalogue item for every model.");
-        r.put("aucLogloss", "against " + options.evalNegatives() + " negatives per event drawn uniformly from the "
-                + "catalogue (the same draws for every model). Ripple's probability is sigmoid(R(u,i)); the baselines "
-                + "have no probability: their auc comes from their scores and their logloss is null.");
+        r.put("candidates", "Ripple: the candidates its own ranker retrieves for the user before the event (the "
+                + "scorer's state, prior + user weights, as it will score the event; " + main.catalogue
+                + " catalogue items at the end, scored in full up to scoring.exact-scan-max, else proposed by the "
+                + "candidate sources); an item not retrieved is a miss. Baselines: every catalogue item known before "
+                + "the event, repeats allowed. Ties: equal scores go to the earlier catalogue item (lower catalogue "
+                + "index), for every model. Ranks beyond " + options.maxK() + " count as misses, so mrr is MRR@"
+                + options.maxK() + ".");
+        r.put("aucLogloss", "auc: over the candidates Ripple's ranker saw for the event, the share of the other "
+                + "candidates scored below the item (ties half); every model is scored on that same item set, and "
+                + "events whose item was not retrieved have no auc (left out). logloss: Ripple's softmax "
+                + "cross-entropy of the item over the candidates' scores, when retrieved; the baselines have no "
+                + "probability (null).");
+        r.put("confidence", "[lo, hi]: 95% percentile bootstrap over evaluated events, " + options.resamples()
+                + " resamples, seed " + options.seed() + "; ratios and deltas are paired (the same resampled events "
+                + "on both sides).");
         r.put("textItems", input.features().size());
         if (input.features().isEmpty()) {
             r.put("note", "no item text in this input: text features are zero for every item, so ripple-no-text "
-                    + "is the same model as ripple; influence and context carry it.");
+                    + "is the same model as ripple; influence and context carry it; content-knn is left out.");
         }
+        Bootstrap bootstrap = new Bootstrap(options.resamples(), options.seed());
+
+        // per segment, every model of the main pass with intervals, and Ripple against the best baseline
+        Map<String, Map<String, Object>> bySegment = new LinkedHashMap<>();
+        Map<String, Object> comparison = new LinkedHashMap<>();
+        Map<String, Long> segmentEvents = new LinkedHashMap<>();
+        for (String segment : Segments.NAMES) {
+            int[] rows = rows(main, segment);
+            segmentEvents.put(segment, (long) rows.length);
+            int m = main.models();
+            float[] values = new float[rows.length * 2 * m];
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < m; j++) {
+                    int rank = main.rank(rows[i], j);
+                    values[(i * m + j) * 2] = (float) Metrics.hit(rank, k);
+                    values[(i * m + j) * 2 + 1] = (float) Metrics.ndcg(rank, k);
+                }
+            }
+            double[][] means = bootstrap.means(values, 2 * m);
+            String best = null;
+            double bestNdcg = -1;
+            for (int j = 0; j < m; j++) {
+                String name = main.names.get(j);
+                Map<String, Object> metrics = main.sums.get(name).get(segment).toMap();
+                metrics.put("hr@" + k + "_ci", rows.length == 0 ? null : Bootstrap.interval(means, 2 * j));
+                metrics.put("ndcg@" + k + "_ci", rows.length == 0 ? null : Bootstrap.interval(means, 2 * j + 1));
+                if (j == 0) {
+                    metrics.putAll(retrieval(main, rows));
+                }
+                bySegment.computeIfAbsent(name, x -> new LinkedHashMap<>()).put(segment, metrics);
+                Object ndcg = metrics.get("ndcg@" + k);
+                if (j > 0 && ndcg instanceof Double d && d > bestNdcg) {
+                    bestNdcg = d;
+                    best = name;
+                }
+            }
+            if (best != null && rows.length > 0) {
+                int b = main.names.indexOf(best);
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("bestBaseline", best);
+                c.put("ndcg@" + k + "_ratio", ratio(main, segment, 0, best, "ndcg@" + k));
+                c.put("ndcg@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 1, 2 * b + 1));
+                c.put("hr@" + k + "_ratio", ratio(main, segment, 0, best, "hr@" + k));
+                c.put("hr@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 0, 2 * b));
+                c.put("verdict", verdict(Bootstrap.ratio(means, 1, 2 * b), best, k));
+                comparison.put(segment, c);
+            }
+        }
+
         Map<String, Object> models = new LinkedHashMap<>();
-        Map<String, Object> cold = new LinkedHashMap<>();
-        cold.put("segments", "coldUser: the user's first event; coldItem: a known user, an item no one touched "
-                + "before; warm: the rest");
-        cold.put("events", main.segmentEvents);
+        bySegment.forEach((name, segs) -> models.put(name, segs.get("all")));
+        Map<String, Object> ablationReport = new LinkedHashMap<>();
+        for (int i = 1; i < results.size(); i++) {
+            Replay.Result res = results.get(i);
+            Ablation a = ablationList.get(i - 1);
+            Map<String, Object> metrics = res.sums.get(res.model).get("all").toMap();
+            metrics.putAll(retrieval(res, rows(res, "all")));
+            models.put(res.model, metrics);
+            Map<String, Object> ab = new LinkedHashMap<>();
+            ab.put("kind", a.kind());
+            ab.put("change", a.change());
+            for (String segment : List.of("all", "seenItem")) {
+                ab.put(segment, paired(bootstrap, main, res, segment, k));
+            }
+            ablationReport.put(res.model, ab);
+        }
+
+        Map<String, Object> segments = new LinkedHashMap<>();
+        segments.put("definitions", Segments.DEFINITIONS);
+        segments.put("events", segmentEvents);
+        segments.put("models", bySegment);
+
         Map<String, Object> series = new LinkedHashMap<>();
         series.put("times", bucketTimes());
         Map<String, Object> seriesModels = new LinkedHashMap<>();
         for (Replay.Result res : results) {
-            res.models.forEach((name, sums) -> models.put(name, sums.toMap()));
-            res.segments.forEach((name, segs) -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                segs.forEach((s, sums) -> m.put(s, sums.toMap()));
-                cold.put(name, m);
-            });
             res.series.forEach((name, buckets) -> {
                 Map<String, List<Double>> m = new LinkedHashMap<>();
                 for (String metric : List.of("hr@10", "ndcg@10", "mrr")) {
@@ -203,21 +326,133 @@ public final class Backtest {
         }
         series.put("models", seriesModels);
         r.put("models", models);
-        r.put("influence", influence(main));
-        r.put("cold", cold);
+        r.put("comparison", comparison);
+        r.put("segments", segments);
+        r.put("ablations", ablationReport);
+        Map<String, Object> influence = influence(main);
+        ablationReport.forEach((name, ab) -> {
+            if (name.startsWith("ripple-without-") && influence.get(name.substring("ripple-without-".length()))
+                    instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> typed = (Map<String, Object>) m;
+                typed.put("withheld", ((Map<?, ?>) ab).get("all"));
+            }
+        });
+        r.put("influence", influence);
+        r.put("weights", main.weights);
         r.put("series", series);
+        Map<String, Object> phases = new LinkedHashMap<>();
+        phases.put("mainReplaySeconds", main.seconds);
+        phases.put("rippleRankingSeconds", main.rankSeconds);
+        phases.put("baselineSeconds", main.baselineSeconds);
+        phases.put("ablationReplaySeconds", results.stream().skip(1).mapToDouble(x -> x.seconds).sum());
+        phases.put("bootstrapSeconds", (System.nanoTime() - bootstrapStarted) / 1e9);
+        r.put("phases", phases);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("overrides", overrides);
         config.asMap().entrySet().stream()
                 .filter(e -> REPORTED_SETTING_PREFIXES.stream().anyMatch(e.getKey()::startsWith))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> settings.put(e.getKey(), e.getValue()));
-        settings.put("backtest.eval-negatives", options.evalNegatives());
         settings.put("backtest.recent-half-life", options.recentHalfLife().toString());
         settings.put("backtest.horizon", options.horizon().toString());
-        settings.put("backtest.cooccurrence-history", CoOccurrenceBaseline.HISTORY);
+        settings.put("backtest.bootstrap-resamples", options.resamples());
         r.put("settings", settings);
         return r;
+    }
+
+    /** Whether the paired interval of ndcg ripple / best baseline lies above 1, below 1, or spans it. */
+    private static String verdict(double[] ci, String best, int k) {
+        if (ci == null) {
+            return best + " scores nothing here: no ratio";
+        }
+        return ci[0] > 1 ? "ripple beats " + best + " on ndcg@" + k
+                : ci[1] < 1 ? best + " beats ripple on ndcg@" + k
+                : "no clear difference from " + best + " on ndcg@" + k;
+    }
+
+    /** Rows (evaluated-event positions) of a replay's result that fall in a segment. */
+    static int[] rows(Replay.Result res, String segment) {
+        int[] out = new int[res.count];
+        int n = 0;
+        for (int i = 0; i < res.count; i++) {
+            if (Segments.contains(segment, res.masks[i])) {
+                out[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Ripple's candidate recall (share of events whose item was retrieved) and mean candidate count. */
+    private static Map<String, Object> retrieval(Replay.Result res, int[] rows) {
+        long hit = 0;
+        double candidates = 0;
+        for (int i : rows) {
+            hit += res.retrieved[i] ? 1 : 0;
+            candidates += res.candidates[i];
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("candidateRecall", rows.length == 0 ? null : (double) hit / rows.length);
+        m.put("meanCandidates", rows.length == 0 ? null : candidates / rows.length);
+        return m;
+    }
+
+    private static Double ratio(Replay.Result main, String segment, int model, String baseline, String metric) {
+        Object a = main.sums.get(main.names.get(model)).get(segment).toMap().get(metric);
+        Object b = main.sums.get(baseline).get(segment).toMap().get(metric);
+        return a instanceof Double x && b instanceof Double y && y > 0 ? x / y : null;
+    }
+
+    /**
+     * An ablation against the main replay on the events both evaluated (by input position; a segment as the main
+     * replay saw the event): both means and the paired difference ablation - main with its interval.
+     */
+    private static Map<String, Object> paired(Bootstrap bootstrap, Replay.Result main, Replay.Result ablated,
+                                              String segment, int k) {
+        float[] values = new float[Math.min(main.count, ablated.count) * 4];
+        int rows = 0;
+        int changed = 0;
+        for (int i = 0, j = 0; i < main.count && j < ablated.count; ) {
+            if (main.events[i] < ablated.events[j]) {
+                i++;
+            } else if (main.events[i] > ablated.events[j]) {
+                j++;
+            } else {
+                if (Segments.contains(segment, main.masks[i])) {
+                    int a = main.rank(i, 0);
+                    int b = ablated.rank(j, 0);
+                    changed += a != b ? 1 : 0;
+                    values[rows * 4] = (float) Metrics.hit(a, k);
+                    values[rows * 4 + 1] = (float) Metrics.ndcg(a, k);
+                    values[rows * 4 + 2] = (float) Metrics.hit(b, k);
+                    values[rows * 4 + 3] = (float) Metrics.ndcg(b, k);
+                    rows++;
+                }
+                i++;
+                j++;
+            }
+        }
+        values = java.util.Arrays.copyOf(values, rows * 4);
+        double[] mean = new double[4];
+        for (int i = 0; i < values.length; i++) {
+            mean[i % 4] += values[i];
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", rows);
+        // 0 means the change did nothing to any rank: e.g. a setting this build's ranker does not read
+        m.put("eventsRankChanged", changed);
+        if (rows == 0) {
+            return m;
+        }
+        double[][] means = bootstrap.means(values, 4);
+        for (String metric : List.of("hr@" + k, "ndcg@" + k)) {
+            int col = metric.startsWith("hr") ? 0 : 1;
+            m.put(metric + "_main", mean[col] / rows);
+            m.put(metric, mean[col + 2] / rows);
+            m.put(metric + "_delta", (mean[col + 2] - mean[col]) / rows);
+            m.put(metric + "_delta_ci", Bootstrap.difference(means, col + 2, col));
+        }
+        return m;
     }
 
     private Map<String, Object> influence(Replay.Result main) {

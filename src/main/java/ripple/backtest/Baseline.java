@@ -1,24 +1,33 @@
 package ripple.backtest;
 
+import ripple.avro.BehaviorType;
+
 /**
- * A reference model evaluated on the same events, candidates and negatives as Ripple, test-then-train like Ripple.
- * Candidates are catalogue indexes; they join in catalogue order.
+ * A reference model evaluated on the same events and candidates as Ripple, test-then-train like Ripple.
+ * Candidates are catalogue indexes; they join in catalogue order. Every baseline ranks the whole catalogue as it
+ * stands before the event, and equal scores go to the earlier catalogue item (lower index), as in Ripple.
  */
 interface Baseline {
     String name();
 
-    /** A new candidate joined the catalogue. */
-    void admit(int index);
+    /** A new candidate joined the catalogue; {@code category} is the catalogue's, or null. */
+    void admit(int index, String category);
 
     /**
      * Ranks the event's item for the user, before learning from the event.
      *
      * @param item      the item's catalogue index, or -1 when it is not a candidate yet
-     * @param negatives catalogue indexes of sampled negatives
+     * @param negatives catalogue indexes of the other items Ripple's ranker saw for this event: AUC is over them,
+     *                  so every model's AUC is over the same items; empty when undefined (AUC is then NaN)
      * @param maxRank   ranks beyond this count as misses
      */
     Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank);
 
-    /** Learns from an event that Ripple accepted; {@code item} is its catalogue index. */
-    void learn(String user, int item, long time);
+    /**
+     * Learns from an event that Ripple accepted.
+     *
+     * @param item     its catalogue index
+     * @param category the event's category, else the catalogue's; may be null
+     */
+    void learn(String user, int item, long time, String category, BehaviorType type);
 }

@@ -1,6 +1,7 @@
 package ripple.backtest;
 
 import java.time.Duration;
+import ripple.avro.BehaviorType;
 
 /**
  * Ranks items by how often anyone touched them: all-time counts, or counts decayed with a half-life. Both orders
@@ -28,22 +29,27 @@ final class PopularityBaseline implements Baseline {
     }
 
     @Override
-    public void admit(int index) {
+    public void admit(int index, String category) {
         order.admit(index, lambda == 0 ? 0 : Double.NEGATIVE_INFINITY);
     }
 
     @Override
     public Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank) {
-        double[] neg = new double[negatives.length];
-        for (int i = 0; i < neg.length; i++) {
-            neg[i] = order.score(negatives[i]);
+        double auc = Double.NaN;
+        if (item >= 0 && negatives != null && negatives.length > 0) {
+            double target = order.score(item);
+            double wins = 0;
+            for (int j : negatives) {
+                double s = order.score(j);
+                wins += s < target ? 1 : s == target ? 0.5 : 0;
+            }
+            auc = wins / negatives.length;
         }
-        double target = item < 0 ? initial() : order.score(item);
-        return new Metrics.Outcome(order.rank(item, maxRank, i -> false), Metrics.auc(target, neg), Double.NaN);
+        return new Metrics.Outcome(order.rank(item, maxRank, i -> false), auc, Double.NaN);
     }
 
     @Override
-    public void learn(String user, int item, long time) {
+    public void learn(String user, int item, long time, String category, BehaviorType type) {
         if (lambda == 0) {
             order.set(item, order.score(item) + 1);
             return;

@@ -3,14 +3,15 @@ package ripple.backtest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,7 +26,6 @@ import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.features.ItemCatalog;
-import ripple.scoring.OnlineLearner;
 import ripple.scoring.PrequentialProbe;
 import ripple.scoring.Ranker;
 import ripple.scoring.ScoringProcessor;
@@ -39,19 +39,19 @@ import ripple.topics.Topics;
  * TopologyTestDriver: no broker, the same code. For each event of a target type it first asks every model to rank
  * the event's item (test), then pipes the event so that Ripple learns from it (train), and counts the outcome only
  * if the scorer accepted the event (not a duplicate, not a dead letter). The main replay also runs the baselines;
- * an ablation replay runs Ripple alone with a feature group held out.
+ * an ablation replay runs Ripple alone with a feature group or candidate source held out, or with the events of
+ * some behaviour types withheld from the scorer (still evaluated, never piped).
  *
- * <p>Candidates are the whole catalogue as it stands before the event: every item with features or with earlier
- * behaviour. Ripple ranks them with the exact top-K scan the scorer uses, from the state the scorer will start the
- * event from ({@link PrequentialProbe}).
+ * <p>Ripple's rank is the item's position in what the scorer's own ranker returns for the user before the event
+ * ({@link PrequentialProbe.View#rankCandidates}): an item the ranker did not retrieve is a miss. The baselines rank
+ * the whole catalogue as it stands before the event. Equal scores go to the lower catalogue index in every model;
+ * Ripple's position is counted under that rule here, whatever order the list comes in.
  */
 final class Replay {
-    /** Cold-start segments of the evaluated events. */
-    static final List<String> SEGMENTS = List.of("coldUser", "coldItem", "warm");
-
     private final String model;
     private final RippleConfig config;
     private final boolean baselines;
+    private final Set<BehaviorType> withheld;
     private final ReplayInput input;
     private final ReplayOptions options;
     private final Path stateDir;
@@ -59,37 +59,84 @@ final class Replay {
 
     /**
      * @param model     the name Ripple's figures go under (ripple, ripple-no-text, ...)
-     * @param baselines whether to evaluate the baselines in this pass
+     * @param baselines whether to evaluate the baselines in this pass (the main replay)
+     * @param withheld  behaviour types whose events are evaluated but not piped into the scorer
      * @param progress  counts replayed events, for a progress display
      */
-    Replay(String model, RippleConfig config, boolean baselines, ReplayInput input, ReplayOptions options,
-           Path stateDir, AtomicLong progress) {
+    Replay(String model, RippleConfig config, boolean baselines, Set<BehaviorType> withheld, ReplayInput input,
+           ReplayOptions options, Path stateDir, AtomicLong progress) {
         this.model = model;
         this.config = config;
         this.baselines = baselines;
+        this.withheld = withheld.isEmpty() ? EnumSet.noneOf(BehaviorType.class) : EnumSet.copyOf(withheld);
         this.input = input;
         this.options = options;
         this.stateDir = stateDir;
         this.progress = progress;
     }
 
-    /** What a replay measured. */
+    /** What a replay measured: sums per model and segment, and every evaluated event's ranks for the bootstrap. */
     static final class Result {
         final String model;
-        final Map<String, MetricSums> models = new LinkedHashMap<>();
-        final Map<String, Map<String, MetricSums>> segments = new LinkedHashMap<>();
+        /** Model names; column m of {@link #ranks} is names.get(m); Ripple (this replay's model) is column 0. */
+        final List<String> names = new ArrayList<>();
+        /** model -> segment -> sums. */
+        final Map<String, Map<String, MetricSums>> sums = new LinkedHashMap<>();
         final Map<String, MetricSums[]> series = new LinkedHashMap<>();
         final Map<BehaviorType, double[]> weightMoves = new EnumMap<>(BehaviorType.class);
-        final Map<String, Long> segmentEvents = new LinkedHashMap<>();
+        /** Per evaluated event: its position in the input, its segment bits, Ripple's candidate count. */
+        int count;
+        int[] events = new int[1024];
+        byte[] masks = new byte[1024];
+        int[] candidates = new int[1024];
+        boolean[] retrieved = new boolean[1024];
+        /** count x names.size(), row-major: each model's rank of each evaluated event (0: a miss). */
+        short[] ranks = new short[0];
+        Map<String, Object> weights;
         long replayed;
         long accepted;
         long deadLetters;
-        long evaluated;
         int catalogue;
         double seconds;
+        double rankSeconds;
+        double baselineSeconds;
 
         Result(String model) {
             this.model = model;
+        }
+
+        long evaluated() {
+            return count;
+        }
+
+        int models() {
+            return names.size();
+        }
+
+        short rank(int event, int model) {
+            return ranks[event * names.size() + model];
+        }
+
+        void add(int event, byte mask, int candidateCount, boolean wasRetrieved, int[] eventRanks) {
+            if (count == events.length) {
+                int n = count * 2;
+                events = Arrays.copyOf(events, n);
+                masks = Arrays.copyOf(masks, n);
+                candidates = Arrays.copyOf(candidates, n);
+                retrieved = Arrays.copyOf(retrieved, n);
+            }
+            int m = names.size();
+            if ((count + 1) * m > ranks.length) {
+                ranks = Arrays.copyOf(ranks, Math.max(1024, ranks.length * 2));
+            }
+            events[count] = event;
+            masks[count] = mask;
+            candidates[count] = candidateCount;
+            retrieved[count] = wasRetrieved;
+            for (int k = 0; k < m; k++) {
+                ranks[count * m + k] = (short) eventRanks[k];
+            }
+            count++;
         }
     }
 
@@ -123,6 +170,10 @@ final class Replay {
             PrequentialProbe probe = new PrequentialProbe(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
                     driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog, settings);
             new Loop(result, catalog, probe).run(events, scores, recommendations, deadLetters, weightUpdates);
+            if (baselines) {
+                result.weights = LearnedWeights.summarise(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
+                        driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog.layout());
+            }
         }
         result.seconds = (System.nanoTime() - started) / 1e9;
         return result;
@@ -132,6 +183,65 @@ final class Replay {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The baselines of a main replay, in report order; {@code itemIds} maps a catalogue index to its item. */
+    static List<Baseline> baselines(ReplayOptions options, List<ItemFeatures> features,
+                                    java.util.function.IntFunction<String> itemIds) {
+        List<Baseline> out = new ArrayList<>();
+        PopularityBaseline popularity = new PopularityBaseline("popularity", null);
+        out.add(popularity);
+        out.add(new PopularityBaseline("recent-popularity", options.recentHalfLife()));
+        out.add(new RecentItemsBaseline(popularity));
+        out.add(new CategoryPopularityBaseline());
+        out.add(new ItemKnnBaseline(popularity, true));
+        out.add(new ItemKnnBaseline(popularity, false));
+        out.add(new SuccessorBaseline(popularity));
+        out.add(new SessionKnnBaseline(popularity));
+        if (!features.isEmpty()) {
+            out.add(new ContentKnnBaseline(popularity, features, itemIds));
+        }
+        return out;
+    }
+
+    /**
+     * Ripple's outcome for one event from what its ranker returned, in any order: the item's 1-based position
+     * when equal scores go to the lower catalogue index (0 beyond {@code maxK}, or when the item is not among the
+     * candidates); AUC over the other candidates (ties half); the softmax cross-entropy of the item over all the
+     * candidates' scores. AUC and log loss are NaN when the item was not retrieved.
+     */
+    static Metrics.Outcome outcome(List<Ranker.Scored> candidates, int item, int maxK) {
+        Ranker.Scored target = null;
+        for (Ranker.Scored s : candidates) {
+            if (item >= 0 && s.index() == item) {
+                target = s;
+                break;
+            }
+        }
+        if (target == null) {
+            return new Metrics.Outcome(0, Double.NaN, Double.NaN);
+        }
+        double t = target.score();
+        double max = Double.NEGATIVE_INFINITY;
+        for (Ranker.Scored s : candidates) {
+            max = Math.max(max, s.score());
+        }
+        int better = 0;
+        double below = 0;
+        double partition = 0;
+        for (Ranker.Scored s : candidates) {
+            partition += Math.exp(s.score() - max);
+            if (s == target) {
+                continue;
+            }
+            if (s.score() > t || s.score() == t && s.index() < item) {
+                better++;
+            }
+            below += s.score() < t ? 1 : s.score() == t ? 0.5 : 0;
+        }
+        int rank = better < maxK ? better + 1 : 0;
+        double auc = candidates.size() > 1 ? below / (candidates.size() - 1) : Double.NaN;
+        return new Metrics.Outcome(rank, auc, max + Math.log(partition) - t);
+    }
+
     /** The per-event test-then-train loop of one replay. */
     private final class Loop {
         private final Result result;
@@ -139,35 +249,34 @@ final class Replay {
         private final PrequentialProbe probe;
         private final List<Baseline> models = new ArrayList<>();
         private final Set<String> seenUsers = new HashSet<>();
-        private final Set<String> seenItems = new HashSet<>();
+        /** user + '\t' + item of every accepted event: what makes an event a repeat. */
+        private final Set<String> touched = new HashSet<>();
         private final int maxK = options.maxK();
         private int admitted;
+        private int[] ranks;
+        private int candidateCount;
+        private boolean retrieved;
 
         Loop(Result result, ItemCatalog catalog, PrequentialProbe probe) {
             this.result = result;
             this.catalog = catalog;
             this.probe = probe;
             if (baselines) {
-                PopularityBaseline popularity = new PopularityBaseline("popularity", null);
-                models.add(popularity);
-                models.add(new PopularityBaseline("recent-popularity", options.recentHalfLife()));
-                models.add(new CoOccurrenceBaseline(popularity));
+                models.addAll(baselines(options, input.features(), i -> catalog.entry(i).itemId));
             }
-            List<String> names = new ArrayList<>();
-            names.add(model);
-            models.forEach(b -> names.add(b.name()));
-            for (String name : names) {
-                result.models.put(name, new MetricSums(options.ks()));
+            result.names.add(model);
+            models.forEach(b -> result.names.add(b.name()));
+            ranks = new int[result.names.size()];
+            for (String name : result.names) {
                 Map<String, MetricSums> segments = new LinkedHashMap<>();
-                SEGMENTS.forEach(s -> segments.put(s, new MetricSums(options.ks())));
-                result.segments.put(name, segments);
+                Segments.NAMES.forEach(s -> segments.put(s, new MetricSums(options.ks())));
+                result.sums.put(name, segments);
                 MetricSums[] buckets = new MetricSums[options.buckets()];
                 for (int b = 0; b < buckets.length; b++) {
                     buckets[b] = new MetricSums(options.ks());
                 }
                 result.series.put(name, buckets);
             }
-            SEGMENTS.forEach(s -> result.segmentEvents.put(s, 0L));
         }
 
         void run(TestInputTopic<String, BehaviorEvent> events, TestOutputTopic<byte[], byte[]> scores,
@@ -178,11 +287,19 @@ final class Replay {
             for (int n = 0; n < all.size(); n++) {
                 BehaviorEvent e = all.get(n);
                 long now = e.getTimestamp().toEpochMilli();
-                Map<String, Metrics.Outcome> outcomes = options.targets().contains(e.getType())
-                        ? evaluate(n, e, now) : null;
-                String segment = !seenUsers.contains(e.getUserId()) ? "coldUser"
-                        : !seenItems.contains(e.getItemId()) ? "coldItem" : "warm";
+                String pair = e.getUserId() + '\t' + e.getItemId();
+                byte mask = Segments.mask(catalog.get(e.getItemId()) != null, touched.contains(pair),
+                        !seenUsers.contains(e.getUserId()));
+                Metrics.Outcome[] outcomes = options.targets().contains(e.getType()) ? evaluate(e, now) : null;
 
+                if (withheld.contains(e.getType())) {
+                    // never piped: the scorer cannot accept or reject it, so its test counts as it stands
+                    if (outcomes != null) {
+                        record(n, outcomes, mask, now);
+                    }
+                    progress.incrementAndGet();
+                    continue;
+                }
                 events.pipeInput(e.getUserId(), e, now);
                 result.replayed++;
                 boolean accepted = !scores.readValuesToList().isEmpty();
@@ -194,19 +311,25 @@ final class Replay {
                     m[1] += w.getDeltaNorm();
                     m[2] += w.getTopKChurn();
                 }
+                long baselineStart = System.nanoTime();
                 admitNewCandidates();
                 if (accepted) {
                     result.accepted++;
                     if (outcomes != null) {
-                        record(outcomes, segment, now);
+                        record(n, outcomes, mask, now);
                     }
                     ItemCatalog.Entry entry = catalog.get(e.getItemId());
+                    String category = e.getContext().get("category");
+                    if (category == null) {
+                        category = entry.category();
+                    }
                     for (Baseline b : models) {
-                        b.learn(e.getUserId(), entry.index, now);
+                        b.learn(e.getUserId(), entry.index, now, category, e.getType());
                     }
                     seenUsers.add(e.getUserId());
-                    seenItems.add(e.getItemId());
+                    touched.add(pair);
                 }
+                result.baselineSeconds += (System.nanoTime() - baselineStart) / 1e9;
                 progress.incrementAndGet();
             }
             result.catalogue = catalog.size();
@@ -215,70 +338,61 @@ final class Replay {
         /** Catalogue entries that appeared since the last look become candidates of every baseline. */
         private void admitNewCandidates() {
             for (int size = catalog.size(); admitted < size; admitted++) {
+                String category = catalog.entry(admitted).category();
                 for (Baseline b : models) {
-                    b.admit(admitted);
+                    b.admit(admitted, category);
                 }
             }
         }
 
-        private Map<String, Metrics.Outcome> evaluate(int n, BehaviorEvent e, long now) {
+        private Metrics.Outcome[] evaluate(BehaviorEvent e, long now) {
+            long started = System.nanoTime();
             ItemCatalog.Entry entry = catalog.get(e.getItemId());
             int item = entry == null ? -1 : entry.index;
-            int[] negatives = negatives(n, item);
-            Map<String, Metrics.Outcome> out = new LinkedHashMap<>();
+            Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
 
-            PrequentialProbe.View view = probe.view(e.getUserId(), now);
-            int rank = 0;
-            List<Ranker.Scored> top = view.topK(maxK);
-            for (int i = 0; i < top.size(); i++) {
-                if (top.get(i).itemId().equals(e.getItemId())) {
-                    rank = i + 1;
-                    break;
+            List<Ranker.Scored> candidates = probe.view(e.getUserId(), now).rankCandidates();
+            candidateCount = candidates.size();
+            out[0] = outcome(candidates, item, maxK);
+            retrieved = false;
+            for (Ranker.Scored s : candidates) {
+                retrieved |= item >= 0 && s.index() == item;
+            }
+            // the baselines' AUC is over the same other candidates; none when the item was not retrieved
+            int[] negatives = new int[0];
+            if (retrieved && baselines) {
+                negatives = new int[candidates.size() - 1];
+                int k = 0;
+                for (Ranker.Scored s : candidates) {
+                    if (s.index() != item) {
+                        negatives[k++] = s.index();
+                    }
                 }
             }
-            double positive = view.score(e.getItemId(), e.getContext().get("category"));
-            double[] neg = new double[negatives.length];
-            double[] negP = new double[negatives.length];
-            for (int i = 0; i < negatives.length; i++) {
-                neg[i] = view.score(catalog.entry(negatives[i]).itemId, null);
-                negP[i] = OnlineLearner.sigmoid(neg[i]);
+            long ranked = System.nanoTime();
+            result.rankSeconds += (ranked - started) / 1e9;
+            for (int m = 0; m < models.size(); m++) {
+                out[m + 1] = models.get(m).evaluate(e.getUserId(), item, negatives, maxK);
             }
-            out.put(model, new Metrics.Outcome(rank, Metrics.auc(positive, neg),
-                    Metrics.logloss(OnlineLearner.sigmoid(positive), negP)));
-            for (Baseline b : models) {
-                out.put(b.name(), b.evaluate(e.getUserId(), item, negatives, maxK));
-            }
+            result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
             return out;
         }
 
-        /** Uniform draws from the catalogue other than the item, seeded per event so every replay draws the same. */
-        private int[] negatives(int n, int item) {
-            int size = catalog.size();
-            if (size - (item >= 0 ? 1 : 0) <= 0) {
-                return new int[0];
-            }
-            SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + n);
-            int[] out = new int[options.evalNegatives()];
-            for (int i = 0; i < out.length; i++) {
-                int j;
-                do {
-                    j = random.nextInt(size);
-                } while (j == item);
-                out[i] = j;
-            }
-            return out;
-        }
-
-        private void record(Map<String, Metrics.Outcome> outcomes, String segment, long now) {
-            result.evaluated++;
-            result.segmentEvents.merge(segment, 1L, Long::sum);
+        private void record(int n, Metrics.Outcome[] outcomes, byte mask, long now) {
             long span = Math.max(1, input.lastTime() - input.firstTime() + 1);
             int bucket = (int) Math.min(options.buckets() - 1, (now - input.firstTime()) * options.buckets() / span);
-            outcomes.forEach((name, o) -> {
-                result.models.get(name).add(o);
-                result.segments.get(name).get(segment).add(o);
-                result.series.get(name)[bucket].add(o);
-            });
+            for (int m = 0; m < outcomes.length; m++) {
+                Metrics.Outcome o = outcomes[m];
+                ranks[m] = o.rank();
+                Map<String, MetricSums> segments = result.sums.get(result.names.get(m));
+                for (String s : Segments.NAMES) {
+                    if (Segments.contains(s, mask)) {
+                        segments.get(s).add(o);
+                    }
+                }
+                result.series.get(result.names.get(m))[bucket].add(o);
+            }
+            result.add(n, mask, candidateCount, retrieved, ranks);
         }
     }
 }

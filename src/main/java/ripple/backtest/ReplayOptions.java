@@ -11,34 +11,34 @@ import ripple.avro.BehaviorType;
  *
  * @param ks              cut-offs of hr@k and ndcg@k; the largest is also MRR's cut-off
  * @param targets         behaviour types whose events are evaluated (all events are learned from)
- * @param evalNegatives   sampled negatives per evaluated event, for AUC and log loss
+ * @param resamples       bootstrap resamples behind every confidence interval
  * @param recentHalfLife  half-life of the recent-popularity baseline
  * @param horizon         how long after a behaviour a conversion counts towards its lift
  * @param buckets         number of event-time windows of the metrics-over-time series
- * @param seed            seed of the negative sampling
+ * @param seed            seed of the bootstrap
  */
-public record ReplayOptions(List<Integer> ks, Set<BehaviorType> targets, int evalNegatives, Duration recentHalfLife,
+public record ReplayOptions(List<Integer> ks, Set<BehaviorType> targets, int resamples, Duration recentHalfLife,
                             Duration horizon, int buckets, long seed) {
 
     public static ReplayOptions defaults() {
-        return new ReplayOptions(List.of(5, 10, 20), EnumSet.complementOf(EnumSet.of(BehaviorType.UNKNOWN)), 20,
+        return new ReplayOptions(List.of(5, 10, 20), EnumSet.complementOf(EnumSet.of(BehaviorType.UNKNOWN)), 500,
                 Duration.ofHours(1), Duration.ofDays(1), 40, 1);
     }
 
     public ReplayOptions withTargets(Set<BehaviorType> v) {
-        return new ReplayOptions(ks, Set.copyOf(v), evalNegatives, recentHalfLife, horizon, buckets, seed);
+        return new ReplayOptions(ks, Set.copyOf(v), resamples, recentHalfLife, horizon, buckets, seed);
     }
 
     public ReplayOptions withHorizon(Duration v) {
-        return new ReplayOptions(ks, targets, evalNegatives, recentHalfLife, v, buckets, seed);
+        return new ReplayOptions(ks, targets, resamples, recentHalfLife, v, buckets, seed);
     }
 
-    public ReplayOptions withEvalNegatives(int v) {
+    public ReplayOptions withResamples(int v) {
         return new ReplayOptions(ks, targets, v, recentHalfLife, horizon, buckets, seed);
     }
 
     public ReplayOptions withRecentHalfLife(Duration v) {
-        return new ReplayOptions(ks, targets, evalNegatives, v, horizon, buckets, seed);
+        return new ReplayOptions(ks, targets, resamples, v, horizon, buckets, seed);
     }
 
     int maxK() {

@@ -43,6 +43,13 @@ public final class ReportWriter {
         if (o instanceof Double d) {
             return Double.isFinite(d) ? d : null;
         }
+        if (o instanceof double[] a) {
+            List<Object> out = new ArrayList<>();
+            for (double d : a) {
+                out.add(finite(d));
+            }
+            return out;
+        }
         if (o instanceof Map<?, ?> m) {
             Map<Object, Object> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(k, finite(v)));
@@ -76,16 +83,69 @@ public final class ReportWriter {
         }
 
         Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) r.get("models");
-        List<String> metrics = new ArrayList<>(models.values().iterator().next().keySet());
-        h.append("<h2>Quality</h2>\n<table id=\"metrics\"><tr><th>model</th>");
-        metrics.forEach(m -> h.append("<th>").append(esc(m)).append("</th>"));
-        h.append("</tr>\n");
-        models.forEach((name, values) -> {
-            h.append("<tr><td>").append(esc(name)).append("</td>");
-            metrics.forEach(m -> h.append("<td>").append(fmt(values.get(m), "%.4f")).append("</td>"));
-            h.append("</tr>\n");
-        });
-        h.append("</table>\n");
+        h.append("<h2>Quality (all evaluated events)</h2>\n");
+        if (r.get("confidence") != null) {
+            h.append("<p class=\"note\">").append(esc(String.valueOf(r.get("confidence")))).append("</p>\n");
+        }
+        h.append(table("metrics", "model", models));
+
+        if (r.get("comparison") instanceof Map<?, ?> comparison && !comparison.isEmpty()) {
+            h.append("<h2>Ripple against the best baseline</h2>\n<p class=\"note\">Per segment, the baseline with "
+                    + "the best ndcg@10 there, and Ripple's ratio to it with a paired bootstrap interval.</p>\n");
+            h.append(table("comparison", "segment", (Map<String, Map<String, Object>>) comparison));
+        }
+
+        if (r.get("segments") instanceof Map<?, ?> segMap) {
+            Map<String, Object> segments = (Map<String, Object>) segMap;
+            h.append("<h2>Segments</h2>\n<p class=\"note\">").append(esc(String.valueOf(segments.get("definitions"))))
+                    .append(". Events: ").append(esc(String.valueOf(segments.get("events")))).append(".</p>\n");
+            Map<String, Map<String, Map<String, Object>>> bySegment =
+                    (Map<String, Map<String, Map<String, Object>>>) segments.get("models");
+            List<String> names = new ArrayList<>(((Map<String, Object>) segments.get("events")).keySet());
+            for (String metric : List.of("hr@10", "ndcg@10")) {
+                h.append("<table id=\"segments-").append(esc(metric)).append("\"><tr><th>").append(esc(metric))
+                        .append("</th>");
+                names.forEach(n -> h.append("<th>").append(esc(n)).append("</th>"));
+                h.append("</tr>\n");
+                bySegment.forEach((model, segs) -> {
+                    h.append("<tr><td>").append(esc(model)).append("</td>");
+                    for (String n : names) {
+                        Map<String, Object> m = segs.get(n);
+                        h.append("<td>").append(m == null ? "–" : cell(m.get(metric)) + " "
+                                + cell(m.get(metric + "_ci"))).append("</td>");
+                    }
+                    h.append("</tr>\n");
+                });
+                h.append("</table>\n");
+            }
+        }
+
+        if (r.get("ablations") instanceof Map<?, ?> ablations && !ablations.isEmpty()) {
+            h.append("<h2>Ablations</h2>\n<p class=\"note\">Each against the main replay on the events both "
+                    + "evaluated: the change (ablation - ripple) with a paired bootstrap interval.</p>\n");
+            Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+            ((Map<String, Map<String, Object>>) ablations).forEach((name, a) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("kind", a.get("kind"));
+                row.put("change", a.get("change"));
+                for (String segment : List.of("all", "seenItem")) {
+                    if (a.get(segment) instanceof Map<?, ?> m) {
+                        ((Map<String, Object>) m).forEach((key, v) -> row.put(segment + " " + key, v));
+                    }
+                }
+                rows.put(name, row);
+            });
+            h.append(table("ablations", "replay", rows));
+        }
+
+        if (r.get("weights") instanceof Map<?, ?> weights && weights.get("features") instanceof Map<?, ?> features) {
+            h.append("<h2>Learned weights</h2>\n<p class=\"note\">").append(esc(String.valueOf(weights.get("note"))))
+                    .append(" Users: ").append(weights.get("users")).append(".</p>\n");
+            h.append(table("weights", "feature", (Map<String, Map<String, Object>>) features));
+        }
+        if (r.get("phases") instanceof Map<?, ?> phases) {
+            h.append("<p class=\"note\" id=\"phases\">Seconds: ").append(esc(String.valueOf(phases))).append("</p>\n");
+        }
 
         Map<String, Object> series = (Map<String, Object>) r.get("series");
         List<String> times = (List<String>) series.get("times");
@@ -101,28 +161,14 @@ public final class ReportWriter {
                 + "probability after any behaviour. Weight-change norm and top-K churn: how far Ripple moved the user "
                 + "on such an event.</p>\n<table id=\"influence\"><tr><th>behaviour</th><th>events</th>"
                 + "<th>conversion rate</th><th>base rate</th><th>conversion lift</th><th>mean weight-change norm</th>"
-                + "<th>mean top-K churn</th></tr>\n");
+                + "<th>mean top-K churn</th><th>ndcg@10 change without it</th><th>hr@10 change without it</th></tr>\n");
         influence.forEach((type, m) -> h.append("<tr><td>").append(esc(type)).append("</td><td>")
                 .append(m.get("events")).append("</td><td>").append(fmt(m.get("conversionRate"), "%.4f"))
                 .append("</td><td>").append(fmt(m.get("baseRate"), "%.4f")).append("</td><td>")
                 .append(fmt(m.get("conversionLift"), "%.2f")).append("</td><td>")
                 .append(fmt(m.get("meanDeltaNorm"), "%.4f")).append("</td><td>")
-                .append(fmt(m.get("meanTopKChurn"), "%.3f")).append("</td></tr>\n"));
-        h.append("</table>\n");
-
-        Map<String, Object> cold = (Map<String, Object>) r.get("cold");
-        h.append("<h2>Cold start</h2>\n<p class=\"note\">").append(esc(String.valueOf(cold.get("segments"))))
-                .append(". Events: ").append(esc(String.valueOf(cold.get("events")))).append(".</p>\n")
-                .append("<table id=\"cold\"><tr><th>model</th><th>hr@10 cold user</th><th>hr@10 cold item</th>")
-                .append("<th>hr@10 warm</th></tr>\n");
-        for (String name : models.keySet()) {
-            Map<String, Map<String, Object>> segs = (Map<String, Map<String, Object>>) cold.get(name);
-            h.append("<tr><td>").append(esc(name)).append("</td>");
-            for (String s : Replay.SEGMENTS) {
-                h.append("<td>").append(fmt(segs.get(s).get("hr@10"), "%.4f")).append("</td>");
-            }
-            h.append("</tr>\n");
-        }
+                .append(fmt(m.get("meanTopKChurn"), "%.3f")).append("</td><td>").append(withheld(m, "ndcg@10"))
+                .append("</td><td>").append(withheld(m, "hr@10")).append("</td></tr>\n"));
         h.append("</table>\n");
 
         Map<String, Object> settings = (Map<String, Object>) r.get("settings");
@@ -212,6 +258,52 @@ public final class ReportWriter {
             c++;
         }
         return s.append("</svg>\n").toString();
+    }
+
+    /** A table with a row per entry and a column per key any row has, in first-seen order. */
+    private static String table(String id, String first, Map<String, Map<String, Object>> rows) {
+        List<String> columns = new ArrayList<>();
+        rows.values().forEach(m -> m.keySet().forEach(k -> {
+            if (!columns.contains(k)) {
+                columns.add(k);
+            }
+        }));
+        StringBuilder h = new StringBuilder();
+        h.append("<table id=\"").append(esc(id)).append("\"><tr><th>").append(esc(first)).append("</th>");
+        columns.forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        rows.forEach((name, values) -> {
+            h.append("<tr><td>").append(esc(name)).append("</td>");
+            columns.forEach(c -> h.append("<td>").append(cell(values.get(c))).append("</td>"));
+            h.append("</tr>\n");
+        });
+        return h.append("</table>\n").toString();
+    }
+
+    /** A number to 4 decimals, an interval as [lo, hi], text escaped, nothing as a dash. */
+    private static String cell(Object v) {
+        if (v instanceof double[] d) {
+            return d.length == 2 ? "[" + fmt(d[0], "%.4f") + ", " + fmt(d[1], "%.4f") + "]" : "–";
+        }
+        if (v instanceof List<?> l && l.size() == 2) {
+            return "[" + fmt(l.get(0), "%.4f") + ", " + fmt(l.get(1), "%.4f") + "]";
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return String.valueOf(v);
+        }
+        if (v instanceof Number) {
+            return fmt(v, "%.4f");
+        }
+        return v == null ? "–" : esc(String.valueOf(v));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String withheld(Map<String, Object> influence, String metric) {
+        if (influence.get("withheld") instanceof Map<?, ?> w) {
+            Map<String, Object> m = (Map<String, Object>) w;
+            return cell(m.get(metric + "_delta")) + " " + cell(m.get(metric + "_delta_ci"));
+        }
+        return "–";
     }
 
     private static double x(int i, int n, int plotW) {

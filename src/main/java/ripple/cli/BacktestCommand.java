@@ -46,8 +46,9 @@ import ripple.topics.Topics;
  */
 @Command(name = "backtest", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replay behaviour through the live scoring code (test, then train) and report quality "
-                + "against popularity, recent popularity and co-occurrence baselines, ablations of Ripple, and "
-                + "per-behaviour influence."},
+                + "against heuristic baselines computed in the same pass (popularity, recent items, categories, item-kNN, "
+                + "successor rules, session-kNN, content kNN), per segment with bootstrap intervals, ablations of "
+                + "Ripple, and per-behaviour influence."},
         footer = {"", "--format is taobao, csv, jsonl (files, as for import) or synthetic; with synthetic, --items is a",
                 "number of items (default 240), embedded with the first of features.text.models.", "", "Examples:",
                 "  ripple backtest --format taobao --input UserBehavior.csv --report out/",
@@ -105,12 +106,12 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "Run once per value (several --grid: every combination), reporting each.")
     List<String> grid = new ArrayList<>();
 
-    @Option(names = "--no-ablations", description = "Skip the ripple-no-text/-influence/-context replays.")
+    @Option(names = "--no-ablations", description = "Skip the ablation replays (feature groups, candidate sources, withheld behaviour types).")
     boolean noAblations;
 
-    @Option(names = "--eval-negatives", paramLabel = "N", defaultValue = "20",
-            description = "Sampled negatives per evaluated event for AUC and log loss (default: ${DEFAULT-VALUE}).")
-    int evalNegatives;
+    @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "500",
+            description = "Bootstrap resamples behind every confidence interval (default: ${DEFAULT-VALUE}).")
+    int resamples;
 
     @Option(names = "--recent-half-life", paramLabel = "DURATION", defaultValue = "1h",
             description = "Half-life of the recent-popularity baseline (default: ${DEFAULT-VALUE}).")
@@ -134,7 +135,7 @@ public final class BacktestCommand implements Callable<Integer> {
             options = ReplayOptions.defaults()
                     .withHorizon(RippleConfig.parseDuration("--horizon", horizon))
                     .withRecentHalfLife(RippleConfig.parseDuration("--recent-half-life", recentHalfLife))
-                    .withEvalNegatives(evalNegatives);
+                    .withResamples(resamples);
             if (targets != null) {
                 options = options.withTargets(EnumSet.copyOf(targets));
             }
@@ -287,9 +288,18 @@ public final class BacktestCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.get("source"),
                     r.get("events"), r.get("evaluated"), (Double) r.get("eventsPerSec"), s.get("overrides"));
             ((Map<String, Map<String, Object>>) r.get("models")).forEach((name, m) -> out.printf(Locale.ROOT,
-                    "  %-20s hr@10 %s  ndcg@10 %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
-                    f(m.get("ndcg@10")), f(m.get("mrr")), f(m.get("auc")), f(m.get("logloss"))));
+                    "  %-24s hr@10 %s %s  ndcg@10 %s %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
+                    ci(m.get("hr@10_ci")), f(m.get("ndcg@10")), ci(m.get("ndcg@10_ci")), f(m.get("mrr")),
+                    f(m.get("auc")), f(m.get("logloss"))));
+            if (r.get("comparison") instanceof Map<?, ?> c && c.get("all") instanceof Map<?, ?> all) {
+                out.printf(Locale.ROOT, "  ripple / %s (best baseline): ndcg@10 %s %s%n", all.get("bestBaseline"),
+                        f(all.get("ndcg@10_ratio")), ci(all.get("ndcg@10_ratio_ci")));
+            }
         }
+    }
+
+    private static String ci(Object v) {
+        return v instanceof double[] d && d.length == 2 ? "[" + f(d[0]) + ", " + f(d[1]) + "]" : "";
     }
 
     private static String f(Object v) {

@@ -43,17 +43,20 @@ class ReportHtmlChromiumTest {
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(dom).as("the page's script ran and found points in every chart").contains("id=\"report-ok\"");
+        int series = ((Map<?, ?>) ((Map<?, ?>) report.get("series")).get("models")).size();
         Matcher charts = Pattern.compile("<svg class=\"chart\".*?</svg>", Pattern.DOTALL).matcher(dom);
         int n = 0;
         while (charts.find()) {
             n++;
             String svg = charts.group();
-            // four models: a line and points each
-            assertThat(count(svg, "<circle")).isGreaterThanOrEqualTo(4);
-            assertThat(count(svg, "<path")).isEqualTo(4);
+            // every model of the main pass: a line and points each
+            assertThat(count(svg, "<circle")).isGreaterThanOrEqualTo(series);
+            assertThat(count(svg, "<path")).isEqualTo(series);
         }
         assertThat(n).isEqualTo(3);
-        assertThat(dom).contains("<table id=\"influence\"").contains("BROWSE").contains("learning.rate");
+        assertThat(series).isGreaterThanOrEqualTo(9);
+        assertThat(dom).contains("<table id=\"influence\"").contains("BROWSE").contains("learning.rate")
+                .contains("<table id=\"comparison\"").contains("<table id=\"segments-hr@10\"");
     }
 
     private static int count(String text, String what) {

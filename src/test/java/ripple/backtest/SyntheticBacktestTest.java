@@ -34,13 +34,15 @@ class SyntheticBacktestTest {
         double ripple = (Double) models.get("ripple").get("hr@10");
         double popularity = (Double) models.get("popularity").get("hr@10");
         double oracle = oracleHitRate(generator, input.events());
-        System.out.printf("synthetic backtest: hr@10 ripple=%.3f popularity=%.3f cooccurrence=%.3f oracle=%.3f%n",
-                ripple, popularity, (Double) models.get("cooccurrence").get("hr@10"), oracle);
+        System.out.printf("synthetic backtest: hr@10 ripple=%.3f popularity=%.3f itemknn=%.3f oracle=%.3f%n",
+                ripple, popularity, (Double) models.get("itemknn").get("hr@10"), oracle);
         assertThat(report.get("evaluated")).isEqualTo((long) EVENTS);
         assertThat(oracle).as("the ground truth leaves room above popularity").isGreaterThan(popularity + 0.05);
         assertThat(ripple).isGreaterThan(popularity + 0.25 * (oracle - popularity));
-        assertThat(models.keySet()).containsExactly("ripple", "popularity", "recent-popularity", "cooccurrence");
-        models.values().forEach(m -> assertThat(m.keySet()).isEqualTo(models.get("ripple").keySet()));
+        assertThat(models.keySet()).containsExactly("ripple", "popularity", "recent-popularity", "recent+pop",
+                "recent+catpop", "itemknn", "itemknn-norepeat", "successor", "sknn", "content-knn");
+        models.values().forEach(m -> assertThat(m).containsKeys("hr@10", "ndcg@10", "hr@10_ci", "ndcg@10_ci", "auc"));
+        assertThat(models.get("ripple")).containsKeys("candidateRecall", "meanCandidates");
     }
 
     /** hr@10 of ranking every item by the generator's own affinity for the user. */

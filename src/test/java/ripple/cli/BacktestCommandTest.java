@@ -49,14 +49,24 @@ class BacktestCommandTest {
         assertThat(json.get("k").toString()).isEqualTo("[5,10,20]");
         List<String> models = new ArrayList<>();
         json.get("models").fieldNames().forEachRemaining(models::add);
-        assertThat(models).containsExactly("ripple", "popularity", "recent-popularity", "cooccurrence",
-                "ripple-no-text", "ripple-no-influence", "ripple-no-context");
-        List<String> keys = names(json.get("models").get("ripple"));
-        assertThat(keys).containsExactly("hr@5", "hr@10", "hr@20", "ndcg@5", "ndcg@10", "ndcg@20", "mrr", "auc",
+        assertThat(models).containsExactly("ripple", "popularity", "recent-popularity", "recent+pop",
+                "recent+catpop", "itemknn", "itemknn-norepeat", "successor", "sknn",
+                "ripple-no-text", "ripple-no-influence", "ripple-no-context",
+                "ripple-no-recent", "ripple-no-covisit", "ripple-no-popular", "ripple-no-category", "ripple-no-text-source",
+                "ripple-without-BROWSE", "ripple-without-FAVORITE", "ripple-without-CART", "ripple-without-PURCHASE"
+        ).doesNotHaveDuplicates();
+        List<String> keys = List.of("hr@5", "hr@10", "hr@20", "ndcg@5", "ndcg@10", "ndcg@20", "mrr", "auc",
                 "logloss", "events");
         for (String m : models) {
-            assertThat(names(json.get("models").get(m))).isEqualTo(keys);
+            assertThat(names(json.get("models").get(m))).as(m).containsAll(keys);
         }
+        assertThat(names(json.get("models").get("ripple"))).contains("hr@10_ci", "ndcg@10_ci", "candidateRecall");
+        assertThat(json.get("models").get("ripple").get("hr@10_ci")).hasSize(2);
+        assertThat(json.get("comparison").get("all").get("bestBaseline").asText()).isNotEmpty();
+        assertThat(json.get("segments").get("events").get("all").asInt()).isEqualTo(60);
+        assertThat(json.get("ablations").get("ripple-without-CART").get("all").get("events").asInt()).isPositive();
+        assertThat(json.get("influence").get("CART").get("withheld").has("ndcg@10_delta_ci")).isTrue();
+        assertThat(json.get("weights").get("features").has("influence.CART")).isTrue();
         assertThat(json.get("models").get("popularity").get("logloss").isNull()).isTrue();
         assertThat(json.get("influence").get("BROWSE").has("conversionLift")).isTrue();
         assertThat(json.get("influence").get("CART").get("meanDeltaNorm").asDouble()).isPositive();

@@ -1,0 +1,195 @@
+package ripple.backtest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import ripple.avro.BehaviorType;
+
+/**
+ * {@code recent+catpop}: the user's recent distinct items (most recent first), then the items of the user's recent
+ * categories (the most recently touched category first; within one, by all-time popularity), then everything else
+ * by all-time popularity. Ties within a level go to the lower catalogue index. An item's category is the first one
+ * seen for it (the event's, else the catalogue's).
+ *
+ * <p>Ranks are counted, not sorted: category sizes give the offset of a category's block, and only the head of a
+ * block or of the global order is walked, down to the cut-off.
+ */
+final class CategoryPopularityBaseline implements Baseline {
+    static final int WINDOW = 24;
+    static final int CATEGORIES = 24;
+
+    private final ScoreOrder counts = new ScoreOrder();
+    private final Map<String, Integer> categoryIds = new HashMap<>();
+    private final List<TreeSet<Integer>> members = new ArrayList<>();
+    private int[] categoryOf = new int[0];
+    private final RecentWindows recentItems = new RecentWindows(WINDOW);
+    /** Category ids, most recently touched first. */
+    private final RecentWindows recentCategories = new RecentWindows(CATEGORIES);
+    private int[] itemStamp = new int[1024];
+    private int[] itemPos = new int[1024];
+    private int[] categoryStamp = new int[64];
+    private int[] categoryPos = new int[64];
+    private int epoch;
+
+    @Override
+    public String name() {
+        return "recent+catpop";
+    }
+
+    @Override
+    public void admit(int index, String category) {
+        counts.admit(index, 0);
+        if (index >= categoryOf.length) {
+            int n = Math.max(index + 1, Math.max(1024, categoryOf.length * 2));
+            int from = categoryOf.length;
+            categoryOf = Arrays.copyOf(categoryOf, n);
+            Arrays.fill(categoryOf, from, n, -1);
+            itemStamp = Arrays.copyOf(itemStamp, n);
+            itemPos = Arrays.copyOf(itemPos, n);
+        }
+        assign(index, category);
+    }
+
+    private void assign(int item, String category) {
+        if (category == null || categoryOf[item] >= 0) {
+            return;
+        }
+        int id = categoryIds.computeIfAbsent(category, c -> {
+            members.add(new TreeSet<>((a, b) -> {
+                int cmp = Double.compare(counts.score(b), counts.score(a));
+                return cmp != 0 ? cmp : Integer.compare(a, b);
+            }));
+            return members.size() - 1;
+        });
+        if (id >= categoryStamp.length) {
+            categoryStamp = Arrays.copyOf(categoryStamp, categoryStamp.length * 2);
+            categoryPos = Arrays.copyOf(categoryPos, categoryPos.length * 2);
+        }
+        categoryOf[item] = id;
+        members.get(id).add(item);
+    }
+
+    @Override
+    public void learn(String user, int item, long time, String category, BehaviorType type) {
+        assign(item, category);
+        int c = categoryOf[item];
+        // the category's order is keyed by the count: take the item out while the count changes
+        if (c >= 0) {
+            members.get(c).remove(item);
+        }
+        counts.set(item, counts.score(item) + 1);
+        if (c >= 0) {
+            members.get(c).add(item);
+            recentCategories.touch(user, c);
+        }
+        recentItems.touch(user, item);
+    }
+
+    @Override
+    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank) {
+        epoch++;
+        int[] items = recentItems.get(user);
+        for (int p = 0; p < items.length; p++) {
+            itemStamp[items[p]] = epoch;
+            itemPos[items[p]] = p;
+        }
+        int[] categories = recentCategories.get(user);
+        for (int q = 0; q < categories.length; q++) {
+            categoryStamp[categories[q]] = epoch;
+            categoryPos[categories[q]] = q;
+        }
+        // per user category, how many of its items are already listed as recent items
+        int[] recentIn = new int[categories.length];
+        for (int r : items) {
+            if (userCategory(r)) {
+                recentIn[categoryPos[categoryOf[r]]]++;
+            }
+        }
+        return new Metrics.Outcome(rank(item, maxRank, items.length, categories, recentIn), auc(item, negatives),
+                Double.NaN);
+    }
+
+    private boolean recent(int j) {
+        return itemStamp[j] == epoch;
+    }
+
+    private boolean userCategory(int j) {
+        int c = categoryOf[j];
+        return c >= 0 && categoryStamp[c] == epoch;
+    }
+
+    private int rank(int item, int maxRank, int recentCount, int[] categories, int[] recentIn) {
+        if (item < 0) {
+            return 0;
+        }
+        if (recent(item)) {
+            int r = itemPos[item] + 1;
+            return r <= maxRank ? r : 0;
+        }
+        long offset = recentCount;
+        if (userCategory(item)) {
+            int q = categoryPos[categoryOf[item]];
+            for (int k = 0; k < q; k++) {
+                offset += members.get(categories[k]).size() - recentIn[k];
+            }
+            int position = (int) offset;
+            for (Iterator<Integer> it = members.get(categories[q]).iterator(); it.hasNext() && position < maxRank; ) {
+                int j = it.next();
+                if (recent(j)) {
+                    continue;
+                }
+                position++;
+                if (j == item) {
+                    return position;
+                }
+            }
+            return 0;
+        }
+        for (int k = 0; k < categories.length; k++) {
+            offset += members.get(categories[k]).size() - recentIn[k];
+        }
+        if (offset >= maxRank) {
+            return 0;
+        }
+        int below = counts.rank(item, maxRank - (int) offset, j -> recent(j) || userCategory(j));
+        return below == 0 ? 0 : (int) offset + below;
+    }
+
+    /** Level 0: recent item; 1: in a user category; 2: the rest. */
+    private int level(int j) {
+        return recent(j) ? 0 : userCategory(j) ? 1 : 2;
+    }
+
+    /** Within a level, smaller is better; equal keys are ties (the index decides the rank, not the AUC). */
+    private double key(int j, int level) {
+        return switch (level) {
+            case 0 -> itemPos[j];
+            // categories first by position, then by count: counts are below 2^31, positions few
+            case 1 -> categoryPos[categoryOf[j]] * 4.0e9 - counts.score(j);
+            default -> -counts.score(j);
+        };
+    }
+
+    private double auc(int item, int[] negatives) {
+        if (item < 0 || negatives == null || negatives.length == 0) {
+            return Double.NaN;
+        }
+        int level = level(item);
+        double key = key(item, level);
+        double wins = 0;
+        for (int j : negatives) {
+            int lj = level(j);
+            if (lj != level) {
+                wins += lj > level ? 1 : 0;
+                continue;
+            }
+            double kj = key(j, lj);
+            wins += kj > key ? 1 : kj == key ? 0.5 : 0;
+        }
+        return wins / negatives.length;
+    }
+}

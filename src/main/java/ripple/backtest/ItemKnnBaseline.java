@@ -1,0 +1,75 @@
+package ripple.backtest;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import ripple.avro.BehaviorType;
+
+/**
+ * Normalised item-kNN: two items co-occur when they are both among a user's last {@link #WINDOW} distinct items;
+ * similarity is the cosine c_ij / sqrt(n_i n_j), where n_i counts the windows item i entered. A user's score for
+ * item j is the sum over the user's window of similarity(r, j), weighted 1/(1 + position) so the latest item counts
+ * most. With repeats, an item's similarity to itself is 1, so the user's own recent items compete on equal terms;
+ * without, nothing the user ever touched is recommended. The rest is filled by popularity.
+ */
+final class ItemKnnBaseline extends PersonalBaseline {
+    static final int WINDOW = 10;
+
+    private final boolean repeats;
+    private final RecentWindows recent = new RecentWindows(WINDOW);
+    private final Map<Integer, IntCounts> cooccur = new HashMap<>();
+    private final Map<String, Set<Integer>> touched = new HashMap<>();
+    private int[] occurrences = new int[1024];
+
+    ItemKnnBaseline(PopularityBaseline popularity, boolean repeats) {
+        super(repeats ? "itemknn" : "itemknn-norepeat", popularity);
+        this.repeats = repeats;
+    }
+
+    @Override
+    protected void personalise(String user) {
+        int[] items = recent.get(user);
+        for (int p = 0; p < items.length; p++) {
+            int r = items[p];
+            double weight = 1.0 / (1 + p);
+            if (repeats) {
+                add(r, weight);
+            }
+            IntCounts row = cooccur.get(r);
+            if (row != null) {
+                double nr = occurrences[r];
+                row.forEach((j, c) -> add(j, weight * c / Math.sqrt(nr * occurrences[j])));
+            }
+        }
+        if (!repeats) {
+            Set<Integer> seen = touched.get(user);
+            if (seen != null) {
+                seen.forEach(this::exclude);
+            }
+        }
+    }
+
+    @Override
+    public void learn(String user, int item, long time, String category, BehaviorType type) {
+        if (!repeats) {
+            touched.computeIfAbsent(user, u -> new HashSet<>()).add(item);
+        }
+        int[] before = recent.get(user);
+        if (!recent.touch(user, item)) {
+            return; // already in the window: its pairs are counted
+        }
+        if (item >= occurrences.length) {
+            occurrences = Arrays.copyOf(occurrences, Math.max(item + 1, occurrences.length * 2));
+        }
+        occurrences[item]++;
+        // the oldest item leaves a full window as this one enters: they were never in it together
+        int together = Math.min(before.length, WINDOW - 1);
+        for (int k = 0; k < together; k++) {
+            int j = before[k];
+            cooccur.computeIfAbsent(item, x -> new IntCounts()).add(j, 1);
+            cooccur.computeIfAbsent(j, x -> new IntCounts()).add(item, 1);
+        }
+    }
+}
