@@ -94,7 +94,8 @@ public final class EndToEndBenchmark {
                 "weight-updates", "dead-letters")) {
             c = c.with("topics." + t, "bench-" + run + "-" + t);
         }
-        RippleConfig config = c.with("topics.item-influence", "bench-" + run + "-item-influence");
+        RippleConfig config = c.with("topics.item-influence", "bench-" + run + "-item-influence")
+                .with("topics.item-neighbours", "bench-" + run + "-item-neighbours");
         Properties client = KafkaSettings.client(config);
         Map<String, Object> clientMap = new HashMap<>();
         client.forEach((k, v) -> clientMap.put((String) k, v));

@@ -78,6 +78,11 @@ public final class BacktestCommand implements Callable<Integer> {
             defaultValue = "300")
     int users;
 
+    @Option(names = "--no-categories", description = {"synthetic: items and events carry no category (not in the "
+            + "events, the item features nor the item text), so only what BERT reads in the titles, tags and "
+            + "descriptions can tell the topics apart."})
+    boolean noCategories;
+
     @Option(names = "--from-topic", paramLabel = "TOPIC",
             description = "Replay this topic (read with a plain consumer, no group: live offsets and state are untouched).")
     String fromTopic;
@@ -98,6 +103,13 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "1d",
             description = "How long after a behaviour a conversion counts for its lift (default: ${DEFAULT-VALUE}).")
     String horizon;
+
+    @Option(names = "--max-span", paramLabel = "DURATION", defaultValue = "10950d",
+            description = {"Files: events further than this before the newest event in the file are rejected as bad "
+                    + "rows (default: ${DEFAULT-VALUE}, about 30 years). A replay's floor is relative to its data, "
+                    + "not events.min-timestamp, which is meant for live streams: real history is kept, a broken "
+                    + "timestamp such as 15 (1970) is not."})
+    String maxSpan;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a Ripple setting, e.g. learning.rate=0.05.")
     Map<String, String> set = new LinkedHashMap<>();
@@ -159,6 +171,9 @@ public final class BacktestCommand implements Callable<Integer> {
         if (input.events().isEmpty()) {
             return CliSupport.fail(err, "backtest", "no events to replay");
         }
+        // events.min-timestamp guards live streams; a replay's own data decides (see --max-span), so that real
+        // history older than the live floor is replayed rather than dead-lettered.
+        config = config.with("events.min-timestamp", input.events().get(0).getTimestamp().toString());
         Map<String, Object> report = new Backtest(config, input, options, !noAblations, cores)
                 .run(settings, new BacktestProgress(out, System.console() != null));
         printSummary(out, report);
@@ -194,9 +209,16 @@ public final class BacktestCommand implements Callable<Integer> {
                     .withSeed(seed).withUsers(users).withItems(items));
             out.println("embedding " + items + " synthetic items with " + textModel(config) + " ...");
             out.flush();
-            List<ItemFeatures> features = ItemEmbeddings.embed(generator.items(), textModel(config), cores);
-            return ReplayInput.of("synthetic (seed " + seed + ", " + users + " users, " + items + " items)",
-                    generator.events(syntheticEvents), features);
+            List<Item> catalogue = generator.items();
+            List<BehaviorEvent> generated = generator.events(syntheticEvents);
+            if (noCategories) {
+                // The generator's records are fresh, so they are changed in place.
+                catalogue.forEach(i -> i.setCategory(null));
+                generated.forEach(e -> e.setContext(withoutCategory(e.getContext())));
+            }
+            List<ItemFeatures> features = ItemEmbeddings.embed(catalogue, textModel(config), cores);
+            return ReplayInput.of("synthetic (seed " + seed + ", " + users + " users, " + items + " items"
+                    + (noCategories ? ", no categories" : "") + ")", generated, features);
         }
         if (files.input == null) {
             throw usage("give --format taobao|csv|jsonl --input FILE, --format synthetic, or --from-topic TOPIC");
@@ -206,9 +228,10 @@ public final class BacktestCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read " + file.toAbsolutePath());
             }
         }
-        EventFileReader reader = files.eventReader().withTimestampRange(config.instant("events.min-timestamp"),
+        // Read without a floor first: the floor is relative to the newest event, known only once all are read.
+        EventFileReader reader = files.eventReader().withTimestampRange(Instant.EPOCH.plusMillis(1),
                 Instant.now().plus(config.duration("events.max-future-skew")));
-        List<BehaviorEvent> events = new ArrayList<>();
+        List<FileRows.Parsed<BehaviorEvent>> parsed = new ArrayList<>();
         BadRowReport bad = new BadRowReport();
         try (FileRows<BehaviorEvent> rows = reader.open(files.input)) {
             while (rows.hasNext()) {
@@ -220,9 +243,21 @@ public final class BacktestCommand implements Callable<Integer> {
                         // a replay goes in event time; an event without one has no place in it
                         bad.add(new FileRows.Bad<>(p.line(), "no timestamp: a backtest replays in event time", ""));
                     } else {
-                        events.add(p.value());
+                        parsed.add(p);
                     }
                 }
+            }
+        }
+        Instant floor = parsed.stream().map(p -> p.value().getTimestamp()).max(Instant::compareTo)
+                .orElse(Instant.now()).minus(RippleConfig.parseDuration("--max-span", maxSpan));
+        List<BehaviorEvent> events = new ArrayList<>(parsed.size());
+        for (FileRows.Parsed<BehaviorEvent> p : parsed) {
+            Instant t = p.value().getTimestamp();
+            if (t.isBefore(floor)) {
+                bad.add(new FileRows.Bad<>(p.line(), "timestamp " + t + " is more than --max-span " + maxSpan
+                        + " before the newest event (" + floor + ")", ""));
+            } else {
+                events.add(p.value());
             }
         }
         bad.print(out, files.input.toString());
@@ -308,5 +343,11 @@ public final class BacktestCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static Map<String, String> withoutCategory(Map<String, String> context) {
+        Map<String, String> out = new LinkedHashMap<>(context);
+        out.remove("category");
+        return out;
     }
 }

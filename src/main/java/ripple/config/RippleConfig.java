@@ -89,8 +89,9 @@ public final class RippleConfig {
         d.put("learning.loss", "softmax");
         d.put("learning.negatives", "8");
         d.put("learning.uniform-negatives", "2");
+        d.put("learning.unretrieved", "false");
         d.put("learning.user-shrink", "0.1");
-        d.put("learning.prior-rate", "0.003");
+        d.put("learning.prior-rate", "0.3");
         d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
         d.put("scoring.top-k", "20");
         d.put("scoring.exclude-seen", "false");

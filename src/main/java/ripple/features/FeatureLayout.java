@@ -92,8 +92,9 @@ public final class FeatureLayout {
     /**
      * The weights that carry the given groups, for ablations: a weight held at zero contributes nothing to any
      * score, exactly as if its feature were zero. The context features computed from text (text affinity, text
-     * cosine to recent items, the text-source indicator) belong to both TEXT and CONTEXT; the bias belongs to
-     * neither (it never changes a ranking).
+     * cosine to recent items, the text-source indicator) belong to both TEXT and CONTEXT, and those computed from
+     * what other users did (popularity within categories, co-occurrence) to both INFLUENCE and CONTEXT; the bias
+     * belongs to neither (it never changes a ranking).
      *
      * @return null when no weight is masked
      */
@@ -111,6 +112,10 @@ public final class FeatureLayout {
         }
         if (groups.contains(FeatureGroup.INFLUENCE)) {
             Arrays.fill(mask, influenceOffset(), ctx, true);
+            // context features made of what other users did: item popularity within categories, co-occurrence
+            mask[ctx + CTX_CATEGORY_POPULARITY] = true;
+            mask[ctx + CTX_CATEGORY_RECENT_POPULARITY] = true;
+            mask[ctx + CTX_COVISIT] = true;
         }
         if (groups.contains(FeatureGroup.CONTEXT)) {
             Arrays.fill(mask, ctx, ctx + CTX_BIAS, true);

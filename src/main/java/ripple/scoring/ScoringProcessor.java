@@ -128,11 +128,14 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         double before = OnlineLearner.dot(w, positive);
 
         // Learn only about items the catalogue knew: an item nobody touched before has no influence and no
-        // sources, and learning from it would teach that "unknown is good".
+        // sources, and learning from it would teach that "unknown is good". By default, only about items a source
+        // retrieved: the ranker orders candidates, and items it never saw would pull it towards telling popular
+        // items from random ones (measured on the Taobao slice: ndcg@10 0.0179 with them, 0.0182 without).
         float strength = (float) settings.strength(ev.getScenario(), ev.getType());
         double loss = 0;
         ItemCatalog.Entry known = catalog.get(itemId);
-        if (known != null && strength > 0) {
+        boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().containsKey(known));
+        if (teaches && strength > 0) {
             float[][] examples = examples(view, known, positive, ev.getEventId());
             double[] grad = new double[k];
             loss = OnlineLearner.gradient(settings.loss(), w, examples, strength, grad);

@@ -41,7 +41,7 @@ class BacktestCommandTest {
                 "--input", input.toString(), "--grid", "learning.rate=0.01,0.1", "--threads", "2",
                 "--report", report.toString());
         assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("line 8: timestamp 15");
+        assertThat(out.toString()).contains("line 8: timestamp 1970-01-01T00:00:15Z is more than --max-span");
 
         JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
         assertThat(json.get("events").asInt()).isEqualTo(60);
@@ -74,6 +74,32 @@ class BacktestCommandTest {
         assertThat(json.get("grid").get(1).get("settings").get("learning.rate").asText()).isEqualTo("0.1");
         assertThat(json.get("settings").get("features.ablate").asText()).isEmpty();
         assertThat(report.resolve("report.html")).exists();
+    }
+
+    /** The live floor (events.min-timestamp, 2000-01-01) must not drop real history in a replay; a broken time still goes. */
+    @Test
+    void historyOlderThanTheLiveFloorIsReplayedAndABrokenTimestampIsNot() throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            // 1996 to 2019, about seven months apart
+            rows.add((n % 5) + "," + (100 + n % 7) + ",1,pv," + (820_000_000L + n * 18_000_000L));
+        }
+        rows.add("1,2,3,pv,15");
+        Path input = dir.resolve("old.csv");
+        Files.write(input, rows);
+        Path report = dir.resolve("old-report");
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new BacktestCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        int code = cli.execute("--format", "taobao", "--input", input.toString(), "--no-ablations",
+                "--report", report.toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("line 41: timestamp 1970-01-01T00:00:15Z is more than --max-span");
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertThat(json.get("events").asInt()).isEqualTo(40);
+        assertThat(json.get("deadLetters").asInt()).isZero();
+        assertThat(json.get("accepted").asInt()).isEqualTo(40);
     }
 
     @Test

@@ -25,8 +25,11 @@ class AblationTest {
         for (int step = 0; step < 5; step++) {
             learner.apply(w, m1, m2, step, grad);
         }
+        int ctx = layout.contextOffset();
+        Set<Integer> fromOtherUsers = Set.of(ctx + FeatureLayout.CTX_CATEGORY_POPULARITY,
+                ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY, ctx + FeatureLayout.CTX_COVISIT);
         for (int i = 0; i < k; i++) {
-            boolean influence = i >= layout.influenceOffset() && i < layout.contextOffset();
+            boolean influence = i >= layout.influenceOffset() && i < ctx || fromOtherUsers.contains(i);
             assertThat(w[i] == 0f).as("weight %d", i).isEqualTo(influence);
         }
     }

@@ -123,7 +123,7 @@ class ScorerIntegrationTest {
                 .with("commit.interval", "100ms")
                 .with("topics.partitions", "2");
         for (String t : List.of("behavior-events", "item-features", "scores", "recommendations", "weight-updates",
-                "dead-letters", "item-influence", "user-erasure")) {
+                "dead-letters", "item-influence", "item-neighbours", "user-erasure")) {
             config = config.with("topics." + t, "loss-" + t);
         }
         Topics topics = Topics.create(config, registry);
