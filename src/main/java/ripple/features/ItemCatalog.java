@@ -298,6 +298,11 @@ public final class ItemCatalog {
         return v != null && v.version.equals(e.modelVersion);
     }
 
+    /** The catalogue mean of the projected text per slot, which text features are centred on; do not modify. */
+    public float[] textMean() {
+        return textMean;
+    }
+
     /** Writes the item's text features (zeros when it has none usable) into out; returns whether it had any. */
     public boolean textFeatures(Entry e, float[] out) {
         Arrays.fill(out, 0, layout.textDims(), 0f);
@@ -327,7 +332,8 @@ public final class ItemCatalog {
         double f = decay.factor(inf.time(), now);
         for (int g = 0; g < InfluenceGroup.COUNT; g++) {
             float scale = influenceScale[g];
-            out[off + g] = scale <= 0f ? 0f : (float) (Math.log1p(inf.counts()[g] * f) / scale);
+            // log(1 + x), not log1p: the JIT makes log an intrinsic, and x >= 0 here needs no log1p precision
+            out[off + g] = scale <= 0f ? 0f : (float) (Math.log(1 + inf.counts()[g] * f) / scale);
         }
         out[off + FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
     }
@@ -340,15 +346,15 @@ public final class ItemCatalog {
         }
         Entry[] top = popular(e.category, false);
         Influence best = top.length == 0 ? null : top[0].influence;
-        double max = best == null ? 0 : Math.log1p(best.total());
-        return max <= 0 ? 0f : (float) Math.min(1.0, Math.log1p(inf.total()) / max);
+        double max = best == null ? 0 : Math.log(1 + best.total());
+        return max <= 0 ? 0f : (float) Math.min(1.0, Math.log(1 + inf.total()) / max);
     }
 
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */
     public float allTimePopularity(Entry e) {
         Influence inf = e.influence;
         float scale = totalScale;
-        return inf == null || scale <= 0f ? 0f : (float) (Math.log1p(inf.total()) / scale);
+        return inf == null || scale <= 0f ? 0f : (float) (Math.log(1 + inf.total()) / scale);
     }
 
     /** The active text-model versions, e.g. "bge-small-zh@1a2b3c": stamped on every output. */

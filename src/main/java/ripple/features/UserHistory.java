@@ -115,17 +115,26 @@ public final class UserHistory {
      * of {@code now}, from what the state held before the current event. The ranker fills the rest.
      */
     public void historyFeatures(String itemId, String category, long now, Decay decay, float[] f, int offset) {
-        int rank = recentRank(itemId);
-        if (rank >= 0) {
-            RecentItem r = recentItems.get(rank);
+        historyFeatures(recentRank(itemId), categoryRank(category), categoryTotal(), now, decay, f, offset);
+    }
+
+    /**
+     * As {@link #historyFeatures(String, String, long, Decay, float[], int)}, with the item's place among the
+     * recent items, its category's place among the categories (-1 for none) and {@link #categoryTotal()} already
+     * known: a ranker looks them up once per user rather than once per candidate.
+     */
+    public void historyFeatures(int recentRank, int categoryRank, float categoryTotal, long now, Decay decay,
+                                float[] f, int offset) {
+        if (recentRank >= 0) {
+            RecentItem r = recentItems.get(recentRank);
             double since = decay.factor(r.lastTime, now);
-            f[offset + FeatureLayout.CTX_REPEAT] = (float) Math.min(1.0, Math.log1p(r.count) / REPEAT_CAP);
+            f[offset + FeatureLayout.CTX_REPEAT] = (float) Math.min(1.0, Math.log(1 + r.count) / REPEAT_CAP);
             f[offset + FeatureLayout.CTX_RECENCY] = (float) since;
-            f[offset + FeatureLayout.CTX_RECENT_RANK] = 1f / (1 + rank);
+            f[offset + FeatureLayout.CTX_RECENT_RANK] = 1f / (1 + recentRank);
             f[offset + FeatureLayout.CTX_ITEM_DWELL] = r.dwellCount == 0 ? 0f : dwellScaler.normalise(r.dwellSum / r.dwellCount);
             for (int g = 0; g < InfluenceGroup.COUNT; g++) {
                 f[offset + FeatureLayout.CTX_TYPE_COUNTS + g] =
-                        (float) Math.min(1.0, Math.log1p(r.typeCounts[g] * since) / REPEAT_CAP);
+                        (float) Math.min(1.0, Math.log(1 + r.typeCounts[g] * since) / REPEAT_CAP);
             }
         } else {
             f[offset + FeatureLayout.CTX_REPEAT] = 0f;
@@ -135,29 +144,26 @@ public final class UserHistory {
             Arrays.fill(f, offset + FeatureLayout.CTX_TYPE_COUNTS,
                     offset + FeatureLayout.CTX_TYPE_COUNTS + InfluenceGroup.COUNT, 0f);
         }
-        categoryFeatures(category, f, offset);
-    }
-
-    /** The category affinity, dwell and recency-rank features (the user's categories are kept most recent first). */
-    public void categoryFeatures(String category, float[] f, int offset) {
-        int rank = -1;
-        for (int i = 0; category != null && i < categories.size(); i++) {
-            if (categories.get(i).category.equals(category)) {
-                rank = i;
-                break;
-            }
-        }
-        if (rank >= 0) {
-            CategoryAffinity c = categories.get(rank);
-            float total = categoryTotal();
-            f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = total > 0 ? c.score / total : 0f;
+        if (categoryRank >= 0) {
+            CategoryAffinity c = categories.get(categoryRank);
+            f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = categoryTotal > 0 ? c.score / categoryTotal : 0f;
             f[offset + FeatureLayout.CTX_CATEGORY_DWELL] = c.dwellCount == 0 ? 0f : dwellScaler.normalise(c.dwellSum / c.dwellCount);
-            f[offset + FeatureLayout.CTX_CATEGORY_RECENT_RANK] = 1f / (1 + rank);
+            f[offset + FeatureLayout.CTX_CATEGORY_RECENT_RANK] = 1f / (1 + categoryRank);
         } else {
             f[offset + FeatureLayout.CTX_CATEGORY_AFFINITY] = 0f;
             f[offset + FeatureLayout.CTX_CATEGORY_DWELL] = 0f;
             f[offset + FeatureLayout.CTX_CATEGORY_RECENT_RANK] = 0f;
         }
+    }
+
+    /** The place of a category among the user's categories (most recent first), or -1. */
+    public int categoryRank(String category) {
+        for (int i = 0; category != null && i < categories.size(); i++) {
+            if (categories.get(i).category.equals(category)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Cosine between the text features at the start of {@code f} and the user's profile; 0 if either is empty. */

@@ -64,8 +64,16 @@ public final class Ranker {
         private final int ctx = layout.contextOffset();
         /** Co-occurrence score with the user's recent items, for every neighbour of one of them. */
         private final Map<ItemCatalog.Entry, Double> covisit = new HashMap<>();
-        /** Centred text of the user's most recent items that have text. */
+        /** Centred text of the user's most recent items that have text, and their squared norms. */
         private final List<float[]> recentText = new ArrayList<>();
+        private double[] recentTextNormSq;
+        /** Looked up once per user rather than once per candidate. */
+        private final Map<String, Integer> recentRanks = new HashMap<>();
+        private final Map<String, Integer> categoryRanks = new HashMap<>();
+        private final float categoryTotal;
+        private final float[] textMean = catalog.textMean();
+        private final double profileNormSq;
+        private final float[] scratch = new float[layout.size()];
         private Map<ItemCatalog.Entry, Integer> candidates;
 
         private View(UserState user, float[] w, long now) {
@@ -89,6 +97,18 @@ public final class Ranker {
                     recentText.add(t);
                 }
             }
+            recentTextNormSq = new double[recentText.size()];
+            for (int r = 0; r < recentText.size(); r++) {
+                recentTextNormSq[r] = normSq(recentText.get(r));
+            }
+            for (int i = 0; i < history.recentItems.size(); i++) {
+                recentRanks.putIfAbsent(history.recentItems.get(i).itemId, i);
+            }
+            for (int i = 0; i < history.categories.size(); i++) {
+                categoryRanks.putIfAbsent(history.categories.get(i).category, i);
+            }
+            categoryTotal = history.categoryTotal();
+            profileNormSq = normSq(history.textProfile);
         }
 
         /** Normalised co-occurrence: c_ij / sqrt(n_i n_j), both decayed to now, weighted by the source's recency. */
@@ -101,10 +121,10 @@ public final class Ranker {
             double self = n.selfCount() * f;
             for (int i = 0; i < n.size(); i++) {
                 ItemCatalog.Entry other = catalog.get(n.ids()[i]);
-                if (other == null) {
-                    continue;
-                }
                 double c = n.counts()[i] * f;
+                if (other == null || c <= 0) {
+                    continue; // decayed away (a count years old underflows to 0): no evidence left
+                }
                 ItemNeighbours on = other.neighbours();
                 double otherSelf = on == null ? c : Math.max(c, on.selfCount() * decay.factor(on.time(), now));
                 covisit.merge(other, weight * c / Math.sqrt(self * otherSelf), Double::sum);
@@ -231,35 +251,47 @@ public final class Ranker {
         private boolean features(ItemCatalog.Entry e, String itemId, String fallbackCategory, int sources, float[] out) {
             boolean hasText = false;
             String category = fallbackCategory;
-            float popularity = 0f;
             if (e != null) {
                 hasText = catalog.textFeatures(e, out);
                 catalog.influenceFeatures(e, now, out);
-                popularity = catalog.allTimePopularity(e);
                 if (e.category() != null) {
                     category = e.category();
                 }
             } else {
                 Arrays.fill(out, 0, ctx, 0f);
             }
-            history.historyFeatures(itemId, category, now, decay, out, ctx);
-            out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
-            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null ? 0f
-                    : out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * catalog.categoryPopularity(e);
-            out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? history.textAffinity(out) : 0f;
             float nearest = 0f;
             if (hasText) {
                 for (float[] t : recentText) {
                     nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
+            contextFeatures(e, itemId, category, sources, hasText, hasText ? history.textAffinity(out) : 0f,
+                    nearest, out);
+            return hasText;
+        }
+
+        private void contextFeatures(ItemCatalog.Entry e, String category, int sources, boolean hasText,
+                                     float affinity, float nearest, float[] out) {
+            contextFeatures(e, e.itemId, category, sources, hasText, affinity, nearest, out);
+        }
+
+        /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
+        private void contextFeatures(ItemCatalog.Entry e, String itemId, String category, int sources,
+                                     boolean hasText, float affinity, float nearest, float[] out) {
+            history.historyFeatures(recentRanks.getOrDefault(itemId, -1),
+                    category == null ? -1 : categoryRanks.getOrDefault(category, -1), categoryTotal, now, decay, out, ctx);
+            float popularity = e == null ? 0f : catalog.allTimePopularity(e);
+            out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
+            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null ? 0f
+                    : out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * catalog.categoryPopularity(e);
+            out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
             out[ctx + FeatureLayout.CTX_COVISIT] = e == null ? 0f : covisit.getOrDefault(e, 0.0).floatValue();
             for (Source s : Source.values()) {
                 out[ctx + FeatureLayout.CTX_SOURCES + s.ordinal()] = s.in(sources) ? 1f : 0f;
             }
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
-            return hasText;
         }
 
         /** R(u,i) of an item as things stand, with its per-group parts. */
@@ -279,14 +311,53 @@ public final class Ranker {
 
         /** Every candidate, scored, best first ({@link #ORDER}). */
         public List<Scored> rankCandidates() {
-            float[] f = new float[layout.size()];
             List<Scored> out = new ArrayList<>(candidates().size());
-            candidates().forEach((e, sources) -> {
-                boolean hasText = features(e, e.itemId, null, sources, f);
-                out.add(scored(e.itemId, e.index, f, hasText, sources));
-            });
+            candidates().forEach((e, sources) -> out.add(scoreCandidate(e, sources)));
             out.sort(ORDER);
             return out;
+        }
+
+        /**
+         * R(u,i) of a candidate by parts, equal to w . f with f from {@link #features}, without building f's text
+         * part: the text score, the centring, the cosine to the profile and to the recent items all come from one
+         * pass over the item's projected text. This is the per-candidate cost of an event.
+         */
+        Scored scoreCandidate(ItemCatalog.Entry e, int sources) {
+            float[] f = scratch;
+            boolean hasText = catalog.hasText(e);
+            double text = 0;
+            float affinity = 0f;
+            float nearest = 0f;
+            if (hasText) {
+                float[] t = e.rawText();
+                int off = layout.textOffset(e.modelId());
+                double wt = 0;
+                double pt = 0;
+                double cc = 0;
+                double[] rt = new double[recentText.size()];
+                float[] profile = history.textProfile;
+                for (int i = 0; i < t.length; i++) {
+                    float c = t[i] - textMean[off + i];
+                    wt += w[off + i] * c;
+                    pt += profile[off + i] * c;
+                    cc += c * c;
+                    for (int r = 0; r < rt.length; r++) {
+                        rt[r] += recentText.get(r)[off + i] * c;
+                    }
+                }
+                text = wt;
+                affinity = profileNormSq == 0 || cc == 0 ? 0f : (float) (pt / Math.sqrt(profileNormSq * cc));
+                for (int r = 0; r < rt.length; r++) {
+                    if (recentTextNormSq[r] > 0 && cc > 0) {
+                        nearest = Math.max(nearest, (float) (rt[r] / Math.sqrt(recentTextNormSq[r] * cc)));
+                    }
+                }
+            }
+            catalog.influenceFeatures(e, now, f);
+            double influence = partial(w, f, layout.influenceOffset(), ctx);
+            contextFeatures(e, e.category(), sources, hasText, affinity, nearest, f);
+            double context = partial(w, f, ctx, layout.size());
+            return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, sources);
         }
 
         /** The best k candidates; items the user touched recently are skipped when excludeSeen. */
@@ -310,6 +381,14 @@ public final class Ranker {
             features(e, e.itemId, null, candidates().getOrDefault(e, 0), f);
             return f;
         }
+    }
+
+    private static double normSq(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        return s;
     }
 
     private static double partial(float[] w, float[] f, int from, int to) {

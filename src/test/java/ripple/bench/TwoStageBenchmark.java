@@ -122,7 +122,7 @@ public class TwoStageBenchmark {
             processor = new ScoringProcessor(SETTINGS, catalog, topics.behaviorEvents.valueSerde().serializer());
             processor.init(context);
             // every user has a history before measuring starts
-            for (int i = 0; i < USERS * 20; i++) {
+            for (int i = 0; i < USERS * 3; i++) {
                 step();
             }
         }

@@ -99,6 +99,41 @@ class RetrievalTest {
         return new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW).candidates().size();
     }
 
+    /** The ranker's one-pass scoring of a candidate is exactly w . f with f as learning and the probe see it. */
+    @Test
+    void aCandidatesScoreIsTheDotProductOfItsFeatures() {
+        ScoringSettings s = settings("recent,covisit,popular,category,text");
+        ItemCatalog catalog = catalog(s, 300);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        for (int i = 0; i < 300; i += 2) {
+            float[] embedding = new float[16];
+            for (int d = 0; d < embedding.length; d++) {
+                embedding[d] = (float) rnd.nextGaussian();
+            }
+            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null);
+        }
+        catalog.putNeighbours("i4", new ItemNeighbours(NOW, 10f, new String[] {"i8", "i9"}, new float[] {4f, 2f}));
+        UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i4");
+        for (int i = 0; i < user.history().textProfile.length; i++) {
+            user.history().textProfile[i] = (float) rnd.nextGaussian();
+        }
+        float[] w = new float[s.layout().size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        Ranker.View view = new Ranker(catalog, s.decay()).view(user, w, NOW);
+        List<Ranker.Scored> ranked = view.rankCandidates();
+        assertThat(ranked).hasSizeGreaterThan(20);
+        assertThat(ranked).anyMatch(Ranker.Scored::hasText).anyMatch(r -> !r.hasText());
+        for (Ranker.Scored r : ranked) {
+            float[] f = view.candidateFeatures(catalog.get(r.itemId()));
+            assertThat(r.score()).as(r.itemId()).isCloseTo(OnlineLearner.dot(w, f),
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(r.score()).isCloseTo(r.text() + r.influence() + r.context(), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(ranked).isSortedAccordingTo(Ranker.ORDER);
+    }
+
     @Test
     void equalScoresGoToTheEarlierCatalogueItem() {
         List<Ranker.Scored> scored = new java.util.ArrayList<>(List.of(

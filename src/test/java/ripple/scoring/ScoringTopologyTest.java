@@ -27,6 +27,11 @@ class ScoringTopologyTest {
             for (int i = 0; i < 6; i++) {
                 f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
             }
+            // bob's view makes i1 popular, so a source retrieves it for alice: she learns from what she was served
+            f.send(event("e0", "bob", "i1", BehaviorType.BROWSE, T0.minusSeconds(1)));
+            f.scores.readValue();
+            f.recommendations.readValue();
+            f.weightUpdates.readValue();
             f.send(event("e1", "alice", "i1", BehaviorType.PURCHASE, T0));
 
             ScoreUpdate score = f.scores.readValue();
@@ -92,6 +97,10 @@ class ScoringTopologyTest {
             var newer = features("i1", 1, "v2");
             newer.setComputedAt(T0.plusSeconds(60));
             f.features.pipeInput("i1", newer);
+            // bob's view makes i1 popular, so a source retrieves it for alice
+            f.send(event("e0", "bob", "i1", BehaviorType.CLICK, T0.plusSeconds(60)));
+            f.scores.readValue();
+            f.recommendations.readValue();
             f.send(event("e1", "alice", "i0", BehaviorType.CLICK, T0.plusSeconds(61)));
             assertThat(f.scores.readValue().getHasTextFeatures()).isFalse();
             Recommendations recs = f.recommendations.readValue();
