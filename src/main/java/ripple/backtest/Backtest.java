@@ -294,7 +294,7 @@ public final class Backtest {
                 c.put("ndcg@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 1, 2 * b + 1));
                 c.put("hr@" + k + "_ratio", ratio(main, segment, 0, best, "hr@" + k));
                 c.put("hr@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 0, 2 * b));
-                c.put("verdict", verdict(Bootstrap.ratio(means, 1, 2 * b), best, k));
+                c.put("verdict", verdict(Bootstrap.ratio(means, 1, 2 * b + 1), best, k));
                 comparison.put(segment, c);
             }
         }
