@@ -135,7 +135,9 @@ public final class Backtest {
 
     /** Runs every replay and returns the report: the first setting's figures, plus a {@code grid} list when several. */
     public Map<String, Object> run(List<Map<String, String>> settings, BacktestProgress progress) {
-        List<RippleConfig> configs = settings.stream().map(s -> configFor(base, s)).toList();
+        // --exclude-seen is the scorer's own setting, so the replayed scorer's top-K and every model agree
+        List<RippleConfig> configs = settings.stream().map(s -> configFor(base, s))
+                .map(c -> options.excludeSeen() ? c.with("scoring.exclude-seen", "true") : c).toList();
         Path work;
         try {
             work = Files.createTempDirectory("ripple-backtest-");
@@ -216,13 +218,25 @@ public final class Backtest {
         r.put("to", Instant.ofEpochMilli(input.lastTime()).toString());
         r.put("k", options.ks());
         r.put("targets", options.targets().stream().sorted().map(Enum::name).toList());
+        boolean excludeSeen = config.bool("scoring.exclude-seen");
+        int seenWindow = config.intValue("features.recent-items", 1, 255);
+        r.put("excludeSeen", excludeSeen);
+        r.put("excludeSeenItems", excludeSeen ? seenWindow : null);
+        String exclusion = excludeSeen
+                ? " Exclude-seen: every model, Ripple included, skips the same items, the user's last " + seenWindow
+                + " distinct items before the event (features.recent-items; as the scorer's top-K does), and ranks"
+                + " are counted as if they were not there. An event whose own item is among them (a recent repeat)"
+                + " is still evaluated and is a miss for every model, so 'all' and 'repeat' are lowered alike; read"
+                + " newToUser for first visits. itemknn-norepeat is then the same model as itemknn (kept for the"
+                + " report's shape); Ripple's candidateRecall counts an excluded item as not retrieved."
+                : "";
         r.put("candidates", "Ripple: the candidates its own ranker retrieves for the user before the event (the "
                 + "scorer's state, prior + user weights, as it will score the event; " + main.catalogue
                 + " catalogue items at the end, scored in full up to scoring.exact-scan-max, else proposed by the "
                 + "candidate sources); an item not retrieved is a miss. Baselines: every catalogue item known before "
-                + "the event, repeats allowed. Ties: equal scores go to the earlier catalogue item (lower catalogue "
-                + "index), for every model. Ranks beyond " + options.maxK() + " count as misses, so mrr is MRR@"
-                + options.maxK() + ".");
+                + "the event, " + (excludeSeen ? "less the excluded ones" : "repeats allowed") + ". Ties: equal "
+                + "scores go to the earlier catalogue item (lower catalogue index), for every model. Ranks beyond "
+                + options.maxK() + " count as misses, so mrr is MRR@" + options.maxK() + "." + exclusion);
         r.put("aucLogloss", "auc: over the candidates Ripple's ranker saw for the event, the share of the other "
                 + "candidates scored below the item (ties half); every model is scored on that same item set, and "
                 + "events whose item was not retrieved have no auc (left out). logloss: Ripple's softmax "
@@ -280,7 +294,7 @@ public final class Backtest {
                 c.put("ndcg@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 1, 2 * b + 1));
                 c.put("hr@" + k + "_ratio", ratio(main, segment, 0, best, "hr@" + k));
                 c.put("hr@" + k + "_ratio_ci", rows.length == 0 ? null : Bootstrap.ratio(means, 0, 2 * b));
-                c.put("verdict", verdict(Bootstrap.ratio(means, 1, 2 * b), best, k));
+                c.put("verdict", verdict(Bootstrap.ratio(means, 1, 2 * b + 1), best, k));
                 comparison.put(segment, c);
             }
         }

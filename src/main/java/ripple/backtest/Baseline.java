@@ -19,9 +19,17 @@ interface Baseline {
      * @param item      the item's catalogue index, or -1 when it is not a candidate yet
      * @param negatives catalogue indexes of the other items Ripple's ranker saw for this event: AUC is over them,
      *                  so every model's AUC is over the same items; empty when undefined (AUC is then NaN)
+     * @param excluded  catalogue indexes never recommended for this event (under exclude-seen, the user's last
+     *                  N distinct items): ranks are counted as if they were not in the catalogue, and an excluded
+     *                  item is a miss; empty when nothing is excluded. Distinct, and not among the negatives.
      * @param maxRank   ranks beyond this count as misses
      */
-    Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank);
+    Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank);
+
+    /** {@link #evaluate(String, int, int[], int[], int)} with nothing excluded. */
+    default Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank) {
+        return evaluate(user, item, negatives, new int[0], maxRank);
+    }
 
     /**
      * Learns from an event that Ripple accepted.

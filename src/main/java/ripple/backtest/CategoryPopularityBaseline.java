@@ -31,6 +31,7 @@ final class CategoryPopularityBaseline implements Baseline {
     private final RecentWindows recentCategories = new RecentWindows(CATEGORIES);
     private int[] itemStamp = new int[1024];
     private int[] itemPos = new int[1024];
+    private int[] excludedStamp = new int[1024];
     private int[] categoryStamp = new int[64];
     private int[] categoryPos = new int[64];
     private int epoch;
@@ -50,6 +51,7 @@ final class CategoryPopularityBaseline implements Baseline {
             Arrays.fill(categoryOf, from, n, -1);
             itemStamp = Arrays.copyOf(itemStamp, n);
             itemPos = Arrays.copyOf(itemPos, n);
+            excludedStamp = Arrays.copyOf(excludedStamp, n);
         }
         assign(index, category);
     }
@@ -90,26 +92,38 @@ final class CategoryPopularityBaseline implements Baseline {
     }
 
     @Override
-    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank) {
+    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
         epoch++;
+        // excluded items leave every level: stamped first, so the recent list below skips them
+        for (int j : excluded) {
+            excludedStamp[j] = epoch;
+        }
         int[] items = recentItems.get(user);
+        int listed = 0;
         for (int p = 0; p < items.length; p++) {
             itemStamp[items[p]] = epoch;
-            itemPos[items[p]] = p;
+            // positions count only the listed (not excluded) recent items
+            itemPos[items[p]] = excluded(items[p]) ? -1 : listed++;
         }
         int[] categories = recentCategories.get(user);
         for (int q = 0; q < categories.length; q++) {
             categoryStamp[categories[q]] = epoch;
             categoryPos[categories[q]] = q;
         }
-        // per user category, how many of its items are already listed as recent items
-        int[] recentIn = new int[categories.length];
+        // per user category, how many of its items are not in its block: recent items (listed above it) and
+        // excluded items (listed nowhere); each counted once
+        int[] hiddenIn = new int[categories.length];
         for (int r : items) {
             if (userCategory(r)) {
-                recentIn[categoryPos[categoryOf[r]]]++;
+                hiddenIn[categoryPos[categoryOf[r]]]++;
             }
         }
-        return new Metrics.Outcome(rank(item, maxRank, items.length, categories, recentIn), auc(item, negatives),
+        for (int j : excluded) {
+            if (!recent(j) && userCategory(j)) {
+                hiddenIn[categoryPos[categoryOf[j]]]++;
+            }
+        }
+        return new Metrics.Outcome(rank(item, maxRank, listed, categories, hiddenIn), auc(item, negatives),
                 Double.NaN);
     }
 
@@ -117,13 +131,22 @@ final class CategoryPopularityBaseline implements Baseline {
         return itemStamp[j] == epoch;
     }
 
+    private boolean excluded(int j) {
+        return excludedStamp[j] == epoch;
+    }
+
+    /** Not in the category blocks nor in the rest: listed as a recent item, or excluded. */
+    private boolean hidden(int j) {
+        return recent(j) || excluded(j);
+    }
+
     private boolean userCategory(int j) {
         int c = categoryOf[j];
         return c >= 0 && categoryStamp[c] == epoch;
     }
 
-    private int rank(int item, int maxRank, int recentCount, int[] categories, int[] recentIn) {
-        if (item < 0) {
+    private int rank(int item, int maxRank, int recentCount, int[] categories, int[] hiddenIn) {
+        if (item < 0 || excluded(item)) {
             return 0;
         }
         if (recent(item)) {
@@ -134,12 +157,12 @@ final class CategoryPopularityBaseline implements Baseline {
         if (userCategory(item)) {
             int q = categoryPos[categoryOf[item]];
             for (int k = 0; k < q; k++) {
-                offset += members.get(categories[k]).size() - recentIn[k];
+                offset += members.get(categories[k]).size() - hiddenIn[k];
             }
             int position = (int) offset;
             for (Iterator<Integer> it = members.get(categories[q]).iterator(); it.hasNext() && position < maxRank; ) {
                 int j = it.next();
-                if (recent(j)) {
+                if (hidden(j)) {
                     continue;
                 }
                 position++;
@@ -150,12 +173,12 @@ final class CategoryPopularityBaseline implements Baseline {
             return 0;
         }
         for (int k = 0; k < categories.length; k++) {
-            offset += members.get(categories[k]).size() - recentIn[k];
+            offset += members.get(categories[k]).size() - hiddenIn[k];
         }
         if (offset >= maxRank) {
             return 0;
         }
-        int below = counts.rank(item, maxRank - (int) offset, j -> recent(j) || userCategory(j));
+        int below = counts.rank(item, maxRank - (int) offset, j -> hidden(j) || userCategory(j));
         return below == 0 ? 0 : (int) offset + below;
     }
 

@@ -24,7 +24,12 @@ final class ItemKnnBaseline extends PersonalBaseline {
     private int[] occurrences = new int[1024];
 
     ItemKnnBaseline(PopularityBaseline popularity, boolean repeats) {
-        super(repeats ? "itemknn" : "itemknn-norepeat", popularity);
+        this(repeats ? "itemknn" : "itemknn-norepeat", popularity, repeats);
+    }
+
+    /** Under another name: exclude-seen reports plain itemknn under both names, so the report keeps its shape. */
+    ItemKnnBaseline(String name, PopularityBaseline popularity, boolean repeats) {
+        super(name, popularity);
         this.repeats = repeats;
     }
 

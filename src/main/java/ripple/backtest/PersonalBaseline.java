@@ -101,10 +101,14 @@ abstract class PersonalBaseline implements Baseline {
     }
 
     @Override
-    public final Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank) {
+    public final Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
         epoch++;
         listedCount = 0;
         personalise(user);
+        // after personalising, so no personal score can lift an excluded item back
+        for (int j : excluded) {
+            exclude(j);
+        }
         return new Metrics.Outcome(rank(item, maxRank), auc(item, negatives), Double.NaN);
     }
 

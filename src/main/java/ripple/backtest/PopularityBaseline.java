@@ -1,6 +1,7 @@
 package ripple.backtest;
 
 import java.time.Duration;
+import java.util.function.IntPredicate;
 import ripple.avro.BehaviorType;
 
 /**
@@ -34,7 +35,7 @@ final class PopularityBaseline implements Baseline {
     }
 
     @Override
-    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int maxRank) {
+    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
         double auc = Double.NaN;
         if (item >= 0 && negatives != null && negatives.length > 0) {
             double target = order.score(item);
@@ -45,7 +46,19 @@ final class PopularityBaseline implements Baseline {
             }
             auc = wins / negatives.length;
         }
-        return new Metrics.Outcome(order.rank(item, maxRank, i -> false), auc, Double.NaN);
+        // excluded sets are small (features.recent-items, at most 255): a scan per walked item is cheap
+        IntPredicate skip = excluded.length == 0 ? i -> false : i -> contains(excluded, i);
+        int rank = skip.test(item) ? 0 : order.rank(item, maxRank, skip);
+        return new Metrics.Outcome(rank, auc, Double.NaN);
+    }
+
+    static boolean contains(int[] items, int item) {
+        for (int i : items) {
+            if (i == item) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -46,6 +46,11 @@ import ripple.topics.Topics;
  * ({@link PrequentialProbe.View#rankCandidates}): an item the ranker did not retrieve is a miss. The baselines rank
  * the whole catalogue as it stands before the event. Equal scores go to the lower catalogue index in every model;
  * Ripple's position is counted under that rule here, whatever order the list comes in.
+ *
+ * <p>Under exclude-seen ({@code scoring.exclude-seen}), every model, Ripple included, skips the same items: the
+ * user's last {@code features.recent-items} distinct items before the event, as the scorer's top-K does. Ranks
+ * are counted as if those items were not in the catalogue; an event whose own item is among them is a miss for
+ * every model.
  */
 final class Replay {
     private final String model;
@@ -56,6 +61,9 @@ final class Replay {
     private final ReplayOptions options;
     private final Path stateDir;
     private final AtomicLong progress;
+    /** Whether every model skips the user's last {@link #seenWindow} distinct items (the scorer's setting). */
+    private final boolean excludeSeen;
+    private final int seenWindow;
 
     /**
      * @param model     the name Ripple's figures go under (ripple, ripple-no-text, ...)
@@ -73,6 +81,8 @@ final class Replay {
         this.options = options;
         this.stateDir = stateDir;
         this.progress = progress;
+        this.excludeSeen = config.bool("scoring.exclude-seen");
+        this.seenWindow = config.intValue("features.recent-items", 1, 255);
     }
 
     /** What a replay measured: sums per model and segment, and every evaluated event's ranks for the bootstrap. */
@@ -186,6 +196,12 @@ final class Replay {
     /** The baselines of a main replay, in report order; {@code itemIds} maps a catalogue index to its item. */
     static List<Baseline> baselines(ReplayOptions options, List<ItemFeatures> features,
                                     java.util.function.IntFunction<String> itemIds) {
+        return baselines(options, false, features, itemIds);
+    }
+
+    /** @param excludeSeen whether the replay excludes seen items (itemknn-norepeat is then plain itemknn) */
+    static List<Baseline> baselines(ReplayOptions options, boolean excludeSeen, List<ItemFeatures> features,
+                                    java.util.function.IntFunction<String> itemIds) {
         List<Baseline> out = new ArrayList<>();
         PopularityBaseline popularity = new PopularityBaseline("popularity", null);
         out.add(popularity);
@@ -193,7 +209,10 @@ final class Replay {
         out.add(new RecentItemsBaseline(popularity));
         out.add(new CategoryPopularityBaseline());
         out.add(new ItemKnnBaseline(popularity, true));
-        out.add(new ItemKnnBaseline(popularity, false));
+        // with the user's recent items excluded from every model, a separate never-repeat rule would make this one
+        // exclude more than the others; it is itemknn under the same exclusion instead, under its usual name
+        out.add(excludeSeen ? new ItemKnnBaseline("itemknn-norepeat", popularity, true)
+                : new ItemKnnBaseline(popularity, false));
         out.add(new SuccessorBaseline(popularity));
         out.add(new SessionKnnBaseline(popularity));
         if (!features.isEmpty()) {
@@ -252,6 +271,8 @@ final class Replay {
         /** user + '\t' + item of every accepted event: what makes an event a repeat. */
         private final Set<String> touched = new HashSet<>();
         private final int maxK = options.maxK();
+        /** Per user, the last distinct items of accepted events: what exclude-seen skips, for every model. */
+        private final RecentWindows seen = new RecentWindows(seenWindow);
         private int admitted;
         private int[] ranks;
         private int candidateCount;
@@ -262,7 +283,7 @@ final class Replay {
             this.catalog = catalog;
             this.probe = probe;
             if (baselines) {
-                models.addAll(baselines(options, input.features(), i -> catalog.entry(i).itemId));
+                models.addAll(baselines(options, excludeSeen, input.features(), i -> catalog.entry(i).itemId));
             }
             result.names.add(model);
             models.forEach(b -> result.names.add(b.name()));
@@ -328,6 +349,9 @@ final class Replay {
                     }
                     seenUsers.add(e.getUserId());
                     touched.add(pair);
+                    if (excludeSeen) {
+                        seen.touch(e.getUserId(), entry.index);
+                    }
                 }
                 result.baselineSeconds += (System.nanoTime() - baselineStart) / 1e9;
                 progress.incrementAndGet();
@@ -352,6 +376,17 @@ final class Replay {
             Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
 
             List<Ranker.Scored> candidates = probe.view(e.getUserId(), now).rankCandidates();
+            int[] excluded = excludeSeen ? seen.get(e.getUserId()) : new int[0];
+            if (excluded.length > 0) {
+                // as the scorer's top-K skips them: Ripple is ranked among, and scored over, the rest
+                List<Ranker.Scored> kept = new ArrayList<>(candidates.size());
+                for (Ranker.Scored s : candidates) {
+                    if (!PopularityBaseline.contains(excluded, s.index())) {
+                        kept.add(s);
+                    }
+                }
+                candidates = kept;
+            }
             candidateCount = candidates.size();
             out[0] = outcome(candidates, item, maxK);
             retrieved = false;
@@ -372,7 +407,7 @@ final class Replay {
             long ranked = System.nanoTime();
             result.rankSeconds += (ranked - started) / 1e9;
             for (int m = 0; m < models.size(); m++) {
-                out[m + 1] = models.get(m).evaluate(e.getUserId(), item, negatives, maxK);
+                out[m + 1] = models.get(m).evaluate(e.getUserId(), item, negatives, excluded, maxK);
             }
             result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
             return out;

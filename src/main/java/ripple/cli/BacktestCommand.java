@@ -121,6 +121,11 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--no-ablations", description = "Skip the ablation replays (feature groups, candidate sources, withheld behaviour types).")
     boolean noAblations;
 
+    @Option(names = "--exclude-seen", description = {"Every model, Ripple included, skips the user's last "
+            + "features.recent-items distinct items (sets scoring.exclude-seen=true): fair first-visit evaluations. "
+            + "An event whose item is among them is a miss for every model; read the newToUser segment."})
+    boolean excludeSeen;
+
     @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "500",
             description = "Bootstrap resamples behind every confidence interval (default: ${DEFAULT-VALUE}).")
     int resamples;
@@ -147,7 +152,8 @@ public final class BacktestCommand implements Callable<Integer> {
             options = ReplayOptions.defaults()
                     .withHorizon(RippleConfig.parseDuration("--horizon", horizon))
                     .withRecentHalfLife(RippleConfig.parseDuration("--recent-half-life", recentHalfLife))
-                    .withResamples(resamples);
+                    .withResamples(resamples)
+                    .withExcludeSeen(excludeSeen);
             if (targets != null) {
                 options = options.withTargets(EnumSet.copyOf(targets));
             }
@@ -322,6 +328,10 @@ public final class BacktestCommand implements Callable<Integer> {
             Map<String, Object> s = (Map<String, Object>) r.get("settings");
             out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.get("source"),
                     r.get("events"), r.get("evaluated"), (Double) r.get("eventsPerSec"), s.get("overrides"));
+            if (Boolean.TRUE.equals(r.get("excludeSeen"))) {
+                out.printf(Locale.ROOT, "  exclude-seen: every model skips the user's last %s distinct items%n",
+                        r.get("excludeSeenItems"));
+            }
             ((Map<String, Map<String, Object>>) r.get("models")).forEach((name, m) -> out.printf(Locale.ROOT,
                     "  %-24s hr@10 %s %s  ndcg@10 %s %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
                     ci(m.get("hr@10_ci")), f(m.get("ndcg@10")), ci(m.get("ndcg@10_ci")), f(m.get("mrr")),

@@ -43,6 +43,14 @@ class SyntheticBacktestTest {
                 "recent+catpop", "itemknn", "itemknn-norepeat", "successor", "sknn", "content-knn");
         models.values().forEach(m -> assertThat(m).containsKeys("hr@10", "ndcg@10", "hr@10_ci", "ndcg@10_ci", "auc"));
         assertThat(models.get("ripple")).containsKeys("candidateRecall", "meanCandidates");
+        // the verdict reads the ndcg ratio's own interval (it once read ripple's ndcg over the baseline's hr)
+        ((Map<String, Map<String, Object>>) report.get("comparison")).forEach((segment, c) -> {
+            double[] ci = (double[]) c.get("ndcg@10_ratio_ci");
+            String best = (String) c.get("bestBaseline");
+            String expected = ci[0] > 1 ? "ripple beats " + best : ci[1] < 1 ? best + " beats ripple"
+                    : "no clear difference from " + best;
+            assertThat((String) c.get("verdict")).as(segment).startsWith(expected);
+        });
     }
 
     /** hr@10 of ranking every item by the generator's own affinity for the user. */

@@ -102,6 +102,34 @@ class BacktestCommandTest {
         assertThat(json.get("accepted").asInt()).isEqualTo(40);
     }
 
+    /** --exclude-seen reaches the scorer's setting and the report says so, with N; the model list keeps its shape. */
+    @Test
+    void excludeSeenIsStatedInTheReport() throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int n = 0; n < 30; n++) {
+            rows.add((n % 3) + "," + (100 + n % 5) + ",1,pv," + (1511658000 + n * 10));
+        }
+        Path input = dir.resolve("seen.csv");
+        Files.write(input, rows);
+        Path report = dir.resolve("seen-report");
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new BacktestCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        int code = cli.execute("--format", "taobao", "--input", input.toString(), "--no-ablations", "--exclude-seen",
+                "--set", "features.recent-items=3", "--report", report.toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("exclude-seen: every model skips the user's last 3 distinct items");
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertThat(json.get("excludeSeen").asBoolean()).isTrue();
+        assertThat(json.get("excludeSeenItems").asInt()).isEqualTo(3);
+        assertThat(json.get("settings").get("scoring.exclude-seen").asText()).isEqualTo("true");
+        assertThat(json.get("candidates").asText()).contains("last 3 distinct items", "miss for every model");
+        assertThat(names(json.get("models"))).contains("itemknn", "itemknn-norepeat");
+        // every event is still evaluated, excluded targets included
+        assertThat(json.get("models").get("ripple").get("events").asInt()).isEqualTo(30);
+    }
+
     @Test
     void anUnknownSettingFailsNamingIt() {
         StringWriter err = new StringWriter();
