@@ -95,17 +95,9 @@ final class ContentKnnBaseline extends PersonalBaseline {
             for (int d = 0; d < v.length; d++) {
                 c += v[d] * u[d];
             }
-            if (n < NEIGHBOURS) {
-                int at = n++;
-                while (at > 0 && cos[at - 1] < c) {
-                    best[at] = best[at - 1];
-                    cos[at] = cos[at - 1];
-                    at--;
-                }
-                best[at] = j;
-                cos[at] = c;
-            } else if (c > cos[n - 1]) {
-                int at = n - 1;
+            if (n < NEIGHBOURS || c > cos[n - 1]) {
+                // insert in order; when full, the last (weakest) falls off
+                int at = n < NEIGHBOURS ? n++ : n - 1;
                 while (at > 0 && cos[at - 1] < c) {
                     best[at] = best[at - 1];
                     cos[at] = cos[at - 1];

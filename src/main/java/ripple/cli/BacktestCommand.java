@@ -261,7 +261,7 @@ public final class BacktestCommand implements Callable<Integer> {
             Instant t = p.value().getTimestamp();
             if (t.isBefore(floor)) {
                 bad.add(new FileRows.Bad<>(p.line(), "timestamp " + t + " is more than --max-span " + maxSpan
-                        + " before the newest event (" + floor + ")", ""));
+                        + " before the newest event (the floor is " + floor + ")", ""));
             } else {
                 events.add(p.value());
             }

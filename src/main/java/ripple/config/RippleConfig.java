@@ -84,13 +84,13 @@ public final class RippleConfig {
         d.put("features.categories", "12");
         d.put("features.ablate", "");
         d.put("learning.optimizer", "adagrad");
-        d.put("learning.rate", "0.03");
+        d.put("learning.rate", "0.3");
         d.put("learning.l2", "0.0001");
         d.put("learning.loss", "softmax");
         d.put("learning.negatives", "8");
         d.put("learning.uniform-negatives", "2");
         d.put("learning.unretrieved", "false");
-        d.put("learning.user-shrink", "0.1");
+        d.put("learning.user-shrink", "0.01");
         d.put("learning.prior-rate", "0.3");
         d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
         d.put("scoring.top-k", "20");

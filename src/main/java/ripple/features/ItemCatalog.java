@@ -53,6 +53,9 @@ public final class ItemCatalog {
     private record Version(String version, long computedAt) {
     }
 
+    private record TextNeighbours(long generation, int k, int[] entries) {
+    }
+
     /**
      * What all users did on one item: counts per {@link InfluenceGroup} decayed as of {@code time}, the all-time
      * event count (long histories keep their popularity), and the item's category as the events gave it (null when
@@ -82,6 +85,8 @@ public final class ItemCatalog {
         private volatile String category;
         private volatile Influence influence;
         private volatile ItemNeighbours neighbours;
+        /** The item's nearest items by text, cached with the text index generation they were found in. */
+        private volatile TextNeighbours textNeighbours;
 
         Entry(String itemId, int index) {
             this.itemId = itemId;
@@ -275,6 +280,25 @@ public final class ItemCatalog {
 
     public void putNeighbours(String itemId, ItemNeighbours neighbours) {
         getOrAdd(itemId).neighbours = neighbours;
+    }
+
+    /**
+     * The catalogue positions of the (about) {@code k} items nearest this one by text, best first (the item itself
+     * among them); empty without usable text. An item's neighbours are the same for every user, so they are
+     * searched once and kept until the text index changes.
+     */
+    public int[] textNeighbours(Entry e, int k) {
+        if (!hasText(e)) {
+            return new int[0];
+        }
+        long generation = textIndex.generation();
+        TextNeighbours cached = e.textNeighbours;
+        if (cached != null && cached.generation == generation && cached.k == k) {
+            return cached.entries;
+        }
+        int[] found = textIndex.search(e.modelId, e.text, k, null);
+        e.textNeighbours = new TextNeighbours(generation, k, found);
+        return found;
     }
 
     /** The most popular items, best first: recently (decayed counts) or all-time. */

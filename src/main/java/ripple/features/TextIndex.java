@@ -55,6 +55,8 @@ public final class TextIndex implements AutoCloseable {
     private final long refreshNanos;
     private final AtomicBoolean changed = new AtomicBoolean();
     private volatile long lastRefresh;
+    /** Counts the refreshes that may have changed what a search finds: results cached under an older one are stale. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public TextIndex(RetrievalSettings settings) {
         KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat(settings.indexMaxConn(), settings.indexBeamWidth());
@@ -151,6 +153,12 @@ public final class TextIndex implements AutoCloseable {
         return entries;
     }
 
+    /** The index's generation, as of a refresh that is due now: cached search results of an older one are stale. */
+    public long generation() {
+        refreshIfDue();
+        return generation.get();
+    }
+
     /**
      * Opens a new searcher when something changed and the last refresh is old enough. Done by searching threads:
      * a refresh flushes what was buffered, and doing it on demand costs nothing while nobody searches.
@@ -167,6 +175,7 @@ public final class TextIndex implements AutoCloseable {
             if (!searchers.maybeRefresh()) {
                 changed.set(true); // another thread was refreshing, perhaps from before our change
             }
+            generation.incrementAndGet();
         } catch (IOException e) {
             changed.set(true);
             throw new UncheckedIOException(e);

@@ -28,6 +28,12 @@ public final class Ranker {
     private static final int CATEGORY_LISTS = 3;
     /** Recent items whose text is searched for neighbours and compared with each candidate's. */
     private static final int TEXT_HISTORY = 3;
+    /**
+     * Text neighbours taken per recent item (cached per item), and hits of the per-user text query: an HNSW search
+     * costs about its k, and this one search per event is the part of retrieval that is not cached.
+     */
+    private static final int TEXT_NEIGHBOURS = 20;
+    private static final int TEXT_QUERY_HITS = 40;
     /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
     public static final Comparator<Scored> ORDER = Comparator.comparingDouble(Scored::score).reversed()
             .thenComparingInt(Scored::index);
@@ -182,7 +188,7 @@ public final class Ranker {
             for (String model : layout.textModels()) {
                 float[] query = textQuery(layout.textOffset(model));
                 if (query != null) {
-                    for (int idx : catalog.textIndex().search(model, query, c, null)) {
+                    for (int idx : catalog.textIndex().search(model, query, Math.min(c, TEXT_QUERY_HITS), null)) {
                         add(catalog.entry(idx), Source.TEXT);
                     }
                 }
@@ -193,12 +199,11 @@ public final class Ranker {
                     break;
                 }
                 ItemCatalog.Entry e = catalog.get(r.itemId);
-                float[] raw = e == null ? null : e.rawText();
-                if (raw == null || !catalog.hasText(e)) {
+                if (e == null || !catalog.hasText(e)) {
                     continue;
                 }
                 searched++;
-                for (int idx : catalog.textIndex().search(e.modelId(), raw, Math.max(1, c / TEXT_HISTORY), null)) {
+                for (int idx : catalog.textNeighbours(e, TEXT_NEIGHBOURS)) {
                     add(catalog.entry(idx), Source.TEXT);
                 }
             }
