@@ -133,7 +133,8 @@ public final class Ranker {
                 }
                 ItemNeighbours on = other.neighbours();
                 double otherSelf = on == null ? c : Math.max(c, on.selfCount() * decay.factor(on.time(), now));
-                covisit.merge(other, weight * c / Math.sqrt(self * otherSelf), Double::sum);
+                // divided one root at a time: the product of two long-decayed counts underflows to 0
+                covisit.merge(other, weight * c / Math.sqrt(self) / Math.sqrt(otherSelf), Double::sum);
             }
         }
 

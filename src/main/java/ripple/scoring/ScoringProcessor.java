@@ -135,10 +135,13 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         double loss = 0;
         ItemCatalog.Entry known = catalog.get(itemId);
         boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().containsKey(known));
+        double[] grad = new double[k];
         if (teaches && strength > 0) {
             float[][] examples = examples(view, known, positive, ev.getEventId());
-            double[] grad = new double[k];
             loss = OnlineLearner.gradient(settings.loss(), w, examples, strength, grad);
+            teaches = allFinite(grad, loss);
+        }
+        if (teaches && strength > 0) {
             UserWeights learned = user.weights();
             learner.apply(learned.weights, learned.moment1, learned.moment2, learned.step, grad, settings.userShrink());
             UserWeights priorLearned = prior.weights();
@@ -206,6 +209,18 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         // counted last: an event whose outputs fail goes to dead-letters instead
         metrics.eventProcessed(ev.getType());
         metrics.learningLoss(loss);
+    }
+
+    /** A non-finite feature must never reach the weights: one NaN would spread to every score of every user. */
+    private static boolean allFinite(double[] grad, double loss) {
+        boolean finite = Double.isFinite(loss);
+        for (int i = 0; finite && i < grad.length; i++) {
+            finite = Double.isFinite(grad[i]);
+        }
+        if (!finite) {
+            log.warn("non-finite gradient or loss ({}): the update is skipped", loss);
+        }
+        return finite;
     }
 
     /** The user's most recent items that a newly touched item co-occurs with. */
