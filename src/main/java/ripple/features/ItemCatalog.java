@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,12 @@ public final class ItemCatalog {
     private final PopularItems recentPopular;
     private final PopularItems allTimePopular;
     private final Map<String, PopularItems[]> categoryPopular = new ConcurrentHashMap<>();
+    /** Topics read from the text, per text model, for items without a category; refitted as the catalogue doubles. */
+    private final Map<String, TextClusters> clusters = new ConcurrentHashMap<>();
+    private final Map<String, Integer> fittedItems = new ConcurrentHashMap<>();
+    private final int textClusters;
+    private final ReentrantLock clustering = new ReentrantLock();
+    private long clusteringVersion;
     /** Largest log1p(all-time count), so the all-time popularity feature stays within 0..1. */
     private volatile float totalScale;
 
@@ -85,6 +92,9 @@ public final class ItemCatalog {
         private volatile String category;
         private volatile Influence influence;
         private volatile ItemNeighbours neighbours;
+        /** The text-derived category of an item without one, with the clustering version it came from. */
+        private volatile String textCategory;
+        private volatile long textCategoryVersion = -1;
         /** The item's nearest items by text, cached with the text index generation they were found in. */
         private volatile TextNeighbours textNeighbours;
 
@@ -93,6 +103,7 @@ public final class ItemCatalog {
             this.index = index;
         }
 
+        /** The category the item's features or events gave it, or null; see {@link ItemCatalog#category(Entry)}. */
         public String category() {
             return category;
         }
@@ -116,8 +127,14 @@ public final class ItemCatalog {
         }
     }
 
-    /** With the shipped default retrieval settings. */
+    /** Without text-derived categories. */
     public ItemCatalog(FeatureLayout layout, long projectionSeed, Decay decay, RetrievalSettings retrieval) {
+        this(layout, projectionSeed, decay, retrieval, 0);
+    }
+
+    /** @param textClusters topics read from the text for items without a category; 0 for none */
+    public ItemCatalog(FeatureLayout layout, long projectionSeed, Decay decay, RetrievalSettings retrieval,
+                       int textClusters) {
         this.layout = layout;
         this.projectionSeed = projectionSeed;
         this.decay = decay;
@@ -126,6 +143,7 @@ public final class ItemCatalog {
         this.textMean = new float[layout.textDims()];
         this.retrieval = retrieval;
         this.textIndex = new TextIndex(retrieval);
+        this.textClusters = textClusters;
         this.recentPopular = new PopularItems(retrieval.popularItems());
         this.allTimePopular = new PopularItems(retrieval.popularItems());
     }
@@ -270,8 +288,9 @@ public final class ItemCatalog {
         double recentKey = decay.logKey(influence.decayedTotal(), influence.time());
         recentPopular.offer(e, recentKey);
         allTimePopular.offer(e, influence.total());
-        if (e.category != null) {
-            PopularItems[] lists = categoryPopular.computeIfAbsent(e.category, c -> new PopularItems[] {
+        String category = category(e);
+        if (category != null) {
+            PopularItems[] lists = categoryPopular.computeIfAbsent(category, c -> new PopularItems[] {
                     new PopularItems(retrieval.popularItems()), new PopularItems(retrieval.popularItems())});
             lists[0].offer(e, recentKey);
             lists[1].offer(e, influence.total());
@@ -322,6 +341,68 @@ public final class ItemCatalog {
         return v != null && v.version.equals(e.modelVersion);
     }
 
+    /**
+     * The item's category: the one its features or events gave, else the topic its text is nearest (when
+     * {@code features.text.clusters} is on and enough items have text), else null.
+     */
+    public String category(Entry e) {
+        if (e.category != null || textClusters <= 0 || !hasText(e)) {
+            return e.category;
+        }
+        TextClusters c = clustersFor(e.modelId);
+        if (c == null) {
+            return null;
+        }
+        if (e.textCategoryVersion != c.version) {
+            float[] centred = centred(e);
+            e.textCategory = c.category(centred);
+            e.textCategoryVersion = c.version;
+        }
+        return e.textCategory;
+    }
+
+    /** The model's topics, fitted (again) when it has four items per topic, and again whenever its items doubled. */
+    private TextClusters clustersFor(String model) {
+        int offset = layout.textOffset(model);
+        int items = offset < 0 ? 0 : textCount[offset / layout.dimsPerModel()];
+        Integer fitted = fittedItems.get(model);
+        boolean due = items >= 4 * textClusters && (fitted == null || items >= 2 * fitted);
+        if (due && clustering.tryLock()) {
+            try {
+                List<float[]> vectors = new ArrayList<>();
+                Entry[] all = entries;
+                int n = size;
+                int step = Math.max(1, n / TextClusters.SAMPLE);
+                for (int i = 0; i < n; i += step) {
+                    if (model.equals(all[i].modelId) && hasText(all[i])) {
+                        vectors.add(centred(all[i]));
+                    }
+                }
+                if (!vectors.isEmpty()) {
+                    clusters.put(model, TextClusters.fit(model, vectors.toArray(new float[0][]), textClusters,
+                            ++clusteringVersion));
+                    log.info("text topics for {}: {} clusters fitted on {} items", model, textClusters, vectors.size());
+                }
+                fittedItems.put(model, items);
+            } finally {
+                clustering.unlock();
+            }
+        }
+        return clusters.get(model);
+    }
+
+    /** The item's projected text minus the catalogue mean, in its model's slots only. */
+    private float[] centred(Entry e) {
+        float[] t = e.text;
+        float[] mean = textMean;
+        int offset = layout.textOffset(e.modelId);
+        float[] out = new float[t.length];
+        for (int i = 0; i < t.length; i++) {
+            out[i] = t[i] - mean[offset + i];
+        }
+        return out;
+    }
+
     /** The catalogue mean of the projected text per slot, which text features are centred on; do not modify. */
     public float[] textMean() {
         return textMean;
@@ -365,10 +446,11 @@ public final class ItemCatalog {
     /** The item's all-time count against its category's most popular item's, both log1p: 0..1. */
     public float categoryPopularity(Entry e) {
         Influence inf = e.influence;
-        if (inf == null || e.category == null) {
+        String category = category(e);
+        if (inf == null || category == null) {
             return 0f;
         }
-        Entry[] top = popular(e.category, false);
+        Entry[] top = popular(category, false);
         Influence best = top.length == 0 ? null : top[0].influence;
         double max = best == null ? 0 : Math.log(1 + best.total());
         return max <= 0 ? 0f : (float) Math.min(1.0, Math.log(1 + inf.total()) / max);

@@ -260,8 +260,9 @@ public final class Ranker {
             if (e != null) {
                 hasText = catalog.textFeatures(e, out);
                 catalog.influenceFeatures(e, now, out);
-                if (e.category() != null) {
-                    category = e.category();
+                String known = catalog.category(e);
+                if (known != null) {
+                    category = known;
                 }
             } else {
                 Arrays.fill(out, 0, ctx, 0f);
@@ -361,7 +362,7 @@ public final class Ranker {
             }
             catalog.influenceFeatures(e, now, f);
             double influence = partial(w, f, layout.influenceOffset(), ctx);
-            contextFeatures(e, e.category(), sources, hasText, affinity, nearest, f);
+            contextFeatures(e, catalog.category(e), sources, hasText, affinity, nearest, f);
             double context = partial(w, f, ctx, layout.size());
             return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, sources);
         }

@@ -281,7 +281,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     private String categoryOf(String itemId, String fallback) {
         ItemCatalog.Entry e = catalog.get(itemId);
-        return e != null && e.category() != null ? e.category() : fallback;
+        String known = e == null ? null : catalog.category(e);
+        return known != null ? known : fallback;
     }
 
     /**

@@ -26,6 +26,7 @@ public record ScoringSettings(
         double maxDwellMs,
         List<String> textModels,
         int textDims,
+        int textClusters,
         long projectionSeed,
         Duration halfLife,
         int maxRecentItems,
@@ -75,6 +76,7 @@ public record ScoringSettings(
                 models,
                 // Lucene's HNSW vectors have at most 1024 dims.
                 c.intValue("features.text.dims", 1, 1024),
+                c.intValue("features.text.clusters", 0, 1024),
                 c.intValue("features.text.seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
                 c.duration("features.half-life"),
                 c.intValue("features.recent-items", 1, 255),
@@ -134,6 +136,6 @@ public record ScoringSettings(
 
     /** An empty item catalogue laid out, projected and indexed as these settings say. */
     public ItemCatalog newCatalog() {
-        return new ItemCatalog(layout(), projectionSeed, decay(), retrieval);
+        return new ItemCatalog(layout(), projectionSeed, decay(), retrieval, textClusters);
     }
 }

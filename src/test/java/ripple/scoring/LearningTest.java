@@ -41,10 +41,10 @@ class LearningTest {
     private static final long[] SEEDS = {7, 11, 23};
     /**
      * The share of the gap from popularity to the oracle that Ripple must close, on the mean over seeds. Measured
-     * 0.23 (seeds 7, 11, 23: 0.23, 0.22, 0.25) with titles embedded without the category label; the goal of half
+     * 0.285 (seeds 7, 11, 23: 0.25, 0.31, 0.29) with titles embedded without the category label; the goal of half
      * the gap is not reached yet, and this bar guards what is.
      */
-    static final double MIN_GAP_CLOSED = 0.15;
+    static final double MIN_GAP_CLOSED = 0.2;
 
     private static SyntheticGenerator generator;
     private static Map<String, float[]> embeddings;
