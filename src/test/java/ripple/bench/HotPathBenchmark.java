@@ -152,16 +152,8 @@ public class HotPathBenchmark {
         @Setup
         public void setup() {
             ItemCatalog catalog = catalog(1000, rnd);
-            Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
             context = new MockProcessorContext<>();
-            for (String name : List.of(ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE)) {
-                KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-                store.init(context.getStateStoreContext(), store);
-                context.addStateStore(store);
-            }
-            processor = new ScoringProcessor(SETTINGS, catalog, topics.behaviorEvents.valueSerde().serializer());
-            processor.init(context);
+            processor = scorerOnInMemoryStores(catalog, context);
         }
     }
 
@@ -271,6 +263,21 @@ public class HotPathBenchmark {
     public void fullEventStep(Driver s) {
         String user = "user-" + s.sent % USERS;
         s.events.pipeInput(user, s.nextEvent(user));
+    }
+
+    /** A ScoringProcessor over a catalogue, initialised on in-memory stores in a mock context. */
+    static ScoringProcessor scorerOnInMemoryStores(ItemCatalog catalog, MockProcessorContext<String, Object> context) {
+        for (String name : List.of(ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
+                ScoringProcessor.PENDING_STORE)) {
+            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
+        ScoringProcessor processor = new ScoringProcessor(SETTINGS, catalog, topics.behaviorEvents.valueSerde().serializer());
+        processor.init(context);
+        return processor;
     }
 
     /** Event n (its own id, so never a duplicate) of a user on a random item of a 1,000-item catalogue. */

@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,8 +31,6 @@ import ripple.scoring.OnlineLearner;
 import ripple.scoring.Ranker;
 import ripple.scoring.ScoringProcessor;
 import ripple.scoring.ScoringSettings;
-import ripple.serde.InMemorySchemaRegistry;
-import ripple.topics.Topics;
 
 /**
  * One scoring step of the two-stage core at catalogue scale, whole and by stage, every candidate source on, beside
@@ -110,17 +105,8 @@ public class TwoStageBenchmark {
                 examples[j] = view.candidateFeatures(candidates.get(j));
             }
 
-            Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
             context = new MockProcessorContext<>();
-            for (String name : List.of(ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
-                    ScoringProcessor.PENDING_STORE)) {
-                KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-                store.init(context.getStateStoreContext(), store);
-                context.addStateStore(store);
-            }
-            processor = new ScoringProcessor(SETTINGS, catalog, topics.behaviorEvents.valueSerde().serializer());
-            processor.init(context);
+            processor = HotPathBenchmark.scorerOnInMemoryStores(catalog, context);
             // every user has a history before measuring starts
             for (int i = 0; i < USERS * 3; i++) {
                 step();
