@@ -13,7 +13,6 @@ import ripple.features.ItemCatalog;
 public final class PrequentialProbe {
     private final ReadOnlyKeyValueStore<String, byte[]> users;
     private final ReadOnlyKeyValueStore<String, byte[]> priors;
-    private final ScoringSettings settings;
     private final Ranker ranker;
     private final UserModels models;
 
@@ -21,7 +20,6 @@ public final class PrequentialProbe {
                             ItemCatalog catalog, ScoringSettings settings) {
         this.users = users;
         this.priors = priors;
-        this.settings = settings;
         this.ranker = new Ranker(catalog, settings.decay());
         this.models = new UserModels(catalog);
     }
@@ -51,11 +49,6 @@ public final class PrequentialProbe {
          */
         public List<Ranker.Scored> rankCandidates() {
             return view.rankCandidates();
-        }
-
-        /** The user's top-k, as the scorer ranks it. */
-        public List<Ranker.Scored> topK(int k) {
-            return view.topK(k, settings.excludeSeen());
         }
     }
 }

@@ -73,6 +73,8 @@ public final class Ranker {
         /** Centred text of the user's most recent items that have text, and their squared norms. */
         private final List<float[]> recentText = new ArrayList<>();
         private double[] recentTextNormSq;
+        /** Per candidate, its text's dot product with each recent item's; reused across candidates. */
+        private double[] recentDots;
         /** Looked up once per user rather than once per candidate. */
         private final Map<String, Integer> recentRanks = new HashMap<>();
         private final Map<String, Integer> categoryRanks = new HashMap<>();
@@ -104,6 +106,7 @@ public final class Ranker {
                 }
             }
             recentTextNormSq = new double[recentText.size()];
+            recentDots = new double[recentText.size()];
             for (int r = 0; r < recentText.size(); r++) {
                 recentTextNormSq[r] = normSq(recentText.get(r));
             }
@@ -278,11 +281,6 @@ public final class Ranker {
             return hasText;
         }
 
-        private void contextFeatures(ItemCatalog.Entry e, String category, int sources, boolean hasText,
-                                     float affinity, float nearest, float[] out) {
-            contextFeatures(e, e.itemId, category, sources, hasText, affinity, nearest, out);
-        }
-
         /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
         private void contextFeatures(ItemCatalog.Entry e, String itemId, String category, int sources,
                                      boolean hasText, float affinity, float nearest, float[] out) {
@@ -341,7 +339,8 @@ public final class Ranker {
                 double wt = 0;
                 double pt = 0;
                 double cc = 0;
-                double[] rt = new double[recentText.size()];
+                double[] rt = recentDots;
+                Arrays.fill(rt, 0);
                 float[] profile = history.textProfile;
                 for (int i = 0; i < t.length; i++) {
                     float c = t[i] - textMean[off + i];
@@ -362,7 +361,7 @@ public final class Ranker {
             }
             catalog.influenceFeatures(e, now, f);
             double influence = partial(w, f, layout.influenceOffset(), ctx);
-            contextFeatures(e, catalog.category(e), sources, hasText, affinity, nearest, f);
+            contextFeatures(e, e.itemId, catalog.category(e), sources, hasText, affinity, nearest, f);
             double context = partial(w, f, ctx, layout.size());
             return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, sources);
         }

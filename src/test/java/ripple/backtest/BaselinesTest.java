@@ -1,5 +1,9 @@
 package ripple.backtest;
 
+import static ripple.backtest.Baselines.VIEW;
+import static ripple.backtest.Baselines.admit;
+import static ripple.backtest.Baselines.learn;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,7 +17,6 @@ import ripple.avro.ItemFeatures;
  * to the lower catalogue index) and repeats (a user's own items may be recommended) are checked explicitly.
  */
 class BaselinesTest {
-    private static final BehaviorType VIEW = BehaviorType.BROWSE;
 
     @Test
     void popularityRanksByCountAndBreaksTiesByCatalogueOrder() {
@@ -217,36 +220,12 @@ class BaselinesTest {
                 .setEmbedding(List.of(x, y)).setComputedAt(java.time.Instant.EPOCH).build();
     }
 
-    private static void admit(int n, Baseline... models) {
-        for (int i = 0; i < n; i++) {
-            for (Baseline b : models) {
-                b.admit(i, null);
-            }
-        }
-    }
-
-    private static void learn(String user, int item, Baseline... models) {
-        for (Baseline b : models) {
-            b.learn(user, item, 0, null, VIEW);
-        }
-    }
-
-    private static void learn(CategoryPopularityBaseline b, String user, int... items) {
-        for (int item : items) {
-            b.learn(user, item, 0, null, VIEW);
-        }
-    }
-
     private static int rank(Baseline b, String user, int item) {
         return b.evaluate(user, item, new int[0], 20).rank();
     }
 
     /** The rank of each item 0..n-1. */
     private static int[] ranks(Baseline b, String user, int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = rank(b, user, i);
-        }
-        return out;
+        return Baselines.ranks(b, user, n, new int[0]);
     }
 }

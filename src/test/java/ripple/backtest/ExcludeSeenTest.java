@@ -1,5 +1,10 @@
 package ripple.backtest;
 
+import static ripple.backtest.Baselines.VIEW;
+import static ripple.backtest.Baselines.admit;
+import static ripple.backtest.Baselines.learn;
+import static ripple.backtest.Baselines.ranks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -20,7 +25,6 @@ import ripple.config.RippleConfig;
  * rule with those items taken out, and an excluded target is a miss for every model.
  */
 class ExcludeSeenTest {
-    private static final BehaviorType VIEW = BehaviorType.BROWSE;
 
     @TempDir
     java.nio.file.Path dir;
@@ -203,28 +207,5 @@ class ExcludeSeenTest {
                     .setScenario("ecommerce").setContext(Map.of()).build());
         }
         return ReplayInput.of("hand-made", events, List.of());
-    }
-
-    private static void admit(int n, Baseline... models) {
-        for (int i = 0; i < n; i++) {
-            for (Baseline b : models) {
-                b.admit(i, null);
-            }
-        }
-    }
-
-    private static void learn(String user, int item, Baseline... models) {
-        for (Baseline b : models) {
-            b.learn(user, item, 0, null, VIEW);
-        }
-    }
-
-    /** The rank of each item 0..n-1 with {@code excluded} skipped. */
-    private static int[] ranks(Baseline b, String user, int n, int[] excluded) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = b.evaluate(user, i, new int[0], excluded, 20).rank();
-        }
-        return out;
     }
 }
