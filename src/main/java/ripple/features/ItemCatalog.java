@@ -24,6 +24,8 @@ public final class ItemCatalog {
     private final FeatureLayout layout;
     private final long projectionSeed;
     private final Decay decay;
+    /** Items whose raw text topics are fitted on, per model: enough for a few dozen topics, a few MB of vectors. */
+    static final int TOPIC_SAMPLE = 2000;
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final Map<String, TextProjection> projections = new ConcurrentHashMap<>();
     /** modelId -> the version of the newest embedding seen; older versions are not scored. */
@@ -51,6 +53,8 @@ public final class ItemCatalog {
     /** Topics read from the text, per text model, for items without a category; refitted as the catalogue doubles. */
     private final Map<String, TextClusters> clusters = new ConcurrentHashMap<>();
     private final Map<String, Integer> fittedItems = new ConcurrentHashMap<>();
+    /** Per text model, the raw embeddings topics are fitted on; kept only when text topics are on. */
+    private final Map<String, TextSample> textSamples = new ConcurrentHashMap<>();
     private final int textClusters;
     private final ReentrantLock clustering = new ReentrantLock();
     private long clusteringVersion;
@@ -219,6 +223,12 @@ public final class ItemCatalog {
         TextProjection p = projections.computeIfAbsent(modelId + "/" + embedding.length,
                 k -> new TextProjection(modelId, embedding.length, layout.dimsPerModel(), projectionSeed));
         float[] projected = p.project(embedding);
+        if (textClusters > 0) {
+            TextSample sample = textSamples.computeIfAbsent(modelId, m -> new TextSample(TOPIC_SAMPLE));
+            synchronized (sample) {
+                sample.offer(itemId, embedding.clone());
+            }
+        }
         activeVersions.merge(modelId, new Version(modelVersion, computedAt),
                 (old, neu) -> neu.computedAt >= old.computedAt ? neu : old);
         versionLabel = label();
@@ -267,6 +277,12 @@ public final class ItemCatalog {
             }
             textCount[offset / layout.dimsPerModel()]--;
             e.text = null;
+            TextSample sample = textSamples.get(e.modelId);
+            if (sample != null) {
+                synchronized (sample) {
+                    sample.remove(itemId);
+                }
+            }
             updateMean();
         }
         textIndex.remove(itemId);
@@ -369,19 +385,31 @@ public final class ItemCatalog {
         boolean due = items >= 4 * textClusters && (fitted == null || items >= 2 * fitted);
         if (due && clustering.tryLock()) {
             try {
-                List<float[]> vectors = new ArrayList<>();
-                Entry[] all = entries;
-                int n = size;
-                int step = Math.max(1, n / TextClusters.SAMPLE);
-                for (int i = 0; i < n; i += step) {
-                    if (model.equals(all[i].modelId) && hasText(all[i])) {
-                        vectors.add(centred(all[i]));
+                List<float[]> raw = new ArrayList<>();
+                List<float[]> projected = new ArrayList<>();
+                TextSample sample = textSamples.get(model);
+                List<String> ids = List.of();
+                if (sample != null) {
+                    synchronized (sample) {
+                        ids = sample.itemIds();
+                        ids.forEach(id -> raw.add(sample.raw(id)));
                     }
                 }
-                if (!vectors.isEmpty()) {
-                    clusters.put(model, TextClusters.fit(model, vectors.toArray(new float[0][]), textClusters,
-                            ++clusteringVersion));
-                    log.info("text topics for {}: {} clusters fitted on {} items", model, textClusters, vectors.size());
+                for (int i = 0; i < ids.size(); i++) {
+                    Entry e = byId.get(ids.get(i));
+                    if (e != null && model.equals(e.modelId) && hasText(e)) {
+                        projected.add(centred(e));
+                    } else {
+                        raw.set(i, null);
+                    }
+                }
+                raw.removeIf(java.util.Objects::isNull);
+                if (!raw.isEmpty() && raw.size() == projected.size()) {
+                    long start = System.nanoTime();
+                    clusters.put(model, TextClusters.fit(model, raw.toArray(new float[0][]),
+                            projected.toArray(new float[0][]), textClusters, ++clusteringVersion));
+                    log.info("text topics for {}: {} clusters fitted on {} items in {} ms", model, textClusters,
+                            raw.size(), (System.nanoTime() - start) / 1_000_000);
                 }
                 fittedItems.put(model, items);
             } finally {
