@@ -7,6 +7,7 @@ import ripple.avro.Item;
 import ripple.avro.ItemFeatures;
 import ripple.embedding.DeviceMode;
 import ripple.embedding.ItemText;
+import ripple.embedding.LanguagePicker;
 import ripple.embedding.ModelSpec;
 import ripple.embedding.TextEmbedder;
 
@@ -17,6 +18,7 @@ import ripple.embedding.TextEmbedder;
 public final class ItemEmbeddings {
     private static final int BATCH = 32;
     private static final int MAX_TEXT_CHARS = 10_000;
+    private static final LanguagePicker PICKER = new LanguagePicker();
 
     private ItemEmbeddings() {
     }
@@ -28,7 +30,8 @@ public final class ItemEmbeddings {
         try (TextEmbedder embedder = TextEmbedder.open(ModelSpec.builtIn(model), DeviceMode.CPU, threads)) {
             for (int from = 0; from < items.size(); from += BATCH) {
                 List<Item> batch = items.subList(from, Math.min(items.size(), from + BATCH));
-                float[][] vectors = embedder.embed(batch.stream().map(i -> ItemText.of(i, MAX_TEXT_CHARS).text()).toList());
+                List<String> texts = batch.stream().map(i -> ItemText.of(i, MAX_TEXT_CHARS).text()).toList();
+                float[][] vectors = embedder.embed(texts);
                 for (int i = 0; i < batch.size(); i++) {
                     List<Float> e = new ArrayList<>(vectors[i].length);
                     for (float x : vectors[i]) {
@@ -36,7 +39,8 @@ public final class ItemEmbeddings {
                     }
                     out.add(ItemFeatures.newBuilder().setItemId(batch.get(i).getItemId()).setModelId(model)
                             .setModelVersion(embedder.modelVersion()).setEmbedding(e).setComputedAt(now)
-                            .setCategory(batch.get(i).getCategory()).build());
+                            .setCategory(batch.get(i).getCategory())
+                            .setLanguage(PICKER.pick(batch.get(i).getLanguage(), texts.get(i))).build());
                 }
             }
         }

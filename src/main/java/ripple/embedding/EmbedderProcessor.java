@@ -236,6 +236,7 @@ final class EmbedderProcessor extends ContextualProcessor<byte[], byte[], String
                 .setComputedAt(Instant.ofEpochMilli(context().currentSystemTimeMs()))
                 .setCategory(p.category())
                 .setTextHash(p.textHash())
+                .setLanguage(embedding.language())
                 .build();
         context().forward(new Record<>(itemId, features, p.timestamp()));
         hashes.put(itemId, p.textHash());

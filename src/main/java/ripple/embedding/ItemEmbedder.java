@@ -9,6 +9,8 @@ import java.util.List;
  * {@link EmbedderSettings#openEmbedder()}.
  */
 public interface ItemEmbedder extends AutoCloseable {
+    /** Names each item's language when one model embeds them all, as {@link MultiModelEmbedder} does. */
+    LanguagePicker PICKER = new LanguagePicker();
 
     /**
      * One embedding per text, in input order. May throw for the whole batch (a text the model cannot
@@ -32,7 +34,7 @@ public interface ItemEmbedder extends AutoCloseable {
                 List<ItemEmbedding> out = new ArrayList<>(texts.size());
                 for (int i = 0; i < texts.size(); i++) {
                     out.add(new ItemEmbedding(batch.vectors()[i], model.modelId(), model.modelVersion(),
-                            texts.get(i).declaredLanguage(), batch.truncated()[i]));
+                            PICKER.pick(texts.get(i).declaredLanguage(), texts.get(i).text()), batch.truncated()[i]));
                 }
                 return out;
             }

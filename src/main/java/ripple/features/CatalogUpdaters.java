@@ -88,7 +88,7 @@ public final class CatalogUpdaters {
                     embedding[i] = f.getEmbedding().get(i);
                 }
                 catalog.putFeatures(itemId, f.getModelId(), f.getModelVersion(), embedding,
-                        f.getComputedAt().toEpochMilli(), f.getCategory());
+                        f.getComputedAt().toEpochMilli(), f.getCategory(), f.getLanguage());
             }
         };
     }

@@ -53,6 +53,8 @@ public final class ItemCatalog {
     /** Topics read from the text, per text model, for items without a category; refitted as the catalogue doubles. */
     private final Map<String, TextClusters> clusters = new ConcurrentHashMap<>();
     private final Map<String, Integer> fittedItems = new ConcurrentHashMap<>();
+    /** Sums of the projected text per model and language, for centring topic vectors per language. */
+    private final Map<String, VectorSum> languageSums = new ConcurrentHashMap<>();
     /** Per text model, the raw embeddings topics are fitted on; kept only when text topics are on. */
     private final Map<String, TextSample> textSamples = new ConcurrentHashMap<>();
     private final int textClusters;
@@ -94,6 +96,8 @@ public final class ItemCatalog {
         private volatile String modelId;
         private volatile String modelVersion;
         private volatile String category;
+        /** The language its features named, or null: text topics centre each language on its own mean. */
+        private volatile String language;
         private volatile Influence influence;
         private volatile ItemNeighbours neighbours;
         /** The text-derived category of an item without one, with the clustering version it came from. */
@@ -210,7 +214,7 @@ public final class ItemCatalog {
 
     /** A new or changed embedding for an item. */
     public void putFeatures(String itemId, String modelId, String modelVersion, float[] embedding, long computedAt,
-                            String category) {
+                            String category, String language) {
         Entry e = getOrAdd(itemId);
         if (category != null) {
             e.category = category;
@@ -226,7 +230,7 @@ public final class ItemCatalog {
         if (textClusters > 0) {
             TextSample sample = textSamples.computeIfAbsent(modelId, m -> new TextSample(TOPIC_SAMPLE));
             synchronized (sample) {
-                sample.offer(itemId, embedding.clone());
+                sample.offer(itemId, embedding.clone(), language);
             }
         }
         activeVersions.merge(modelId, new Version(modelVersion, computedAt),
@@ -243,7 +247,13 @@ public final class ItemCatalog {
                 textCount[offset / layout.dimsPerModel()]++;
             }
             updateMean();
+            if (old != null) {
+                languageSums.get(languageKey(e.modelId, e.language)).remove(old);
+            }
+            languageSums.computeIfAbsent(languageKey(modelId, language), k -> new VectorSum(projected.length))
+                    .add(projected);
         }
+        e.language = language;
         e.modelId = modelId;
         e.modelVersion = modelVersion;
         e.text = projected;
@@ -276,6 +286,7 @@ public final class ItemCatalog {
                 textSum[offset + i] -= old[i];
             }
             textCount[offset / layout.dimsPerModel()]--;
+            languageSums.get(languageKey(e.modelId, e.language)).remove(old);
             e.text = null;
             TextSample sample = textSamples.get(e.modelId);
             if (sample != null) {
@@ -370,8 +381,7 @@ public final class ItemCatalog {
             return null;
         }
         if (e.textCategoryVersion != c.version) {
-            float[] centred = centred(e);
-            e.textCategory = c.category(centred);
+            e.textCategory = c.category(topicVector(e));
             e.textCategoryVersion = c.version;
         }
         return e.textCategory;
@@ -388,22 +398,19 @@ public final class ItemCatalog {
                 List<float[]> raw = new ArrayList<>();
                 List<float[]> projected = new ArrayList<>();
                 TextSample sample = textSamples.get(model);
-                List<String> ids = List.of();
+                Map<String, float[]> sampled = Map.of();
                 if (sample != null) {
                     synchronized (sample) {
-                        ids = sample.itemIds();
-                        ids.forEach(id -> raw.add(sample.raw(id)));
+                        sampled = sample.languageCentred();
                     }
                 }
-                for (int i = 0; i < ids.size(); i++) {
-                    Entry e = byId.get(ids.get(i));
+                sampled.forEach((id, v) -> {
+                    Entry e = byId.get(id);
                     if (e != null && model.equals(e.modelId) && hasText(e)) {
-                        projected.add(centred(e));
-                    } else {
-                        raw.set(i, null);
+                        raw.add(v);
+                        projected.add(topicVector(e));
                     }
-                }
-                raw.removeIf(java.util.Objects::isNull);
+                });
                 if (!raw.isEmpty() && raw.size() == projected.size()) {
                     long start = System.nanoTime();
                     clusters.put(model, TextClusters.fit(model, raw.toArray(new float[0][]),
@@ -419,16 +426,25 @@ public final class ItemCatalog {
         return clusters.get(model);
     }
 
-    /** The item's projected text minus the catalogue mean, in its model's slots only. */
-    private float[] centred(Entry e) {
+    /**
+     * The item's projected text minus the mean of its model's items in its language: what text topics are fitted
+     * and assigned on. A multilingual catalogue's vectors differ first by language; centred per language, one
+     * topic gathers its items in every language (synthetic titles, half Chinese: 16 topics on globally centred
+     * vectors were one language each, 8 on vectors centred per language held both and were 88-99% pure).
+     */
+    private float[] topicVector(Entry e) {
         float[] t = e.text;
-        float[] mean = textMean;
-        int offset = layout.textOffset(e.modelId);
+        VectorSum sum = languageSums.get(languageKey(e.modelId, e.language));
+        float[] mean = sum == null ? new float[t.length] : sum.mean();
         float[] out = new float[t.length];
         for (int i = 0; i < t.length; i++) {
-            out[i] = t[i] - mean[offset + i];
+            out[i] = t[i] - mean[i];
         }
         return out;
+    }
+
+    private static String languageKey(String modelId, String language) {
+        return modelId + "/" + (language == null ? "" : language);
     }
 
     /** The catalogue mean of the projected text per slot, which text features are centred on; do not modify. */

@@ -24,15 +24,18 @@ final class TextSample {
     }
 
     private final int capacity;
-    private final TreeMap<Key, float[]> sample = new TreeMap<>();
+    private record Sampled(float[] raw, String language) {
+    }
+
+    private final TreeMap<Key, Sampled> sample = new TreeMap<>();
     private final Map<String, Key> keys = new HashMap<>();
 
     TextSample(int capacity) {
         this.capacity = capacity;
     }
 
-    /** Offers an item's raw embedding; a new one for an item already sampled replaces it. */
-    void offer(String itemId, float[] raw) {
+    /** Offers an item's raw embedding and language (may be null); a new one for a sampled item replaces it. */
+    void offer(String itemId, float[] raw, String language) {
         Key key = keys.get(itemId);
         if (key == null) {
             key = new Key(mix(itemId.hashCode()), itemId);
@@ -41,7 +44,7 @@ final class TextSample {
             }
             keys.put(itemId, key);
         }
-        sample.put(key, raw);
+        sample.put(key, new Sampled(raw, language));
         if (sample.size() > capacity) {
             keys.remove(sample.pollLastEntry().getKey().itemId());
         }
@@ -62,7 +65,34 @@ final class TextSample {
 
     float[] raw(String itemId) {
         Key key = keys.get(itemId);
-        return key == null ? null : sample.get(key);
+        return key == null ? null : sample.get(key).raw();
+    }
+
+    /**
+     * Every sampled item's raw embedding minus the mean of the sampled items of its language, by item id, in the
+     * sample's order.
+     */
+    Map<String, float[]> languageCentred() {
+        Map<String, double[]> sums = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Sampled s : sample.values()) {
+            double[] sum = sums.computeIfAbsent(String.valueOf(s.language()), l -> new double[s.raw().length]);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += s.raw()[i];
+            }
+            counts.merge(String.valueOf(s.language()), 1, Integer::sum);
+        }
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        sample.forEach((key, s) -> {
+            double[] sum = sums.get(String.valueOf(s.language()));
+            int n = counts.get(String.valueOf(s.language()));
+            float[] v = new float[sum.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (s.raw()[i] - sum[i] / n);
+            }
+            out.put(key.itemId(), v);
+        });
+        return out;
     }
 
     int size() {

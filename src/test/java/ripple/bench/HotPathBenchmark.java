@@ -295,7 +295,7 @@ public class HotPathBenchmark {
         long t = NOW.toEpochMilli();
         for (int i = 0; i < size; i++) {
             String id = "item-" + i;
-            catalog.putFeatures(id, MODEL, "v1", randomVector(rnd, EMBEDDING_DIMS, 1f), t, "cat-" + i % CATEGORIES);
+            catalog.putFeatures(id, MODEL, "v1", randomVector(rnd, EMBEDDING_DIMS, 1f), t, "cat-" + i % CATEGORIES, null);
             float[] counts = new float[InfluenceGroup.COUNT];
             for (int g = 0; g < counts.length; g++) {
                 counts[g] = (float) rnd.nextDouble(0, 50);

@@ -77,7 +77,7 @@ public class TwoStageBenchmark {
             for (int i = 0; i < catalogSize; i++) {
                 String id = "item-" + i;
                 catalog.putFeatures(id, MODEL, "v1", HotPathBenchmark.randomVector(r, EMBEDDING_DIMS, 1f), t,
-                        "cat-" + i % CATEGORIES);
+                        "cat-" + i % CATEGORIES, null);
                 float[] counts = new float[InfluenceGroup.COUNT];
                 for (int g = 0; g < counts.length; g++) {
                     counts[g] = (float) r.nextDouble(0, 50);

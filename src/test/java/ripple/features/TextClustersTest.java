@@ -26,7 +26,7 @@ class TextClustersTest {
                     v[d] = (float) (0.05 * rnd.nextGaussian());
                 }
                 v[topic] += 1f;
-                catalog.putFeatures("t" + topic + "-" + i, "m", "v1", v, 0L, null);
+                catalog.putFeatures("t" + topic + "-" + i, "m", "v1", v, 0L, null, null);
             }
         }
         Set<String> all = new HashSet<>();
@@ -49,8 +49,8 @@ class TextClustersTest {
             float[] v = new float[8];
             v[i % 2] = 1f;
             v[2] = i * 0.01f;
-            on.putFeatures("i" + i, "m", "v1", v, 0L, i == 0 ? "shoes" : null);
-            off.putFeatures("i" + i, "m", "v1", v, 0L, null);
+            on.putFeatures("i" + i, "m", "v1", v, 0L, i == 0 ? "shoes" : null, null);
+            off.putFeatures("i" + i, "m", "v1", v, 0L, null, null);
         }
         assertThat(on.category(on.get("i0"))).isEqualTo("shoes");
         assertThat(on.category(on.get("i1"))).startsWith("~m:");

@@ -17,11 +17,11 @@ class TextSampleTest {
             ids.add("item-" + i);
         }
         TextSample inOrder = new TextSample(50);
-        ids.forEach(id -> inOrder.offer(id, new float[] {id.length()}));
+        ids.forEach(id -> inOrder.offer(id, new float[] {id.length()}, null));
         List<String> shuffled = new ArrayList<>(ids);
         Collections.shuffle(shuffled, new Random(3));
         TextSample outOfOrder = new TextSample(50);
-        shuffled.forEach(id -> outOfOrder.offer(id, new float[] {id.length()}));
+        shuffled.forEach(id -> outOfOrder.offer(id, new float[] {id.length()}, null));
 
         assertThat(inOrder.size()).isEqualTo(50);
         assertThat(outOfOrder.itemIds()).isEqualTo(inOrder.itemIds());
@@ -33,8 +33,8 @@ class TextSampleTest {
     @Test
     void aNewEmbeddingReplacesTheOldAndARemovedItemLeaves() {
         TextSample sample = new TextSample(10);
-        sample.offer("a", new float[] {1f});
-        sample.offer("a", new float[] {2f});
+        sample.offer("a", new float[] {1f}, null);
+        sample.offer("a", new float[] {2f}, "en");
         assertThat(sample.size()).isEqualTo(1);
         assertThat(sample.raw("a")).containsExactly(2f);
         sample.remove("a");

@@ -23,6 +23,7 @@ import ripple.avro.RecommendedItem;
 import ripple.config.RippleConfig;
 import ripple.dev.SyntheticGenerator;
 import ripple.embedding.DeviceMode;
+import ripple.embedding.ItemEmbedder;
 import ripple.embedding.ItemText;
 import ripple.embedding.ModelSpec;
 import ripple.embedding.TextEmbedder;
@@ -48,6 +49,8 @@ class LearningTest {
 
     private static SyntheticGenerator generator;
     private static Map<String, float[]> embeddings;
+    /** As the embedder names them: declared, else read from the text. */
+    private static Map<String, String> languages;
     private static String modelVersion;
 
     @TempDir
@@ -58,12 +61,14 @@ class LearningTest {
         generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                 .withUsers(300).withItems(240).withSeed(seed));
         embeddings = new HashMap<>();
+        languages = new HashMap<>();
         try (TextEmbedder embedder = TextEmbedder.open(ModelSpec.builtIn("bge-small-zh"), DeviceMode.CPU, 2)) {
             List<Item> items = generator.items();
             List<String> texts = new ArrayList<>();
             for (Item item : items) {
                 texts.add(ItemText.of(item.getTitle(), null, item.getTags(), item.getDescription(), item.getLanguage(),
                         10_000).text());
+                languages.put(item.getItemId(), ItemEmbedder.PICKER.pick(item.getLanguage(), texts.get(texts.size() - 1)));
             }
             for (int from = 0; from < items.size(); from += 32) {
                 int to = Math.min(items.size(), from + 32);
@@ -126,7 +131,7 @@ class LearningTest {
                 }
                 f.features.pipeInput(item.getItemId(), ItemFeatures.newBuilder().setItemId(item.getItemId())
                         .setModelId("bge-small-zh").setModelVersion(modelVersion).setEmbedding(e)
-                        .setComputedAt(ScorerFixture.T0).build());
+                        .setComputedAt(ScorerFixture.T0).setLanguage(languages.get(item.getItemId())).build());
             }
             Map<String, List<String>> latest = new HashMap<>();
             Map<String, Set<String>> seen = new HashMap<>();

@@ -110,7 +110,7 @@ class RetrievalTest {
             for (int d = 0; d < embedding.length; d++) {
                 embedding[d] = (float) rnd.nextGaussian();
             }
-            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null);
+            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null, null);
         }
         catalog.putNeighbours("i4", new ItemNeighbours(NOW, 10f, new String[] {"i8", "i9"}, new float[] {4f, 2f}));
         UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i4");
