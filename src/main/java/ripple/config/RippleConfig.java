@@ -116,6 +116,9 @@ public final class RippleConfig {
         d.put("embedding.batch-size", "32");
         d.put("embedding.linger", "100ms");
         d.put("embedding.max-text-chars", "10000");
+        d.put("privacy.pseudonymise", "false");
+        d.put("privacy.hmac-key", "");
+        d.put("privacy.hmac-key-file", "");
         return Collections.unmodifiableMap(d);
     }
 

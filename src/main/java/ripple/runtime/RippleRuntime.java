@@ -40,6 +40,7 @@ import ripple.ops.OpsSettings;
 import ripple.ops.RecommendationQuery;
 import ripple.ops.RippleMetrics;
 import ripple.ops.UserLookup;
+import ripple.privacy.Pseudonyms;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.SchemaRegistry;
@@ -69,6 +70,7 @@ public final class RippleRuntime implements AutoCloseable {
     private volatile ItemEmbedder embedder;
     /** Set once the scorer runs; until then /users answers 503. */
     private volatile UserLookup users;
+    private volatile Pseudonyms pseudonyms = Pseudonyms.NONE;
     private boolean closed;
 
     private RippleRuntime(Topics topics, Role role, Duration shutdownTimeout) {
@@ -112,6 +114,7 @@ public final class RippleRuntime implements AutoCloseable {
                 runtime.catalog = catalog;
                 KafkaStreams scorer = runtime.launch(SCORER,
                         ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);
+                runtime.pseudonyms = scoring.pseudonyms();
                 runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
         } catch (Exception e) {
@@ -155,7 +158,8 @@ public final class RippleRuntime implements AutoCloseable {
         if (u == null) {
             return new UserLookup.Unavailable(role.scores() ? "the scorer is starting" : "this instance does not score");
         }
-        return u.recommendations(userId);
+        // the caller names the raw id; the state is kept by its pseudonym when privacy.pseudonymise is on
+        return u.recommendations(pseudonyms.of(userId));
     }
 
     /** UP when every role of this process is RUNNING and, if it embeds, the model is loaded. */
