@@ -86,7 +86,7 @@ public final class RippleRuntime implements AutoCloseable {
         Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
         OpsSettings ops = OpsSettings.from(config);
         int partitions = config.intValue("topics.partitions", 1, 10_000);
-        short replication = (short) config.intValue("topics.replication-factor", 1, 32);
+        short replication = KafkaSettings.replicationFactor(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
         try {
@@ -96,6 +96,7 @@ public final class RippleRuntime implements AutoCloseable {
             try (Admin admin = Admin.create(KafkaSettings.client(config))) {
                 TopicAdmin.ensure(admin, topics, partitions, replication);
             }
+            log.info("schemas ready: {}", topics.prepareSchemas(role.scores(), role.embeds()));
             RippleMetrics rippleMetrics = new RippleMetrics(runtime.meters);
             if (embedding != null) {
                 runtime.embedder = embedding.openEmbedder();

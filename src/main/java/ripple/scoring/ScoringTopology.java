@@ -102,7 +102,7 @@ public final class ScoringTopology {
         KStream<String, BehaviorEvent> valid = split.get("intake-valid").mapValues(v -> (BehaviorEvent) v);
 
         valid.selectKey((user, e) -> e.getItemId())
-                .repartition(Repartitioned.with(Serdes.String(), events.valueSerde()).withName("item-activity"))
+                .repartition(Repartitioned.with(Serdes.String(), topics.internalEvents()).withName("item-activity"))
                 .process(() -> new InfluenceAggregator(settings.decay()), Named.as("item-influence"),
                         InfluenceAggregator.STORE)
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
