@@ -132,7 +132,8 @@ public final class ImportCommand implements Callable<Integer> {
                 return CliSupport.fail(err, "import", "nothing imported");
             }
             return 0;
-        } catch (ConfigException | SchemaRegistryException | KafkaException e) {
+        } catch (ConfigException | SchemaRegistryException | KafkaException | IllegalArgumentException e) {
+            // IllegalArgumentException: a column the mapping names is not in the file's header
             return CliSupport.fail(err, "import", e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             return CliSupport.fail(err, "import", "cannot read input: " + e.getMessage());
