@@ -328,10 +328,11 @@ public final class Backtest {
         for (Replay.Result res : results) {
             res.series.forEach((name, buckets) -> {
                 Map<String, List<Double>> m = new LinkedHashMap<>();
-                for (String metric : List.of("hr@10", "ndcg@10", "mrr")) {
+                for (String metric : List.of("hr@10", "ndcg@10", "mrr", "events")) {
                     List<Double> values = new ArrayList<>();
                     for (MetricSums b : buckets) {
-                        values.add((Double) b.toMap().get(metric));
+                        Object v = b.toMap().get(metric);
+                        values.add(v == null ? null : ((Number) v).doubleValue());
                     }
                     m.put(metric, values);
                 }
