@@ -129,6 +129,9 @@ public final class Backtest {
             }
             c = c.with(o.getKey(), o.getValue());
         }
+        // A replay reads the scorer's store by the ids it pipes, and nothing of it leaves the process: pseudonyms
+        // (privacy.pseudonymise) would only hide every user's state from the probe.
+        c = c.with("privacy.pseudonymise", "false");
         ScoringSettings.from(c);
         return c;
     }
