@@ -472,30 +472,25 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
     }
 
     private void applyMode(JsonNode key, JsonNode value) {
-        JsonNode subject = key.path("subject");
-        Mode mode = value == null ? null : Mode.parse(value.get("mode").asText());
-        if (subject.isTextual()) {
-            if (mode == null) {
-                subjectModes.remove(subject.asText());
-            } else {
-                subjectModes.put(subject.asText(), mode);
-            }
-        } else {
-            globalMode = mode == null ? Mode.READWRITE : mode;
-        }
+        applySetting(key, value == null ? null : Mode.parse(value.get("mode").asText()), subjectModes,
+                mode -> globalMode = mode == null ? Mode.READWRITE : mode);
     }
 
     private void applyConfig(JsonNode key, JsonNode value) {
+        applySetting(key, value == null ? null : Compatibility.parse(value.get("compatibilityLevel").asText()),
+                subjectCompatibility, level -> globalCompatibility = level == null ? DEFAULT_COMPATIBILITY : level);
+    }
+
+    /** A subject's setting, or the global one when the key names no subject; null removes it (to the default). */
+    private static <S> void applySetting(JsonNode key, S setting, Map<String, S> bySubject,
+                                         java.util.function.Consumer<S> global) {
         JsonNode subject = key.path("subject");
-        Compatibility level = value == null ? null : Compatibility.parse(value.get("compatibilityLevel").asText());
-        if (subject.isTextual()) {
-            if (level == null) {
-                subjectCompatibility.remove(subject.asText());
-            } else {
-                subjectCompatibility.put(subject.asText(), level);
-            }
+        if (!subject.isTextual()) {
+            global.accept(setting);
+        } else if (setting == null) {
+            bySubject.remove(subject.asText());
         } else {
-            globalCompatibility = level == null ? DEFAULT_COMPATIBILITY : level;
+            bySubject.put(subject.asText(), setting);
         }
     }
 

@@ -34,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.runtime.KafkaSettings;
@@ -96,13 +95,7 @@ class PseudonymisationIntegrationTest {
         try (RippleRuntime runtime = RippleRuntime.start(config, Role.SCORER, kafka.schemaStore())) {
             topics = runtime.topics();
             assertThat(runtime.awaitRunning(java.time.Duration.ofSeconds(60))).isTrue();
-            try (KafkaProducer<String, ItemFeatures> features = new KafkaProducer<>(client, new StringSerializer(),
-                    topics.itemFeatures.valueSerde().serializer())) {
-                for (int i = 0; i < 4; i++) {
-                    features.send(new ProducerRecord<>(topics.itemFeatures.name(), "i" + i,
-                            ScorerFixture.features("i" + i, i, "v1")));
-                }
-            }
+            ScorerFixture.produceFeatures(client, topics, 4);
             Instant t = Instant.now().minusSeconds(60);
             List<BehaviorEvent> valid = new ArrayList<>();
             for (int n = 0; n < 9; n++) {
