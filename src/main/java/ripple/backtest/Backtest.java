@@ -129,6 +129,9 @@ public final class Backtest {
             }
             c = c.with(o.getKey(), o.getValue());
         }
+        // A replay reads the scorer's store by the ids it pipes, and nothing of it leaves the process: pseudonyms
+        // (privacy.pseudonymise) would only hide every user's state from the probe.
+        c = c.with("privacy.pseudonymise", "false");
         ScoringSettings.from(c);
         return c;
     }
@@ -328,10 +331,11 @@ public final class Backtest {
         for (Replay.Result res : results) {
             res.series.forEach((name, buckets) -> {
                 Map<String, List<Double>> m = new LinkedHashMap<>();
-                for (String metric : List.of("hr@10", "ndcg@10", "mrr")) {
+                for (String metric : List.of("hr@10", "ndcg@10", "mrr", "events")) {
                     List<Double> values = new ArrayList<>();
                     for (MetricSums b : buckets) {
-                        values.add((Double) b.toMap().get(metric));
+                        Object v = b.toMap().get(metric);
+                        values.add(v == null ? null : ((Number) v).doubleValue());
                     }
                     m.put(metric, values);
                 }

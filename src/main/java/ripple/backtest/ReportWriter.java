@@ -11,9 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes a backtest report as {@code report.json} and {@code report.html}. The page is self-contained: charts are
+ * Writes a backtest report as {@code report.json}, {@code report.html} and {@code windows.csv} (the metrics per
+ * event-time window and model, one row each, for notebooks). The page is self-contained: charts are
  * inline SVG drawn here, the only script is inline and checks the charts (it writes {@code #report-ok} when every
  * chart has points), and nothing is loaded from the network.
  */
@@ -35,6 +38,31 @@ public final class ReportWriter {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.writeString(dir.resolve("report.json"), json.writeValueAsString(finite(report)), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), html(report), StandardCharsets.UTF_8);
+        writeWindows(report, dir.resolve("windows.csv"));
+    }
+
+    /** Columns of windows.csv; {@code time} is the middle of the window, a metric is empty where it had no events. */
+    static final List<String> WINDOW_COLUMNS = List.of("window", "time", "model", "events", "hr@10", "ndcg@10", "mrr");
+
+    @SuppressWarnings("unchecked")
+    private static void writeWindows(Map<String, Object> report, Path file) throws IOException {
+        Map<String, Object> series = (Map<String, Object>) report.get("series");
+        List<String> times = (List<String>) series.get("times");
+        Map<String, Map<String, List<Double>>> byModel = (Map<String, Map<String, List<Double>>>) series.get("models");
+        try (CSVPrinter csv = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
+                CSVFormat.RFC4180.builder().setHeader(WINDOW_COLUMNS.toArray(String[]::new)).get())) {
+            for (int w = 0; w < times.size(); w++) {
+                for (Map.Entry<String, Map<String, List<Double>>> model : byModel.entrySet()) {
+                    List<Object> row = new ArrayList<>(List.of(w, times.get(w), model.getKey()));
+                    for (String metric : WINDOW_COLUMNS.subList(3, WINDOW_COLUMNS.size())) {
+                        List<Double> values = model.getValue().get(metric);
+                        Double v = values == null || w >= values.size() ? null : values.get(w);
+                        row.add(v == null || !Double.isFinite(v) ? "" : metric.equals("events") ? (Object) v.longValue() : v);
+                    }
+                    csv.printRecord(row);
+                }
+            }
+        }
     }
 
     /** NaN and infinities are not JSON: they become null. */

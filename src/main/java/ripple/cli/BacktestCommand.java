@@ -137,7 +137,7 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Replays run in parallel (default: one per core).")
     Integer threads;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/report.json and DIR/report.html.")
+    @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/report.json, DIR/report.html and DIR/windows.csv (metrics per event-time window and model).")
     Path reportDir;
 
     @Override
@@ -185,7 +185,8 @@ public final class BacktestCommand implements Callable<Integer> {
         printSummary(out, report);
         if (reportDir != null) {
             ReportWriter.write(report, reportDir);
-            out.println("report: " + reportDir.resolve("report.json") + ", " + reportDir.resolve("report.html"));
+            out.println("report: " + reportDir.resolve("report.json") + ", " + reportDir.resolve("report.html") + ", "
+                    + reportDir.resolve("windows.csv"));
         }
         out.flush();
         return 0;

@@ -39,7 +39,8 @@ public final class EventFileOptions {
     String scenario;
 
     @Option(names = "--columns", paramLabel = "MAPPING",
-            description = "csv: 0-based columns, user=0,item=1,type=3,ts=4[,category=2,dwell=5,event=6] (dwell in ms, event = event id).")
+            description = "csv: 0-based columns, user=0,item=1,type=3,ts=4[,category=2,dwell=5,event=6] (dwell in ms, event = event id),"
+                    + " or with --header the header's names, user=user_id,item=item_id,...")
     String columns;
 
     @Option(names = "--types", paramLabel = "CODE=TYPE,...",
@@ -58,7 +59,8 @@ public final class EventFileOptions {
     String delimiter;
 
     @Option(names = "--item-columns", paramLabel = "MAPPING",
-            description = "Items as CSV: id=0,title=1[,category=2,description=3,tags=4,language=5] (tags separated by '|').")
+            description = "Items as CSV: id=0,title=1[,category=2,description=3,tags=4,language=5] (tags separated by '|'),"
+                    + " or with --item-header the header's names, id=movieId,title=title,...")
     String itemColumns;
 
     @Option(names = "--item-header", description = "Items CSV: the first line is a header.")

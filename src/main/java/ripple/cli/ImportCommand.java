@@ -27,6 +27,7 @@ import ripple.avro.BehaviorEvent;
 import ripple.avro.Item;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
+import ripple.runtime.KafkaSettings;
 import ripple.events.EventFileReader;
 import ripple.events.FileRows;
 import ripple.events.ItemFileReader;
@@ -131,7 +132,8 @@ public final class ImportCommand implements Callable<Integer> {
                 return CliSupport.fail(err, "import", "nothing imported");
             }
             return 0;
-        } catch (ConfigException | SchemaRegistryException | KafkaException e) {
+        } catch (ConfigException | SchemaRegistryException | KafkaException | IllegalArgumentException e) {
+            // IllegalArgumentException: a column the mapping names is not in the file's header
             return CliSupport.fail(err, "import", e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             return CliSupport.fail(err, "import", "cannot read input: " + e.getMessage());
@@ -211,7 +213,7 @@ public final class ImportCommand implements Callable<Integer> {
             throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = CliSupport.admin(config)) {
             TopicAdmin.ensure(admin, topics, config.intValue("topics.partitions", 1, 100_000),
-                    (short) config.intValue("topics.replication-factor", 1, Short.MAX_VALUE));
+                    KafkaSettings.replicationFactor(config));
         }
     }
 

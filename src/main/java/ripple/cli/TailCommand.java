@@ -33,6 +33,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
+import ripple.privacy.Pseudonyms;
 import ripple.registry.SchemaRegistryException;
 import ripple.topics.Topic;
 import ripple.topics.Topics;
@@ -115,14 +116,17 @@ public final class TailCommand implements Callable<Integer> {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                     CliSupport.assignedConsumerProperties(config, "ripple-tail"),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                return tail(consumer, selected.name(), selected.valueSerde().deserializer(), idleLimit);
+                // with privacy.pseudonymise, user-keyed topics hold pseudonyms: --user takes the raw id or the pseudonym
+                String pseudonym = user == null ? null : Pseudonyms.from(config).of(user);
+                return tail(consumer, selected.name(), selected.valueSerde().deserializer(), idleLimit, pseudonym);
             }
         } catch (ConfigException | KafkaException e) {
             return CliSupport.fail(err, "tail", e.getMessage());
         }
     }
 
-    private int tail(KafkaConsumer<byte[], byte[]> consumer, String name, Deserializer<?> values, Duration idleLimit) {
+    private int tail(KafkaConsumer<byte[], byte[]> consumer, String name, Deserializer<?> values, Duration idleLimit,
+                     String pseudonym) {
         List<TopicPartition> partitions = consumer.partitionsFor(name, METADATA_TIMEOUT).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         if (partitions.isEmpty()) {
@@ -156,7 +160,7 @@ public final class TailCommand implements Callable<Integer> {
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(MAX_POLL)) {
                     String key = utf8(record.key());
-                    if (user != null && !user.equals(key)) {
+                    if (user != null && !user.equals(key) && !pseudonym.equals(key)) {
                         continue;
                     }
                     out.println(line(record, key, values));

@@ -28,7 +28,7 @@ final class TopicsCommand implements Callable<Integer> {
             switch (action) {
                 case "create":
                     var created = TopicAdmin.ensure(admin, topics, c.intValue("topics.partitions", 1, 10_000),
-                            (short) c.intValue("topics.replication-factor", 1, 32));
+                            KafkaSettings.replicationFactor(c));
                     System.out.println(created.isEmpty() ? "all topics exist" : "created " + created);
                     return 0;
                 case "describe":

@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Ripple's settings: the defaults below, overridden by a properties file, overridden by environment variables
@@ -27,6 +28,8 @@ import java.util.regex.Pattern;
 public final class RippleConfig {
     /** Keys starting with this prefix go, without it, to every Kafka client Ripple creates (security settings, say). */
     public static final String KAFKA_PREFIX = "kafka.";
+    /** Keys starting with this prefix go, without it, to Kafka Streams ({@code streams.num.standby.replicas}). */
+    public static final String STREAMS_PREFIX = "streams.";
     /** Per-scenario behaviour strengths, e.g. {@code learning.strengths.social}. */
     public static final String STRENGTHS_PREFIX = "learning.strengths.";
 
@@ -44,7 +47,16 @@ public final class RippleConfig {
         d.put("application.id", "ripple");
         d.put("bootstrap.servers", "127.0.0.1:9092");
         d.put("schema.registry.url", "http://127.0.0.1:8081");
+        d.put("schema.registry.auto.register.schemas", "true");
+        d.put("schema.registry.use.latest.version", "false");
+        d.put("schema.registry.key.subject.name.strategy", "topic");
+        d.put("schema.registry.value.subject.name.strategy", "topic");
+        d.put("schema.registry.basic.auth.credentials.source", "USER_INFO");
         d.put("schema.registry.basic.auth.user.info", "");
+        d.put("schema.registry.bearer.auth.credentials.source", "");
+        d.put("schema.registry.bearer.auth.token", "");
+        d.put("schema.registry.bearer.auth.logical.cluster", "");
+        d.put("schema.registry.bearer.auth.identity.pool.id", "");
         d.put("schema.registry.ssl.truststore.location", "");
         d.put("schema.registry.ssl.truststore.password", "");
         d.put("role", "all");
@@ -69,7 +81,7 @@ public final class RippleConfig {
         d.put("topics.item-neighbours", "ripple-item-neighbours");
         d.put("topics.user-erasure", "user-erasure");
         d.put("topics.partitions", "6");
-        d.put("topics.replication-factor", "1");
+        d.put("topics.replication-factor", "-1");
         d.put("events.dedupe-window", "1h");
         d.put("events.default-scenario", "ecommerce");
         d.put("events.min-timestamp", "2000-01-01T00:00:00Z");
@@ -116,6 +128,9 @@ public final class RippleConfig {
         d.put("embedding.batch-size", "32");
         d.put("embedding.linger", "100ms");
         d.put("embedding.max-text-chars", "10000");
+        d.put("privacy.pseudonymise", "false");
+        d.put("privacy.hmac-key", "");
+        d.put("privacy.hmac-key-file", "");
         return Collections.unmodifiableMap(d);
     }
 
@@ -141,19 +156,27 @@ public final class RippleConfig {
                 merged.put(key, v.trim());
             }
         }
-        // RIPPLE_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol: Kafka client keys use dots only.
+        // RIPPLE_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol, RIPPLE_STREAMS_NUM_STANDBY_REPLICAS ->
+        // streams.num.standby.replicas: Kafka's keys use dots only.
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith("RIPPLE_KAFKA_")) {
-                String rest = e.getKey().substring("RIPPLE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                merged.put(KAFKA_PREFIX + rest, e.getValue().trim());
+            for (String prefix : List.of(KAFKA_PREFIX, STREAMS_PREFIX)) {
+                String envPrefix = envName(prefix);
+                if (e.getKey().startsWith(envPrefix)) {
+                    String rest = e.getKey().substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                    merged.put(prefix + rest, e.getValue().trim());
+                }
             }
         }
         return new RippleConfig(merged);
     }
 
     private static void checkKnown(String key) {
-        if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(STRENGTHS_PREFIX)) {
-            throw new ConfigException(key, "unknown setting (see config/application.properties for the list)");
+        if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(STREAMS_PREFIX)
+                && !key.startsWith(STRENGTHS_PREFIX)) {
+            String hint = StreamsConfig.configDef().names().contains(key)
+                    ? "; it is a Kafka Streams setting: write it as " + STREAMS_PREFIX + key
+                    : "";
+            throw new ConfigException(key, "unknown setting (see config/application.properties for the list)" + hint);
         }
     }
 

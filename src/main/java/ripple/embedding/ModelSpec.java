@@ -103,6 +103,16 @@ public record ModelSpec(String modelId, String onnx, String tokenizer, Pooling p
     }
 
     /**
+     * The model id an embedder configured with {@code model} publishes when it runs on a GPU with the {@code gpu}
+     * build: the fp32 sibling's id where there is one ({@code bge-small-zh} becomes {@code bge-small-zh-fp32}).
+     * Scorers fed by such an embedder must name this id in {@code features.text.models}.
+     */
+    public static String idOnGpu(String model) {
+        String id = model.trim().toLowerCase(Locale.ROOT);
+        return BUILT_IN.containsKey(id + "-fp32") ? id + "-fp32" : model.trim();
+    }
+
+    /**
      * On a GPU the fp32 sibling of an int8 built-in is the better model; it is used when its jar is on
      * the classpath (the {@code gpu} profile), otherwise this spec stays as it is.
      */

@@ -1,8 +1,12 @@
 package ripple.events;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import ripple.avro.DeadLetter;
+import ripple.privacy.Pseudonyms;
 
 /** Builds dead-letter records that say where a record came from and why it was not processed. */
 public final class DeadLetters {
@@ -22,6 +26,23 @@ public final class DeadLetters {
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
                 .setFailedAt(java.time.Instant.ofEpochMilli(now))
                 .build();
+    }
+
+    /**
+     * The key a dead letter may keep when pseudonymising: the pseudonym of a UTF-8 key (so that the user's dead
+     * letters stay together), nothing for a key that is not text.
+     */
+    public static byte[] pseudonymousKey(byte[] key, Pseudonyms pseudonyms) {
+        if (key == null) {
+            return null;
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(key)).toString();
+            return pseudonyms.of(text).getBytes(StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The dead letter's key on its topic: the original key's bytes. */

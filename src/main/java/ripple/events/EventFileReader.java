@@ -51,7 +51,8 @@ public final class EventFileReader {
             BehaviorEvent.getClassSchema().getFields().stream().map(Schema.Field::name).toList();
 
     private final Format format;
-    private final Map<String, Integer> columns;
+    /** Columns by index or header name; resolved to indexes per file, once its header is read. */
+    private final Delimited.Columns columns;
     /** The behaviour codes as configured, and by lower-cased code for matching, which ignores case. */
     private final Map<String, BehaviorType> codes;
     private final Map<String, BehaviorType> types;
@@ -62,7 +63,7 @@ public final class EventFileReader {
     private final Instant minTimestamp;
     private final Instant maxTimestamp;
 
-    private EventFileReader(Format format, Map<String, Integer> columns, Map<String, BehaviorType> codes,
+    private EventFileReader(Format format, Delimited.Columns columns, Map<String, BehaviorType> codes,
                             TimestampUnit timestampUnit, boolean header, String delimiter, String scenario,
                             Instant minTimestamp, Instant maxTimestamp) {
         this.format = format;
@@ -84,7 +85,7 @@ public final class EventFileReader {
      * ids and Ripple drops the second copy as duplicates.
      */
     public static EventFileReader taobao() {
-        return new EventFileReader(Format.TAOBAO, TAOBAO_COLUMNS, TAOBAO_TYPES, TimestampUnit.SECONDS, false, ",",
+        return new EventFileReader(Format.TAOBAO, Delimited.Columns.of(TAOBAO_COLUMNS), TAOBAO_TYPES, TimestampUnit.SECONDS, false, ",",
                 "ecommerce", DEFAULT_MIN_TIMESTAMP, Instant.MAX);
     }
 
@@ -98,8 +99,18 @@ public final class EventFileReader {
      */
     public static EventFileReader csv(Map<String, Integer> columns, Map<String, BehaviorType> types,
                                       TimestampUnit unit, boolean header, String delimiter) {
+        return csv(Delimited.Columns.of(columns), types, unit, header, delimiter);
+    }
+
+    /** A delimited file whose columns may be named by its header line (see {@link Delimited#columns}). */
+    public static EventFileReader csv(Delimited.Columns columns, Map<String, BehaviorType> types,
+                                      TimestampUnit unit, boolean header, String delimiter) {
+        if (!header && !columns.names().isEmpty()) {
+            throw new IllegalArgumentException("--columns: columns named by header (" + String.join(", ",
+                    columns.names().values()) + ") need --header");
+        }
         for (String required : REQUIRED_COLUMNS) {
-            if (!columns.containsKey(required)) {
+            if (!columns.has(required)) {
                 throw new IllegalArgumentException("the column mapping does not name the '" + required + "' column");
             }
         }
@@ -113,7 +124,7 @@ public final class EventFileReader {
                 throw new IllegalArgumentException("behaviour code '" + code + "' cannot map to UNKNOWN");
             }
         });
-        return new EventFileReader(Format.CSV, Map.copyOf(columns), Map.copyOf(codes), Objects.requireNonNull(unit),
+        return new EventFileReader(Format.CSV, columns, Map.copyOf(codes), Objects.requireNonNull(unit),
                 header, delimiter, null, DEFAULT_MIN_TIMESTAMP, Instant.MAX);
     }
 
@@ -124,7 +135,7 @@ public final class EventFileReader {
      * {@code context} may be left out, and get Ripple's documented defaults at intake.
      */
     public static EventFileReader jsonl() {
-        return new EventFileReader(Format.JSONL, Map.of(), typeNames(), TimestampUnit.MILLISECONDS,
+        return new EventFileReader(Format.JSONL, Delimited.Columns.of(Map.of()), typeNames(), TimestampUnit.MILLISECONDS,
                 false, ",", null, DEFAULT_MIN_TIMESTAMP, Instant.MAX);
     }
 
@@ -141,22 +152,36 @@ public final class EventFileReader {
         return new EventFileReader(format, columns, codes, timestampUnit, header, delimiter, scenario, minTimestamp, maxTimestamp);
     }
 
-    /** The rows of a UTF-8 file; the caller closes them. */
+    /**
+     * The rows of a UTF-8 file; the caller closes them.
+     *
+     * @throws IllegalArgumentException when a column named in the mapping is not in the file's header
+     */
     public FileRows<BehaviorEvent> open(Path file) throws IOException {
-        return FileRows.open(file, this::parse, header);
+        return format == Format.JSONL ? FileRows.open(file, this::parseJson, header)
+                : FileRows.delimited(file, delimiter, header, this::bind);
     }
 
     public FileRows<BehaviorEvent> read(Reader text) {
-        return FileRows.of(text, this::parse, header);
+        try {
+            return format == Format.JSONL ? FileRows.of(text, this::parseJson, header)
+                    : FileRows.delimited(text, delimiter, header, this::bind);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
-    /** One line of the file as an event. */
+    private FileRows.RecordParser<BehaviorEvent> bind(List<String> headerLine) {
+        Map<String, Integer> resolved = columns.resolve(headerLine, "--columns");
+        return fields -> parseDelimited(fields, resolved);
+    }
+
+    /** One line of the file as an event (columns by index). */
     public BehaviorEvent parse(String line) throws BadRowException {
-        return format == Format.JSONL ? parseJson(line) : parseDelimited(line);
+        return format == Format.JSONL ? parseJson(line) : parseDelimited(Delimited.split(line, delimiter), columns.indexes());
     }
 
-    private BehaviorEvent parseDelimited(String line) throws BadRowException {
-        List<String> fields = Delimited.split(line, delimiter);
+    private BehaviorEvent parseDelimited(List<String> fields, Map<String, Integer> columns) throws BadRowException {
         if (format == Format.TAOBAO && fields.size() != TAOBAO_WIDTH) {
             throw new BadRowException("expected " + TAOBAO_WIDTH + " columns (user_id,item_id,category_id,behavior,timestamp), found " + fields.size());
         }
@@ -164,30 +189,30 @@ public final class EventFileReader {
         if (fields.size() < width) {
             throw new BadRowException("found " + fields.size() + " columns, the column mapping needs at least " + width);
         }
-        String user = id(fields, "user");
-        String item = id(fields, "item");
-        String code = column(fields, "type");
+        String user = id(fields, columns, "user");
+        String item = id(fields, columns, "item");
+        String code = column(fields, columns, "type");
         BehaviorType type = types.get(code.toLowerCase(Locale.ROOT));
         if (type == null) {
             throw new BadRowException("unknown behaviour '" + code + "'; expected one of " + knownCodes());
         }
-        String rawTimestamp = column(fields, "ts");
+        String rawTimestamp = column(fields, columns, "ts");
         Instant timestamp = inRange(epoch(rawTimestamp), rawTimestamp);
         Map<String, String> context = new HashMap<>();
-        String category = column(fields, "category");
+        String category = column(fields, columns, "category");
         if (category != null && !category.isEmpty()) {
             context.put("category", category);
         }
         String eventId = format == Format.TAOBAO
                 ? "taobao-" + user + "-" + item + "-" + code + "-" + rawTimestamp
-                : emptyToNull(column(fields, "event"));
+                : emptyToNull(column(fields, columns, "event"));
         return BehaviorEvent.newBuilder()
                 .setEventId(eventId)
                 .setUserId(user)
                 .setItemId(item)
                 .setType(type)
                 .setTimestamp(timestamp)
-                .setDwellMs(dwell(column(fields, "dwell")))
+                .setDwellMs(dwell(column(fields, columns, "dwell")))
                 .setScenario(scenario)
                 .setContext(context)
                 .build();
@@ -241,13 +266,13 @@ public final class EventFileReader {
     }
 
     /** A column's trimmed text; null for an optional column the mapping does not name. */
-    private String column(List<String> fields, String name) {
+    private static String column(List<String> fields, Map<String, Integer> columns, String name) {
         Integer index = columns.get(name);
         return index == null ? null : fields.get(index).trim();
     }
 
-    private String id(List<String> fields, String name) throws BadRowException {
-        String v = column(fields, name);
+    private static String id(List<String> fields, Map<String, Integer> columns, String name) throws BadRowException {
+        String v = column(fields, columns, name);
         if (v.isEmpty()) {
             throw new BadRowException("empty " + name + " id in column " + columns.get(name));
         }

@@ -68,7 +68,7 @@ public final class EventValidator {
             e.setUserId(userKey);
         } else if (!e.getUserId().equals(userKey)) {
             return new Invalid(Rejection.KEY_MISMATCH,
-                    "userId '" + clip(e.getUserId()) + "' differs from the key '" + clip(userKey) + "'", null);
+                    "userId '" + shown(e.getUserId()) + "' differs from the key '" + shown(userKey) + "'", null);
         }
         if (e.getItemId() == null || e.getItemId().isEmpty()) {
             return new Invalid(Rejection.MISSING_ITEM, "the event names no item", null);
@@ -101,10 +101,14 @@ public final class EventValidator {
         if (e.getScenario() == null || e.getScenario().isEmpty()) {
             e.setScenario(settings.defaultScenario());
         }
+        // From here on the user is the pseudonym (privacy.pseudonymise): the derived event id, every store, topic
+        // and log line after intake see only it.
+        String user = settings.pseudonyms().of(userKey);
+        e.setUserId(user);
         if (e.getEventId() == null || e.getEventId().isEmpty()) {
             e.setEventId(derivedId(e));
         }
-        return new Valid(userKey, e);
+        return new Valid(user, e);
     }
 
     private Invalid checkLengths(BehaviorEvent e) {
@@ -128,6 +132,11 @@ public final class EventValidator {
 
     private static boolean tooLong(String s, int max) {
         return s != null && s.length() > max;
+    }
+
+    /** A user id as a dead letter may show it: its pseudonym when pseudonymising, else clipped. */
+    private String shown(String userId) {
+        return settings.pseudonyms().enabled() ? settings.pseudonyms().of(userId) : clip(userId);
     }
 
     private static String clip(String s) {

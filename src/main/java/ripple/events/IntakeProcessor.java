@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.ops.RippleMetrics;
+import ripple.privacy.Pseudonyms;
 
 /**
  * First step of the scorer: raw bytes in, and out either a valid, complete {@link BehaviorEvent} keyed by user,
@@ -22,6 +23,7 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
     private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
 
     private final EventValidator validator;
+    private final Pseudonyms pseudonyms;
     private final long windowMs;
     private final RippleMetrics metrics;
     private WindowStore<String, Long> seen;
@@ -30,11 +32,12 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
     private long newestEventTime = Long.MIN_VALUE;
 
     public IntakeProcessor(EventValidator validator, Duration dedupeWindow) {
-        this(validator, dedupeWindow, RippleMetrics.noop());
+        this(validator, dedupeWindow, RippleMetrics.noop(), Pseudonyms.NONE);
     }
 
-    public IntakeProcessor(EventValidator validator, Duration dedupeWindow, RippleMetrics metrics) {
+    public IntakeProcessor(EventValidator validator, Duration dedupeWindow, RippleMetrics metrics, Pseudonyms pseudonyms) {
         this.validator = validator;
+        this.pseudonyms = pseudonyms;
         this.windowMs = dedupeWindow.toMillis();
         this.metrics = metrics;
     }
@@ -54,8 +57,16 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
         if (result instanceof EventValidator.Invalid bad) {
             log.debug("dead letter {} at {}: {}", bad.reason(), source, bad.detail());
             metrics.deadLetter(RippleMetrics.Stage.INTAKE, bad.reason());
+            byte[] key = record.key();
+            byte[] value = record.value();
+            if (pseudonyms.enabled()) {
+                // The original bytes hold the raw user id: the dead letter keeps the key's pseudonym and no value;
+                // its source topic, partition and offset still find the original while the topic retains it.
+                key = DeadLetters.pseudonymousKey(key, pseudonyms);
+                value = null;
+            }
             context().forward(record.withKey((String) null).withValue(DeadLetters.of(bad.reason(), bad.detail(),
-                    bad.error(), source, record.key(), record.value(), context().currentSystemTimeMs())));
+                    bad.error(), source, key, value, context().currentSystemTimeMs())));
             return;
         }
         EventValidator.Valid ok = (EventValidator.Valid) result;

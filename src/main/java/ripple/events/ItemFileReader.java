@@ -28,13 +28,13 @@ public final class ItemFileReader {
 
     private static final List<String> JSON_FIELDS = Item.getClassSchema().getFields().stream().map(Schema.Field::name).toList();
 
-    /** Column indexes by name; null for JSON Lines. */
-    private final Map<String, Integer> columns;
+    /** Columns by index or header name; null for JSON Lines. */
+    private final Delimited.Columns columns;
     private final boolean header;
     private final String delimiter;
     private final Instant updatedAt;
 
-    private ItemFileReader(Map<String, Integer> columns, boolean header, String delimiter, Instant updatedAt) {
+    private ItemFileReader(Delimited.Columns columns, boolean header, String delimiter, Instant updatedAt) {
         this.columns = columns;
         this.header = header;
         this.delimiter = delimiter;
@@ -47,43 +47,59 @@ public final class ItemFileReader {
 
     /** @param columns 0-based indexes of {@link #REQUIRED_COLUMNS} and any of {@link #OPTIONAL_COLUMNS} */
     public static ItemFileReader csv(Map<String, Integer> columns, boolean header, String delimiter, Instant updatedAt) {
+        return csv(Delimited.Columns.of(columns), header, delimiter, updatedAt);
+    }
+
+    /** Columns by index or, with a header line, by name (see {@link Delimited#columns}). */
+    public static ItemFileReader csv(Delimited.Columns columns, boolean header, String delimiter, Instant updatedAt) {
+        if (!header && !columns.names().isEmpty()) {
+            throw new IllegalArgumentException("--item-columns: columns named by header (" + String.join(", ",
+                    columns.names().values()) + ") need --item-header");
+        }
         for (String required : REQUIRED_COLUMNS) {
-            if (!columns.containsKey(required)) {
+            if (!columns.has(required)) {
                 throw new IllegalArgumentException("the item column mapping does not name the '" + required + "' column");
             }
         }
         if (delimiter.isEmpty()) {
             throw new IllegalArgumentException("the delimiter must not be empty");
         }
-        return new ItemFileReader(Map.copyOf(columns), header, delimiter, updatedAt);
+        return new ItemFileReader(columns, header, delimiter, updatedAt);
     }
 
+    /** @throws IllegalArgumentException when a column named in the mapping is not in the file's header */
     public FileRows<Item> open(Path file) throws IOException {
-        return FileRows.open(file, this::parse, header);
+        if (columns == null) {
+            return FileRows.open(file, this::parseJson, header);
+        }
+        return FileRows.delimited(file, delimiter, header, headerLine -> {
+            Map<String, Integer> resolved = columns.resolve(headerLine, "--item-columns");
+            return fields -> parseDelimited(fields, resolved);
+        });
     }
 
+    /** One line as an item (columns by index). */
     public Item parse(String line) throws BadRowException {
-        return columns == null ? parseJson(line) : parseDelimited(line);
+        return columns == null ? parseJson(line) : parseDelimited(Delimited.split(line, delimiter), columns.indexes());
     }
 
-    private Item parseDelimited(String line) throws BadRowException {
-        List<String> fields = Delimited.split(line, delimiter);
+    private Item parseDelimited(List<String> fields, Map<String, Integer> columns) throws BadRowException {
         int width = Delimited.width(columns);
         if (fields.size() < width) {
             throw new BadRowException("found " + fields.size() + " columns, the item column mapping needs at least " + width);
         }
-        String id = column(fields, "id");
+        String id = column(fields, columns, "id");
         if (id == null || id.isEmpty()) {
             throw new BadRowException("empty item id in column " + columns.get("id"));
         }
-        String tags = column(fields, "tags");
+        String tags = column(fields, columns, "tags");
         return Item.newBuilder()
                 .setItemId(id)
-                .setTitle(column(fields, "title"))
-                .setDescription(emptyToNull(column(fields, "description")))
-                .setCategory(emptyToNull(column(fields, "category")))
+                .setTitle(column(fields, columns, "title"))
+                .setDescription(emptyToNull(column(fields, columns, "description")))
+                .setCategory(emptyToNull(column(fields, columns, "category")))
                 .setTags(tags == null || tags.isEmpty() ? new ArrayList<>() : splitTags(tags))
-                .setLanguage(emptyToNull(column(fields, "language")))
+                .setLanguage(emptyToNull(column(fields, columns, "language")))
                 .setUpdatedAt(updatedAt)
                 .build();
     }
@@ -124,7 +140,7 @@ public final class ItemFileReader {
         return new ArrayList<>(Arrays.stream(tags.split(Pattern.quote(TAG_SEPARATOR))).map(String::trim).filter(t -> !t.isEmpty()).toList());
     }
 
-    private String column(List<String> fields, String name) {
+    private static String column(List<String> fields, Map<String, Integer> columns, String name) {
         Integer index = columns.get(name);
         return index == null ? null : fields.get(index).trim();
     }

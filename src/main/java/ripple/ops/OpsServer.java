@@ -28,7 +28,8 @@ import ripple.config.ConfigException;
 /**
  * Ripple's operations endpoints, on the JDK's HTTP server:
  * <pre>
- *   GET /health                        200 {"status":"UP", role: state...} or 503 with the states
+ *   GET /health/ready, /health         200 {"status":"UP", role: state...} or 503 with the states (readiness)
+ *   GET /health/live                   200 unless an application failed for good (liveness; a rebalance is live)
  *   GET /metrics                       Prometheus text format
  *   GET /users/{id}/recommendations    the user's current top-K with per-group contributions; 404 if unknown
  * </pre>
@@ -83,7 +84,7 @@ public final class OpsServer implements AutoCloseable {
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
-        log.info("HTTP on {} (/health, /metrics, /users/{id}/recommendations{})", server.url(),
+        log.info("HTTP on {} (/health/ready, /health/live, /metrics, /users/{id}/recommendations{})", server.url(),
                 settings.authenticates() ? ", the last with a bearer token" : "");
         return server;
     }
@@ -113,9 +114,12 @@ public final class OpsServer implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
-            if (path.equals("/health")) {
+            if (path.equals("/health") || path.equals("/health/ready")) {
                 Health h = health.get();
                 sendJson(exchange, h.up() ? 200 : 503, h.details());
+            } else if (path.equals("/health/live")) {
+                Health h = health.get();
+                sendJson(exchange, h.live() ? 200 : 503, h.livenessDetails());
             } else if (path.equals("/metrics")) {
                 send(exchange, 200, PROMETHEUS_TEXT, metrics.scrape().getBytes(StandardCharsets.UTF_8));
             } else if (path.startsWith("/users/") && path.endsWith("/recommendations")) {

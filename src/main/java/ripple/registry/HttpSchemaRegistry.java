@@ -66,13 +66,17 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     private final List<URI> baseUrls;
     private final HttpClient http;
     private final Optional<String> authorization;
+    /** Name, value, name, value...: Confluent Cloud's target-sr-cluster and Confluent-Identity-Pool-Id. */
+    private final List<String> extraHeaders;
     private final Duration requestTimeout;
     private final int maxAttempts;
     private final Duration retryBackoff;
 
     private HttpSchemaRegistry(Builder b) {
         this.baseUrls = b.baseUrls;
-        this.authorization = b.userInfo.map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+        this.authorization = b.bearerToken != null ? Optional.of("Bearer " + b.bearerToken)
+                : b.userInfo.map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+        this.extraHeaders = List.copyOf(b.extraHeaders);
         this.requestTimeout = b.requestTimeout;
         this.maxAttempts = b.maxAttempts;
         this.retryBackoff = b.retryBackoff;
@@ -201,6 +205,9 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             request.header("Content-Type", CONTENT_TYPE);
         }
         authorization.ifPresent(a -> request.header("Authorization", a));
+        for (int i = 0; i < extraHeaders.size(); i += 2) {
+            request.header(extraHeaders.get(i), extraHeaders.get(i + 1));
+        }
         return request.build();
     }
 
@@ -252,6 +259,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     public static final class Builder {
         private final List<URI> baseUrls;
         private Optional<String> userInfo = Optional.empty();
+        private String bearerToken;
+        private final List<String> extraHeaders = new ArrayList<>();
         private Path trustStore;
         private char[] trustStorePassword;
         private String trustStoreType = KeyStore.getDefaultType();
@@ -283,6 +292,24 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             this.userInfo = Optional.ofNullable(userInfo).filter(u -> !u.isBlank());
             if (this.userInfo.isPresent() && !userInfo.contains(":")) {
                 throw new IllegalArgumentException("basic auth user info must be user:password");
+            }
+            return this;
+        }
+
+        /**
+         * A static bearer token, like {@code bearer.auth.credentials.source=STATIC_TOKEN} with
+         * {@code bearer.auth.token}; the logical cluster and identity pool (Confluent Cloud) are sent when not blank.
+         */
+        public Builder bearerAuth(String token, String logicalCluster, String identityPoolId) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("the bearer token must not be empty");
+            }
+            this.bearerToken = token.trim();
+            if (logicalCluster != null && !logicalCluster.isBlank()) {
+                extraHeaders.addAll(List.of("target-sr-cluster", logicalCluster.trim()));
+            }
+            if (identityPoolId != null && !identityPoolId.isBlank()) {
+                extraHeaders.addAll(List.of("Confluent-Identity-Pool-Id", identityPoolId.trim()));
             }
             return this;
         }

@@ -72,8 +72,30 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<String, Integer> idsByText = new HashMap<>();
     private final Map<String, TreeMap<Integer, Integer>> idsBySubjectVersion = new TreeMap<>();
+    /** Soft-deleted versions: no longer served, still counted for the next version number. */
+    private final Map<String, TreeMap<Integer, Integer>> deletedVersions = new TreeMap<>();
     private final Map<String, Compatibility> subjectCompatibility = new HashMap<>();
     private Compatibility globalCompatibility = DEFAULT_COMPATIBILITY;
+    private final Map<String, Mode> subjectModes = new HashMap<>();
+    private Mode globalMode = Mode.READWRITE;
+
+    /**
+     * Confluent's registry modes. READONLY refuses registrations, as a registry where producers may not register
+     * does; IMPORT (registering with given ids) is not supported.
+     */
+    public enum Mode {
+        READWRITE, READONLY, READONLY_OVERRIDE;
+
+        /** @throws SchemaRegistryException (42204) for a name that is not a supported mode */
+        public static Mode parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new SchemaRegistryException(SchemaRegistryException.INVALID_MODE,
+                        "Invalid mode " + name + ": expected READWRITE, READONLY or READONLY_OVERRIDE");
+            }
+        }
+    }
 
     private KafkaSchemaStore(Map<String, Object> clientProps, String topic, Duration timeout) {
         this.partition = new TopicPartition(topic, 0);
@@ -152,6 +174,10 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
         if (existing.isPresent()) {
             return existing.get().id();
         }
+        if (mode(subject) != Mode.READWRITE) {
+            throw new SchemaRegistryException(SchemaRegistryException.OPERATION_NOT_PERMITTED,
+                    "Subject " + subject + " is in read-only mode");
+        }
         List<Schema> previous = versionsOf(subject).values().stream().map(schemasById::get).toList();
         List<String> violations = compatibility(subject).violations(schema, previous);
         if (!violations.isEmpty()) {
@@ -160,7 +186,10 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
                             + "\" (" + compatibility(subject) + "): " + String.join("; ", violations));
         }
         int id = idsByText.getOrDefault(text, nextId());
-        int version = previous.size() + 1;
+        // numbers of soft-deleted versions are not reused, as in Confluent's registry
+        int version = Math.max(versionsOf(subject).isEmpty() ? 0 : versionsOf(subject).lastKey(),
+                deletedVersions.getOrDefault(subject, new TreeMap<>()).isEmpty() ? 0
+                        : deletedVersions.get(subject).lastKey()) + 1;
         ObjectNode key = JSON.createObjectNode()
                 .put("keytype", "SCHEMA").put("subject", subject).put("version", version).put("magic", 1);
         ObjectNode value = JSON.createObjectNode()
@@ -245,6 +274,98 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
         write(key, JSON.createObjectNode().put("compatibilityLevel", level.name()));
     }
 
+    /** Why {@code schema} may not follow the given version (all versions when null) by the subject's level. */
+    public synchronized List<String> compatibilityViolations(String subject, Schema schema, Integer version) {
+        List<Schema> against = version == null
+                ? versionsOf(subject).values().stream().map(schemasById::get).toList()
+                : List.of(schemasById.get(versionsOf(subject).get(version)));
+        Compatibility level = compatibility(subject);
+        // against one given version, a transitive level is its plain self
+        return (version == null ? level : Compatibility.parse(level.name().replace("_TRANSITIVE", "")))
+                .violations(schema, against);
+    }
+
+    /** Removes the subject's level, so that the global one applies. */
+    public synchronized void deleteCompatibility(String subject) {
+        catchUp();
+        write(JSON.createObjectNode().put("keytype", "CONFIG").put("subject", subject).put("magic", 0), null);
+    }
+
+    /** The mode of {@code subject}: its own, else the global one. */
+    public synchronized Mode mode(String subject) {
+        return subject == null ? globalMode : subjectModes.getOrDefault(subject, globalMode);
+    }
+
+    public synchronized Optional<Mode> subjectMode(String subject) {
+        return Optional.ofNullable(subjectModes.get(subject));
+    }
+
+    /** Sets the mode of {@code subject}, or the global mode when {@code subject} is null; null removes it. */
+    public synchronized void setMode(String subject, Mode mode) {
+        catchUp();
+        ObjectNode key = JSON.createObjectNode().put("keytype", "MODE").put("magic", 0);
+        if (subject != null) {
+            key.put("subject", subject);
+        }
+        write(key, mode == null ? null : JSON.createObjectNode().put("mode", mode.name()));
+    }
+
+    /**
+     * Deletes the given versions of a subject (every one when {@code version} is null). Soft deletion stops
+     * serving them (schemas stay readable by id, as records still name them); permanent deletion removes versions
+     * already soft-deleted, as Confluent's registry requires.
+     *
+     * @return the version numbers deleted
+     */
+    public synchronized List<Integer> delete(String subject, Integer version, boolean permanent) {
+        catchUp();
+        TreeMap<Integer, Integer> live = versionsOf(subject);
+        TreeMap<Integer, Integer> deleted = deletedVersions.getOrDefault(subject, new TreeMap<>());
+        if (live.isEmpty() && deleted.isEmpty()) {
+            throw new SchemaRegistryException(SchemaRegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+        }
+        List<Integer> targets;
+        if (!permanent) {
+            if (version == null && live.isEmpty()) {
+                throw new SchemaRegistryException(SchemaRegistryException.SUBJECT_SOFT_DELETED,
+                        "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+            }
+            if (version != null && !live.containsKey(version)) {
+                throw deleted.containsKey(version)
+                        ? new SchemaRegistryException(SchemaRegistryException.VERSION_SOFT_DELETED, "Version " + version
+                        + " of subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently")
+                        : new SchemaRegistryException(SchemaRegistryException.VERSION_NOT_FOUND, "Version " + version + " not found.");
+            }
+            targets = version == null ? List.copyOf(live.keySet()) : List.of(version);
+        } else {
+            if (version == null && !live.isEmpty()) {
+                throw new SchemaRegistryException(SchemaRegistryException.SUBJECT_NOT_SOFT_DELETED, "Subject '" + subject
+                        + "' was not deleted first before being permanently deleted");
+            }
+            if (version != null && live.containsKey(version)) {
+                throw new SchemaRegistryException(SchemaRegistryException.VERSION_NOT_SOFT_DELETED, "Version " + version
+                        + " of subject '" + subject + "' was not deleted first before being permanently deleted");
+            }
+            if (version != null && !deleted.containsKey(version)) {
+                throw new SchemaRegistryException(SchemaRegistryException.VERSION_NOT_FOUND, "Version " + version + " not found.");
+            }
+            targets = version == null ? List.copyOf(deleted.keySet()) : List.of(version);
+        }
+        for (int v : targets) {
+            ObjectNode key = JSON.createObjectNode()
+                    .put("keytype", "SCHEMA").put("subject", subject).put("version", v).put("magic", 1);
+            if (permanent) {
+                write(key, null);
+            } else {
+                int id = live.get(v);
+                write(key, JSON.createObjectNode().put("subject", subject).put("version", v).put("id", id)
+                        .put("schema", schemasById.get(id).toString()).put("deleted", true));
+            }
+        }
+        log.info("{} deleted versions {} of subject {}", permanent ? "Permanently" : "Soft", targets, subject);
+        return targets;
+    }
+
     @Override
     public void close() {
         producer.close(timeout);
@@ -263,13 +384,13 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
         return idsBySubjectVersion.getOrDefault(subject, new TreeMap<>());
     }
 
-    /** Writes one record, waits for all in-sync replicas to have it, then reads it back into memory. */
+    /** Writes one record (null value: a tombstone), waits for all in-sync replicas to have it, then reads it back. */
     private void write(ObjectNode key, ObjectNode value) {
         long offset;
         try {
             // delivery.timeout.ms bounds the wait: the future completes, one way or the other, within it.
             offset = producer.send(new ProducerRecord<>(partition.topic(), partition.partition(),
-                    key.toString(), value.toString())).get().offset();
+                    key.toString(), value == null ? null : value.toString())).get().offset();
         } catch (ExecutionException e) {
             throw storeError("cannot write to schema topic " + partition.topic(), e.getCause());
         } catch (InterruptedException e) {
@@ -309,8 +430,9 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
             JsonNode key = JSON.readTree(record.key());
             JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
             switch (key.path("keytype").asText()) {
-                case "SCHEMA" -> applySchema(value);
+                case "SCHEMA" -> applySchema(key, value);
                 case "CONFIG" -> applyConfig(key, value);
+                case "MODE" -> applyMode(key, value);
                 default -> log.debug("Skipping record of key type {} at offset {}", key.path("keytype"), record.offset());
             }
         } catch (IOException | RuntimeException e) {
@@ -319,9 +441,14 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
         }
     }
 
-    private void applySchema(JsonNode value) {
-        if (value == null || value.path("deleted").asBoolean(false)) {
-            return; // deletions are not supported; the version stays
+    private void applySchema(JsonNode key, JsonNode value) {
+        if (value == null) {
+            // permanently deleted; the schema stays readable by id while any record may name it
+            String subject = key.get("subject").asText();
+            int version = key.get("version").asInt();
+            forget(idsBySubjectVersion, subject, version);
+            forget(deletedVersions, subject, version);
+            return;
         }
         String subject = value.get("subject").asText();
         int version = value.get("version").asInt();
@@ -329,20 +456,41 @@ public final class KafkaSchemaStore implements SchemaRegistry, AutoCloseable {
         Schema schema = new Schema.Parser().parse(value.get("schema").asText());
         schemasById.put(id, schema);
         idsByText.put(schema.toString(), id);
-        idsBySubjectVersion.computeIfAbsent(subject, s -> new TreeMap<>()).put(version, id);
+        boolean deleted = value.path("deleted").asBoolean(false);
+        forget(deleted ? idsBySubjectVersion : deletedVersions, subject, version);
+        (deleted ? deletedVersions : idsBySubjectVersion).computeIfAbsent(subject, s -> new TreeMap<>()).put(version, id);
+    }
+
+    private static void forget(Map<String, TreeMap<Integer, Integer>> versions, String subject, int version) {
+        TreeMap<Integer, Integer> of = versions.get(subject);
+        if (of != null) {
+            of.remove(version);
+            if (of.isEmpty()) {
+                versions.remove(subject);
+            }
+        }
+    }
+
+    private void applyMode(JsonNode key, JsonNode value) {
+        applySetting(key, value == null ? null : Mode.parse(value.get("mode").asText()), subjectModes,
+                mode -> globalMode = mode == null ? Mode.READWRITE : mode);
     }
 
     private void applyConfig(JsonNode key, JsonNode value) {
+        applySetting(key, value == null ? null : Compatibility.parse(value.get("compatibilityLevel").asText()),
+                subjectCompatibility, level -> globalCompatibility = level == null ? DEFAULT_COMPATIBILITY : level);
+    }
+
+    /** A subject's setting, or the global one when the key names no subject; null removes it (to the default). */
+    private static <S> void applySetting(JsonNode key, S setting, Map<String, S> bySubject,
+                                         java.util.function.Consumer<S> global) {
         JsonNode subject = key.path("subject");
-        Compatibility level = value == null ? null : Compatibility.parse(value.get("compatibilityLevel").asText());
-        if (subject.isTextual()) {
-            if (level == null) {
-                subjectCompatibility.remove(subject.asText());
-            } else {
-                subjectCompatibility.put(subject.asText(), level);
-            }
+        if (!subject.isTextual()) {
+            global.accept(setting);
+        } else if (setting == null) {
+            bySubject.remove(subject.asText());
         } else {
-            globalCompatibility = level == null ? DEFAULT_COMPATIBILITY : level;
+            bySubject.put(subject.asText(), setting);
         }
     }
 

@@ -40,10 +40,19 @@ import ripple.serde.UnknownSchemaIdException;
  *   GET  /subjects/{subject}/versions/{v}      v a number, "latest" or -1 -> {subject, version, id, schema}
  *   GET  /schemas/ids/{id}                     -> {"schema": "..."}
  *   GET  /config, PUT /config                  global compatibility level
- *   GET  /config/{subject}, PUT /config/{subject}  (GET takes ?defaultToGlobal=true)
+ *   GET  /config/{subject}, PUT /config/{subject}, DELETE /config/{subject}  (GET takes ?defaultToGlobal=true)
+ *   DELETE /subjects/{subject}                 soft delete (?permanent=true: remove what was soft-deleted)
+ *   DELETE /subjects/{subject}/versions/{v}    the same for one version
+ *   POST /compatibility/subjects/{subject}/versions/{v}  would this schema be compatible with version v?
+ *   POST /compatibility/subjects/{subject}/versions      ... with the versions the subject's level checks
+ *                                              -> {"is_compatible": b} (?verbose=true adds "messages")
+ *   GET  /mode, PUT /mode                      READWRITE or READONLY (no registrations)
+ *   GET  /mode/{subject}, PUT /mode/{subject}, DELETE /mode/{subject}
  * </pre>
- * Errors are Confluent's {@code {"error_code": 40401, "message": "..."}}. Only Avro schemas are accepted;
- * schema references and deletion are not supported. The HTTP layer only maps requests and errors: all
+ * These are what Kafka UI, AKHQ and the schema-registry Maven plugin use besides registering. Errors are
+ * Confluent's {@code {"error_code": 40401, "message": "..."}}. Only Avro schemas are accepted; schema references
+ * and the IMPORT mode are not supported. With a required {@code Authorization} value (for tests of clients'
+ * basic or bearer auth), requests without it get 401. The HTTP layer only maps requests and errors: all
  * registry rules are in the store.
  */
 public final class RegistryServer implements AutoCloseable {
@@ -60,10 +69,14 @@ public final class RegistryServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
 
-    private RegistryServer(KafkaSchemaStore store, HttpServer http, ExecutorService executor) {
+    /** Null: no authentication. */
+    private final String requiredAuthorization;
+
+    private RegistryServer(KafkaSchemaStore store, HttpServer http, ExecutorService executor, String requiredAuthorization) {
         this.store = store;
         this.http = http;
         this.executor = executor;
+        this.requiredAuthorization = requiredAuthorization;
     }
 
     /**
@@ -71,6 +84,14 @@ public final class RegistryServer implements AutoCloseable {
      * then on and closes it on {@link #close()}.
      */
     public static RegistryServer start(KafkaSchemaStore store, String host, int port) {
+        return start(store, host, port, null);
+    }
+
+    /**
+     * As {@link #start(KafkaSchemaStore, String, int)}, answering 401 to requests whose {@code Authorization}
+     * header is not exactly {@code requiredAuthorization} (e.g. {@code Basic dTpw}); null for none.
+     */
+    public static RegistryServer start(KafkaSchemaStore store, String host, int port, String requiredAuthorization) {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -83,7 +104,7 @@ public final class RegistryServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        RegistryServer server = new RegistryServer(store, http, executor);
+        RegistryServer server = new RegistryServer(store, http, executor, requiredAuthorization);
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
@@ -109,6 +130,11 @@ public final class RegistryServer implements AutoCloseable {
             int status = 200;
             JsonNode body;
             try {
+                if (requiredAuthorization != null && !java.security.MessageDigest.isEqual(
+                        requiredAuthorization.getBytes(StandardCharsets.UTF_8),
+                        String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).getBytes(StandardCharsets.UTF_8))) {
+                    throw new SchemaRegistryException(401, 401, "Unauthorized", null);
+                }
                 body = route(exchange.getRequestMethod(), path(exchange.getRequestURI()), exchange);
             } catch (SchemaRegistryException e) {
                 status = e.httpStatus();
@@ -137,15 +163,43 @@ public final class RegistryServer implements AutoCloseable {
                     return only(method, "GET", () -> JSON.valueToTree(store.subjects()));
                 }
                 String subject = p.get(1);
+                boolean permanent = query(exchange, "permanent");
                 if (n == 2) {
-                    return only(method, "POST", () -> lookup(subject, readSchema(exchange)));
+                    return method.equals("DELETE") ? JSON.valueToTree(store.delete(subject, null, permanent))
+                            : only(method, "POST", () -> lookup(subject, readSchema(exchange)));
                 }
                 if (n == 3 && p.get(2).equals("versions")) {
                     return method.equals("POST") ? register(subject, readSchema(exchange))
                             : only(method, "GET", () -> JSON.valueToTree(existingVersions(subject)));
                 }
                 if (n == 4 && p.get(2).equals("versions")) {
-                    return only(method, "GET", () -> version(subject, p.get(3)));
+                    return method.equals("DELETE")
+                            ? JSON.valueToTree(store.delete(subject, versionNumber(subject, p.get(3), permanent), permanent).get(0))
+                            : only(method, "GET", () -> version(subject, p.get(3)));
+                }
+            }
+            case "compatibility" -> {
+                if ((n == 4 || n == 5) && p.get(1).equals("subjects") && p.get(3).equals("versions")) {
+                    return only(method, "POST", () -> checkCompatibility(p.get(2), n == 5 ? p.get(4) : null,
+                            readSchema(exchange), query(exchange, "verbose")));
+                }
+            }
+            case "mode" -> {
+                if (n <= 2) {
+                    String subject = n == 2 ? p.get(1) : null;
+                    if (method.equals("PUT")) {
+                        KafkaSchemaStore.Mode mode = KafkaSchemaStore.Mode.parse(readJson(exchange).path("mode").asText(null));
+                        store.setMode(subject, mode);
+                        return JSON.createObjectNode().put("mode", mode.name());
+                    }
+                    if (method.equals("DELETE") && subject != null) {
+                        KafkaSchemaStore.Mode was = subjectMode(subject);
+                        store.setMode(subject, null);
+                        return JSON.createObjectNode().put("mode", was.name());
+                    }
+                    return only(method, "GET", () -> JSON.createObjectNode().put("mode",
+                            (subject == null || query(exchange, "defaultToGlobal") ? store.mode(subject)
+                                    : subjectMode(subject)).name()));
                 }
             }
             case "schemas" -> {
@@ -156,6 +210,11 @@ public final class RegistryServer implements AutoCloseable {
             case "config" -> {
                 if (n <= 2) {
                     String subject = n == 2 ? p.get(1) : null;
+                    if (method.equals("DELETE") && subject != null) {
+                        JsonNode was = compatibility(subject, exchange.getRequestURI());
+                        store.deleteCompatibility(subject);
+                        return was;
+                    }
                     return method.equals("PUT") ? setCompatibility(subject, readJson(exchange))
                             : only(method, "GET", () -> compatibility(subject, exchange.getRequestURI()));
                 }
@@ -218,6 +277,56 @@ public final class RegistryServer implements AutoCloseable {
         }
         return describe(found.orElseThrow(() -> new SchemaRegistryException(
                 SchemaRegistryException.VERSION_NOT_FOUND, "Version " + versionText + " not found.")));
+    }
+
+    private KafkaSchemaStore.Mode subjectMode(String subject) {
+        return store.subjectMode(subject).orElseThrow(() -> new SchemaRegistryException(
+                SchemaRegistryException.SUBJECT_MODE_NOT_CONFIGURED,
+                "Subject '" + subject + "' does not have subject-level mode configured"));
+    }
+
+    /** The version a DELETE names: a number, or "latest" (the newest live one, or soft-deleted one when permanent). */
+    private int versionNumber(String subject, String text, boolean permanent) {
+        if (text.equals("latest") || text.equals("-1")) {
+            List<Integer> live = store.versions(subject);
+            if (live.isEmpty()) {
+                throw new SchemaRegistryException(SchemaRegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+            }
+            return live.get(live.size() - 1);
+        }
+        try {
+            int v = Integer.parseInt(text);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new SchemaRegistryException(SchemaRegistryException.INVALID_VERSION, "The specified version '" + text
+                + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    }
+
+    private JsonNode checkCompatibility(String subject, String versionText, Schema schema, boolean verbose) {
+        Integer version = null;
+        if (versionText != null) {
+            existingVersions(subject);
+            version = versionText.equals("latest") || versionText.equals("-1")
+                    ? store.latestVersion(subject).orElseThrow().version()
+                    : store.version(subject, versionNumber(subject, versionText, false)).map(SchemaVersion::version)
+                    .orElseThrow(() -> new SchemaRegistryException(SchemaRegistryException.VERSION_NOT_FOUND,
+                            "Version " + versionText + " not found."));
+        }
+        List<String> violations = store.compatibilityViolations(subject, schema, version);
+        ObjectNode out = JSON.createObjectNode().put("is_compatible", violations.isEmpty());
+        if (verbose) {
+            out.set("messages", JSON.valueToTree(violations));
+        }
+        return out;
+    }
+
+    private static boolean query(HttpExchange exchange, String flag) {
+        return Arrays.asList(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("").split("&"))
+                .contains(flag + "=true");
     }
 
     private JsonNode schemaById(String idText) {

@@ -5,7 +5,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
 import ripple.config.RippleConfig;
 
-/** Kafka client and Kafka Streams properties built from Ripple's settings, the {@code kafka.*} pass-through last. */
+/**
+ * Kafka client and Kafka Streams properties built from Ripple's settings, then the {@code kafka.*} pass-through (every
+ * client), then, for Kafka Streams, the {@code streams.*} pass-through (any {@link StreamsConfig} key).
+ */
 public final class KafkaSettings {
     private KafkaSettings() {
     }
@@ -32,11 +35,26 @@ public final class KafkaSettings {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads", 1, 64));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.intValue("topics.replication-factor", 1, 32));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor(c));
         // One bound for every store in the process: the setter's cache is shared, so it is sized here, once.
         BoundedRocksDbConfig.configure(c.intValue("state.rocksdb.memory-mb", 16, 1 << 20) * 1024L * 1024L);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         p.putAll(c.kafkaClientOverrides());
+        // Kafka Streams' own keys last: streams.commit.interval.ms, streams.num.standby.replicas, ...
+        p.putAll(c.withPrefix(RippleConfig.STREAMS_PREFIX));
         return p;
+    }
+
+    /**
+     * {@code topics.replication-factor}: -1 (the default) leaves it to the broker's {@code default.replication.factor},
+     * so that a production cluster's changelogs and topics get its replication rather than 1.
+     */
+    public static short replicationFactor(RippleConfig c) {
+        int rf = c.intValue("topics.replication-factor", -1, Short.MAX_VALUE);
+        if (rf == 0) {
+            throw new ripple.config.ConfigException("topics.replication-factor",
+                    "invalid value '0': expected -1 (the broker's default.replication.factor) or a positive number");
+        }
+        return (short) rf;
     }
 }

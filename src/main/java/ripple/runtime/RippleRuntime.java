@@ -40,6 +40,7 @@ import ripple.ops.OpsSettings;
 import ripple.ops.RecommendationQuery;
 import ripple.ops.RippleMetrics;
 import ripple.ops.UserLookup;
+import ripple.privacy.Pseudonyms;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.SchemaRegistry;
@@ -69,6 +70,7 @@ public final class RippleRuntime implements AutoCloseable {
     private volatile ItemEmbedder embedder;
     /** Set once the scorer runs; until then /users answers 503. */
     private volatile UserLookup users;
+    private volatile Pseudonyms pseudonyms = Pseudonyms.NONE;
     private boolean closed;
 
     private RippleRuntime(Topics topics, Role role, Duration shutdownTimeout) {
@@ -84,7 +86,7 @@ public final class RippleRuntime implements AutoCloseable {
         Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
         OpsSettings ops = OpsSettings.from(config);
         int partitions = config.intValue("topics.partitions", 1, 10_000);
-        short replication = (short) config.intValue("topics.replication-factor", 1, 32);
+        short replication = KafkaSettings.replicationFactor(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
         try {
@@ -94,6 +96,7 @@ public final class RippleRuntime implements AutoCloseable {
             try (Admin admin = Admin.create(KafkaSettings.client(config))) {
                 TopicAdmin.ensure(admin, topics, partitions, replication);
             }
+            log.info("schemas ready: {}", topics.prepareSchemas(role.scores(), role.embeds()));
             RippleMetrics rippleMetrics = new RippleMetrics(runtime.meters);
             if (embedding != null) {
                 runtime.embedder = embedding.openEmbedder();
@@ -112,6 +115,7 @@ public final class RippleRuntime implements AutoCloseable {
                 runtime.catalog = catalog;
                 KafkaStreams scorer = runtime.launch(SCORER,
                         ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);
+                runtime.pseudonyms = scoring.pseudonyms();
                 runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
         } catch (Exception e) {
@@ -155,7 +159,8 @@ public final class RippleRuntime implements AutoCloseable {
         if (u == null) {
             return new UserLookup.Unavailable(role.scores() ? "the scorer is starting" : "this instance does not score");
         }
-        return u.recommendations(userId);
+        // the caller names the raw id; the state is kept by its pseudonym when privacy.pseudonymise is on
+        return u.recommendations(pseudonyms.of(userId));
     }
 
     /** UP when every role of this process is RUNNING and, if it embeds, the model is loaded. */

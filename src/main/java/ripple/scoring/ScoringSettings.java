@@ -15,6 +15,7 @@ import ripple.features.FeatureGroup;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
 import ripple.features.RetrievalSettings;
+import ripple.privacy.Pseudonyms;
 
 /** The scorer's settings, read and checked once at start. */
 public record ScoringSettings(
@@ -45,7 +46,8 @@ public record ScoringSettings(
         boolean excludeSeen,
         Duration coalesceInterval,
         RetrievalSettings retrieval,
-        Set<FeatureGroup> ablate) {
+        Set<FeatureGroup> ablate,
+        Pseudonyms pseudonyms) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -95,7 +97,8 @@ public record ScoringSettings(
                 c.bool("scoring.exclude-seen"),
                 c.duration("scoring.coalesce-interval"),
                 retrieval,
-                ablate(c));
+                ablate(c),
+                Pseudonyms.from(c));
     }
 
     private static Set<FeatureGroup> ablate(RippleConfig c) {

@@ -95,14 +95,14 @@ public final class ScoringTopology {
         KStream<String, SpecificRecord> intake = builder
                 .stream(events.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings),
-                        window, metrics), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
+                        window, metrics, settings.pseudonyms()), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
         Map<String, KStream<String, SpecificRecord>> split = intake.split(Named.as("intake-"))
                 .branch((k, v) -> v instanceof DeadLetter, Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
         KStream<String, BehaviorEvent> valid = split.get("intake-valid").mapValues(v -> (BehaviorEvent) v);
 
         valid.selectKey((user, e) -> e.getItemId())
-                .repartition(Repartitioned.with(Serdes.String(), events.valueSerde()).withName("item-activity"))
+                .repartition(Repartitioned.with(Serdes.String(), topics.internalEvents()).withName("item-activity"))
                 .process(() -> new InfluenceAggregator(settings.decay()), Named.as("item-influence"),
                         InfluenceAggregator.STORE)
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
@@ -122,7 +122,8 @@ public final class ScoringTopology {
         to(scored, WeightUpdate.class, topics.weightUpdates);
 
         builder.stream(topics.userErasure.name(), topics.userErasure.consumed())
-                .process(ErasureProcessor::new, Named.as("user-erasure"), ScoringProcessor.USER_STORE)
+                .process(() -> new ErasureProcessor(settings.pseudonyms()), Named.as("user-erasure"),
+                        ScoringProcessor.USER_STORE)
                 .to(topics.recommendations.name(), topics.recommendations.produced());
 
         split.get("intake-rejected").merge(scored.filter((k, v) -> v instanceof DeadLetter).mapValues(v -> (SpecificRecord) v))

@@ -13,6 +13,9 @@ import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.serde.AvroSerde;
 import ripple.serde.SchemaRegistry;
+import ripple.serde.SerdeSettings;
+import ripple.serde.SubjectNameStrategy;
+import ripple.config.ConfigException;
 import ripple.features.InfluenceSerde;
 import ripple.features.ItemNeighbours;
 import ripple.features.ItemNeighboursSerde;
@@ -35,15 +38,19 @@ public final class Topics {
     /** Internal: each item's co-occurrence neighbours, read by every scorer instance as a global store. */
     public final Topic<String, ItemNeighbours> itemNeighbours;
 
+    private final SerdeSettings serdeSettings;
+
     private Topics(RippleConfig c, SchemaRegistry registry) {
         Serde<String> key = Serdes.String();
-        behaviorEvents = new Topic<>(c.nonEmpty("topics.behavior-events"), key, AvroSerde.of(registry, BehaviorEvent.class));
-        items = new Topic<>(c.nonEmpty("topics.items"), key, AvroSerde.of(registry, Item.class));
-        itemFeatures = new Topic<>(c.nonEmpty("topics.item-features"), key, AvroSerde.of(registry, ItemFeatures.class));
-        scores = new Topic<>(c.nonEmpty("topics.scores"), key, AvroSerde.of(registry, ScoreUpdate.class));
-        recommendations = new Topic<>(c.nonEmpty("topics.recommendations"), key, AvroSerde.of(registry, Recommendations.class));
-        weightUpdates = new Topic<>(c.nonEmpty("topics.weight-updates"), key, AvroSerde.of(registry, WeightUpdate.class));
-        deadLetters = new Topic<>(c.nonEmpty("topics.dead-letters"), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class));
+        SerdeSettings s = serdeSettings(c);
+        serdeSettings = s;
+        behaviorEvents = new Topic<>(c.nonEmpty("topics.behavior-events"), key, AvroSerde.of(registry, BehaviorEvent.class, s));
+        items = new Topic<>(c.nonEmpty("topics.items"), key, AvroSerde.of(registry, Item.class, s));
+        itemFeatures = new Topic<>(c.nonEmpty("topics.item-features"), key, AvroSerde.of(registry, ItemFeatures.class, s));
+        scores = new Topic<>(c.nonEmpty("topics.scores"), key, AvroSerde.of(registry, ScoreUpdate.class, s));
+        recommendations = new Topic<>(c.nonEmpty("topics.recommendations"), key, AvroSerde.of(registry, Recommendations.class, s));
+        weightUpdates = new Topic<>(c.nonEmpty("topics.weight-updates"), key, AvroSerde.of(registry, WeightUpdate.class, s));
+        deadLetters = new Topic<>(c.nonEmpty("topics.dead-letters"), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class, s));
         itemInfluence = new Topic<>(c.nonEmpty("topics.item-influence"), key, new InfluenceSerde());
         itemNeighbours = new Topic<>(c.nonEmpty("topics.item-neighbours"), key, new ItemNeighboursSerde());
         userErasure = new Topic<>(c.nonEmpty("topics.user-erasure"), key, Serdes.ByteArray());
@@ -51,6 +58,68 @@ public final class Topics {
 
     public static Topics create(RippleConfig config, SchemaRegistry registry) {
         return new Topics(config, registry);
+    }
+
+    /** The serializer settings, Confluent's names after {@code schema.registry.}. */
+    public static SerdeSettings serdeSettings(RippleConfig c) {
+        boolean register = c.bool("schema.registry.auto.register.schemas");
+        boolean latest = c.bool("schema.registry.use.latest.version");
+        if (register && latest) {
+            throw new ConfigException("schema.registry.use.latest.version",
+                    "true needs schema.registry.auto.register.schemas=false (a registering serializer writes its own schema)");
+        }
+        return new SerdeSettings(register, latest, strategy(c, "schema.registry.key.subject.name.strategy"),
+                strategy(c, "schema.registry.value.subject.name.strategy"));
+    }
+
+    private static SubjectNameStrategy strategy(RippleConfig c, String key) {
+        try {
+            return SubjectNameStrategy.parse(c.string(key));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    /** Behaviour events as the scorer's repartition topic carries them: framed as on the events topic. */
+    public Serde<BehaviorEvent> internalEvents() {
+        return ((AvroSerde<BehaviorEvent>) behaviorEvents.valueSerde()).writingAs(behaviorEvents.name());
+    }
+
+    /**
+     * Resolves at start the schemas of the topics this process writes (registering them, or looking them up
+     * when it may not register), so that a schema missing from a registry that forbids registration fails now,
+     * naming the subject, rather than at the first record; and, when it may register, registers the schemas of
+     * its input topics, so that a producer in any language can fetch {@code behavior-events-value} as soon as
+     * Ripple is ready.
+     *
+     * @return the subjects resolved
+     * @throws ConfigException naming the subject and the registry's answer
+     */
+    public List<String> prepareSchemas(boolean scorer, boolean embedder) {
+        List<Topic<?, ?>> topics = new java.util.ArrayList<>();
+        if (serdeSettings.autoRegister()) {
+            topics.add(behaviorEvents);
+            topics.add(items);
+        }
+        if (scorer) {
+            topics.addAll(List.of(scores, recommendations, weightUpdates));
+        }
+        if (embedder) {
+            topics.add(itemFeatures);
+        }
+        topics.add(deadLetters);
+        List<String> subjects = new java.util.ArrayList<>();
+        for (Topic<?, ?> t : topics) {
+            AvroSerde<?> serde = (AvroSerde<?>) t.valueSerde();
+            try {
+                subjects.add(serde.prepare(t.name()));
+            } catch (RuntimeException e) {
+                throw new ConfigException(serdeSettings.autoRegister() ? "schema.registry.url"
+                        : "schema.registry.auto.register.schemas", "schema of topic '" + t.name() + "' (subject '"
+                        + serde.subject(t.name()) + "'): " + e.getMessage());
+            }
+        }
+        return subjects;
     }
 
     /** Compacted topics: the latest value per key is the state. */

@@ -1,7 +1,6 @@
 package ripple.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.config.RippleConfig;
+import ripple.testing.ExternalTools;
 import ripple.dev.SyntheticGenerator;
 
 /**
@@ -27,8 +27,9 @@ class ReportHtmlChromiumTest {
 
     @Test
     void chartsHavePointsInARealBrowser() throws Exception {
-        String chromium = chromium();
-        assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium)");
+        String chromium = ExternalTools.executable("/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium",
+                "chromium-browser").orElse(null);
+        ExternalTools.require(chromium != null, "chromium", "apt-get install chromium");
         SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                 .withUsers(30).withItems(40).withSeed(3));
         ReplayInput input = ReplayInput.of("synthetic", generator.events(300), List.of());
@@ -65,14 +66,5 @@ class ReportHtmlChromiumTest {
             n++;
         }
         return n;
-    }
-
-    private static String chromium() throws IOException {
-        for (String name : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-            if (Files.isExecutable(Path.of(name))) {
-                return name;
-            }
-        }
-        return null;
     }
 }

@@ -74,6 +74,23 @@ class BacktestCommandTest {
         assertThat(json.get("grid").get(1).get("settings").get("learning.rate").asText()).isEqualTo("0.1");
         assertThat(json.get("settings").get("features.ablate").asText()).isEmpty();
         assertThat(report.resolve("report.html")).exists();
+
+        // windows.csv: per window and model the same metrics as report.json's series, for notebooks
+        List<org.apache.commons.csv.CSVRecord> windows;
+        try (var parser = org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(java.nio.file.Files.newBufferedReader(report.resolve("windows.csv")))) {
+            assertThat(parser.getHeaderNames()).containsExactly("window", "time", "model", "events", "hr@10", "ndcg@10", "mrr");
+            windows = parser.getRecords();
+        }
+        JsonNode series = json.get("series");
+        assertThat(windows).hasSize(series.get("times").size() * series.get("models").size());
+        long rippleEvents = windows.stream().filter(w -> w.get("model").equals("ripple"))
+                .mapToLong(w -> w.get("events").isEmpty() ? 0 : Long.parseLong(w.get("events"))).sum();
+        assertThat(rippleEvents).as("every evaluated event falls in one window").isEqualTo(60);
+        org.apache.commons.csv.CSVRecord first = windows.get(0);
+        JsonNode firstNdcg = series.get("models").get(first.get("model")).get("ndcg@10").get(0);
+        assertThat(first.get("ndcg@10")).isEqualTo(firstNdcg.isNull() ? "" : String.valueOf(firstNdcg.asDouble()));
+        assertThat(first.get("time")).isEqualTo(series.get("times").get(0).asText());
     }
 
     /** The live floor (events.min-timestamp, 2000-01-01) must not drop real history in a replay; a broken time still goes. */

@@ -1,5 +1,6 @@
 package ripple.cli;
 
+import ripple.testing.ExternalTools;
 import ripple.testing.KafkaStack;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +51,7 @@ class InteropTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Debian's Python, which has python3-confluent-kafka and python3-avro; a pyenv python3 on PATH has neither. */
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = ExternalTools.DEBIAN_PYTHON;
 
     @TempDir
     static Path dataDir;
@@ -72,6 +73,7 @@ class InteropTest {
 
     @Test
     void kcatProducesFramedAvroThatRippleReads() throws Exception {
+        requireKcat();
         createTopic("kcat-in");
         int id = stack.registryClient().register("kcat-in-value", BehaviorEvent.getClassSchema());
         List<BehaviorEvent> sent = List.of(event("e1", "u1", "i1", BehaviorType.CLICK), event("e2", "u1", "i2", BehaviorType.CART),
@@ -93,6 +95,7 @@ class InteropTest {
 
     @Test
     void kcatConsumesWhatRippleProduced() throws Exception {
+        requireKcat();
         Path events = Files.writeString(work.resolve("events.jsonl"), """
                 {"eventId":"k1","userId":"u1","itemId":"i1","type":"CLICK","timestamp":1700000000000}
                 {"eventId":"k2","userId":"u2","itemId":"i2","type":"PURCHASE","timestamp":1700000001000}
@@ -124,6 +127,8 @@ class InteropTest {
 
     @Test
     void pythonConfluentClientUsesRipplesRegistryAndItsRecordsReadInRipple() throws Exception {
+        ExternalTools.require(ExternalTools.debianPythonHas("confluent_kafka", "avro.io"),
+                "Debian's python3 with confluent_kafka and avro", "apt-get install python3-confluent-kafka python3-avro");
         createTopic("python-in");
         Path script = Files.writeString(work.resolve("interop.py"), """
                 import io, json, struct, sys
@@ -207,14 +212,17 @@ class InteropTest {
         }
     }
 
-    /** Runs a third-party tool; a missing tool fails the test with what to install. */
+    private static void requireKcat() {
+        ExternalTools.require(ExternalTools.executable("kcat").isPresent(), "kcat", "apt-get install kcat");
+    }
+
+    /** Runs a third-party tool, which the test has checked is there. */
     private static Result exec(List<String> command, String tool) throws Exception {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            fail(tool + " is not installed; install the Debian packages kcat, python3-confluent-kafka and python3-avro"
-                    + " (.ci/run does): " + e.getMessage());
+            fail(tool + " could not be started: " + e.getMessage());
             throw e;
         }
         process.getOutputStream().close();

@@ -236,6 +236,48 @@ class EventFileReaderTest {
         assertThat(parsed(rows).get(0).getUserId()).isEqualTo("u1");
     }
 
+    @Test
+    void csvColumnsMayBeNamedByTheHeaderAndQuotedFieldsMayHoldLineBreaksAndQuotes() throws IOException {
+        Path file = write("named.csv", """
+                time,item_id,"user id",behavior,note
+                1700000000000,i1,u1,click,"says ""hello"", twice"
+                1700000001000,"i
+                2",u2,click,x
+
+                1700000002000,i3,,click,x
+                1700000003000,i4,u4,click,"never closed
+                1700000004000,i5,u5,click,x
+                """);
+        EventFileReader reader = EventFileReader.csv(
+                Delimited.columns("user=User ID,item=item_id,type=behavior,ts=time", "--columns",
+                        EventFileReader.REQUIRED_COLUMNS, EventFileReader.OPTIONAL_COLUMNS),
+                Map.of(), EventFileReader.TimestampUnit.MILLISECONDS, true, ",");
+
+        List<FileRows.Row<BehaviorEvent>> rows = readAll(reader.open(file));
+
+        assertThat(parsed(rows)).extracting(BehaviorEvent::getItemId).containsExactly("i1", "i\n2");
+        assertThat(rows).extracting(FileRows.Row::line).containsExactly(2L, 3L, 6L, 7L);
+        assertThat(bad(rows).get(0).reason()).isEqualTo("empty user id in column 2");
+        assertThat(bad(rows).get(1).reason()).contains("unterminated quoted field")
+                .contains("the rest of the file was not read");
+
+        Delimited.Columns missing = Delimited.columns("user=uid,item=item_id,type=behavior,ts=time", "--columns",
+                EventFileReader.REQUIRED_COLUMNS, EventFileReader.OPTIONAL_COLUMNS);
+        EventFileReader wrong = EventFileReader.csv(missing, Map.of(), EventFileReader.TimestampUnit.MILLISECONDS, true, ",");
+        assertThatThrownBy(() -> wrong.open(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no column 'uid'").hasMessageContaining("time, item_id, user id, behavior, note");
+        assertThatThrownBy(() -> EventFileReader.csv(missing, Map.of(), EventFileReader.TimestampUnit.MILLISECONDS,
+                false, ",")).hasMessageContaining("need --header");
+    }
+
+    @Test
+    void aDelimiterOfSeveralCharactersStillSplits() throws IOException {
+        Path file = write("ratings.dat", "u1::i1::click::1700000000000\nu2::\"i::2\"::click::1700000000000\n");
+        EventFileReader reader = EventFileReader.csv(Map.of("user", 0, "item", 1, "type", 2, "ts", 3), Map.of(),
+                EventFileReader.TimestampUnit.MILLISECONDS, false, "::");
+        assertThat(parsed(readAll(reader.open(file)))).extracting(BehaviorEvent::getItemId).containsExactly("i1", "i::2");
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }

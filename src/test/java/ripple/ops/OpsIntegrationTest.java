@@ -54,10 +54,15 @@ class OpsIntegrationTest {
             try (RippleRuntime runtime = RippleRuntime.start(config, Role.SCORER, registry)) {
                 URI http = runtime.httpUrl();
                 assertThat(http.getPort()).isPositive();
+                // the schemas of the input topics are registered at start, before any producer wrote
+                assertThat(registry.subjects()).contains(config.string("topics.behavior-events") + "-value",
+                        config.string("topics.items") + "-value");
                 produce(runtime, KafkaSettings.client(config));
 
                 awaitStatus(http, "/health", 200);
                 assertThat(get(http, "/health").body()).isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
+                assertThat(get(http, "/health/ready").statusCode()).isEqualTo(200);
+                assertThat(get(http, "/health/live").body()).isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
                 JsonNode body = awaitSteps(http, "alice", 2);
                 assertThat(body.get("userId").asText()).isEqualTo("alice");
                 assertThat(body.get("items")).isNotEmpty();

@@ -59,6 +59,28 @@ class OpsServerTest {
     }
 
     @Test
+    void aRebalanceIsLiveButNotReadyAndOnlyAFailedApplicationIsNotLive() throws Exception {
+        a = start("", OpsServerTest::alice);
+        assertThat(get(a.url(), "/health/live").statusCode()).as("starting").isEqualTo(200);
+
+        health.set(Health.of(Map.of("scorer", State.REBALANCING), false, null));
+        assertThat(get(a.url(), "/health/live").statusCode()).isEqualTo(200);
+        assertThat(get(a.url(), "/health/live").body()).contains("\"status\":\"UP\"").contains("\"scorer\":\"REBALANCING\"");
+        assertThat(get(a.url(), "/health/ready").statusCode()).isEqualTo(503);
+        assertThat(get(a.url(), "/health").statusCode()).as("/health is readiness").isEqualTo(503);
+
+        health.set(Health.of(Map.of("scorer", State.RUNNING), false, null));
+        assertThat(get(a.url(), "/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get(a.url(), "/health").statusCode()).isEqualTo(200);
+
+        health.set(Health.of(Map.of("scorer", State.ERROR), false, null));
+        var dead = get(a.url(), "/health/live");
+        assertThat(dead.statusCode()).isEqualTo(503);
+        assertThat(dead.body()).contains("\"status\":\"DOWN\"").contains("\"scorer\":\"ERROR\"");
+        assertThat(get(a.url(), "/health/ready").statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void aBearerTokenGuardsUsersButNotHealthOrMetrics() throws Exception {
         a = start("s3cret", OpsServerTest::alice);
         var none = get(a.url(), "/users/alice/recommendations");

@@ -202,6 +202,83 @@ class RegistryServerTest {
         assertThat(client.latest("behavior-events-value")).contains(serde.schema());
     }
 
+    @Test
+    void subjectsAndVersionsAreSoftDeletedThenPermanently() throws Exception {
+        int id1 = client.register("gone-value", V1);
+        client.register("gone-value", V2);
+
+        assertThat(call("DELETE", "/subjects/gone-value?permanent=true", null).body().get("error_code").asInt())
+                .as("permanent before soft").isEqualTo(40405);
+        Reply version = call("DELETE", "/subjects/gone-value/versions/latest", null);
+        assertThat(version.status()).isEqualTo(200);
+        assertThat(version.body().asInt()).isEqualTo(2);
+        assertThat(client.versions("gone-value")).containsExactly(1);
+        assertThat(call("DELETE", "/subjects/gone-value/versions/2", null).body().get("error_code").asInt()).isEqualTo(40406);
+
+        Reply subject = call("DELETE", "/subjects/gone-value", null);
+        assertThat(subject.body()).isEqualTo(JSON.readTree("[1]"));
+        assertThat(client.versions("gone-value")).isEmpty();
+        assertThat(client.subjects()).doesNotContain("gone-value");
+        assertThat(client.schemaById(id1)).as("records still name the id").isEqualTo(V1);
+        assertThat(call("DELETE", "/subjects/gone-value", null).body().get("error_code").asInt()).isEqualTo(40404);
+
+        // re-registering after a soft delete takes a new version number, as Confluent's registry does
+        client.register("gone-value", V1);
+        assertThat(client.versions("gone-value")).containsExactly(3);
+        call("DELETE", "/subjects/gone-value", null);
+        Reply permanent = call("DELETE", "/subjects/gone-value?permanent=true", null);
+        assertThat(permanent.body()).isEqualTo(JSON.readTree("[1,2,3]"));
+        assertThat(call("DELETE", "/subjects/gone-value", null).body().get("error_code").asInt()).isEqualTo(40401);
+
+        server.close();
+        startRegistry();
+        assertThat(client.subjects()).as("deletions survive a restart").doesNotContain("gone-value");
+        assertThat(client.register("gone-value", V2)).isPositive();
+        assertThat(client.versions("gone-value")).as("numbering starts again after a permanent delete").containsExactly(1);
+    }
+
+    @Test
+    void compatibilityIsCheckedWithoutRegistering() throws Exception {
+        client.register("check-value", V1);
+        String v2 = "{\"schema\": " + JSON.writeValueAsString(V2.toString()) + "}";
+        String v3 = "{\"schema\": " + JSON.writeValueAsString(V3_INCOMPATIBLE.toString()) + "}";
+
+        assertThat(call("POST", "/compatibility/subjects/check-value/versions/latest", v2).body())
+                .isEqualTo(JSON.readTree("{\"is_compatible\": true}"));
+        assertThat(call("POST", "/compatibility/subjects/check-value/versions/1", v3).body().get("is_compatible").asBoolean())
+                .isFalse();
+        Reply verbose = call("POST", "/compatibility/subjects/check-value/versions?verbose=true", v3);
+        assertThat(verbose.body().get("is_compatible").asBoolean()).isFalse();
+        assertThat(verbose.body().get("messages").toString()).contains("c");
+        assertThat(client.versions("check-value")).as("nothing registered").containsExactly(1);
+        assertThat(call("POST", "/compatibility/subjects/nobody/versions/latest", v2).body().get("error_code").asInt())
+                .isEqualTo(40401);
+
+        call("PUT", "/config/check-value", "{\"compatibility\": \"NONE\"}");
+        assertThat(call("DELETE", "/config/check-value", null).body().get("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertThat(call("GET", "/config/check-value", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aReadOnlyModeRefusesRegistrationsButServesLookups() throws Exception {
+        int id = client.register("locked-value", V1);
+        assertThat(call("GET", "/mode", null).body().get("mode").asText()).isEqualTo("READWRITE");
+        assertThat(call("GET", "/mode/locked-value", null).body().get("error_code").asInt()).isEqualTo(40409);
+
+        assertThat(call("PUT", "/mode/locked-value", "{\"mode\": \"READONLY\"}").body().get("mode").asText())
+                .isEqualTo("READONLY");
+        assertThat(call("GET", "/mode/locked-value", null).body().get("mode").asText()).isEqualTo("READONLY");
+        assertThat(client.register("locked-value", V1)).as("an existing version is no registration").isEqualTo(id);
+        assertThatThrownBy(() -> client.register("locked-value", V2)).isInstanceOf(SchemaRegistryException.class)
+                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(42205));
+        assertThat(client.lookup("locked-value", V1)).contains(id);
+        assertThat(call("PUT", "/mode/locked-value", "{\"mode\": \"SIDEWAYS\"}").body().get("error_code").asInt())
+                .isEqualTo(42204);
+
+        assertThat(call("DELETE", "/mode/locked-value", null).body().get("mode").asText()).isEqualTo("READONLY");
+        assertThat(client.register("locked-value", V2)).isPositive();
+    }
+
     private record Reply(int status, String contentType, JsonNode body) {}
 
     private Reply call(String method, String path, String body) throws Exception {

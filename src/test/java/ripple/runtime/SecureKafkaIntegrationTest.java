@@ -33,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.EmbeddedKafka;
@@ -132,13 +131,7 @@ class SecureKafkaIntegrationTest {
         try (KafkaSchemaStore r = registry; RippleRuntime runtime = RippleRuntime.start(config, Role.SCORER, r)) {
             assertThat(runtime.awaitRunning(Duration.ofSeconds(60))).as("scorer running").isTrue();
             Topics topics = runtime.topics();
-            try (KafkaProducer<String, ItemFeatures> features = new KafkaProducer<>(client, new StringSerializer(),
-                    topics.itemFeatures.valueSerde().serializer())) {
-                for (int i = 0; i < 8; i++) {
-                    features.send(new ProducerRecord<>(topics.itemFeatures.name(), "i" + i,
-                            ScorerFixture.features("i" + i, i, "v1")));
-                }
-            }
+            ScorerFixture.produceFeatures(client, topics, 8);
             Instant t = Instant.now().minusSeconds(60);
             List<BehaviorEvent> events = List.of(
                     ScorerFixture.event("e1", "alice", "i1", BehaviorType.CLICK, t),

@@ -85,6 +85,19 @@ public final class ScorerFixture implements AutoCloseable {
                 .setEmbedding(e).setComputedAt(T0).setCategory("c" + axis).build();
     }
 
+    /** Produces item features for items i0..i{n-1}, one axis each, to a real broker's item-features topic. */
+    public static void produceFeatures(java.util.Properties client, ripple.topics.Topics topics, int n) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, ItemFeatures> features =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(client,
+                             new org.apache.kafka.common.serialization.StringSerializer(),
+                             topics.itemFeatures.valueSerde().serializer())) {
+            for (int i = 0; i < n; i++) {
+                features.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.itemFeatures.name(), "i" + i,
+                        features("i" + i, i % 8, "v1")));
+            }
+        }
+    }
+
     void send(BehaviorEvent e) {
         events.pipeInput(e.getUserId(), e, e.getTimestamp());
     }

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.avro.ItemFeatures;
 import ripple.avro.Recommendations;
 import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
@@ -70,12 +69,7 @@ class ScorerIntegrationTest {
             TopicAdmin.ensure(admin, topics, 2, (short) 1);
         }
         Properties client = KafkaSettings.client(config);
-        try (KafkaProducer<String, ItemFeatures> features = new KafkaProducer<>(client, new StringSerializer(),
-                topics.itemFeatures.valueSerde().serializer())) {
-            for (int i = 0; i < 5; i++) {
-                features.send(new ProducerRecord<>(topics.itemFeatures.name(), "i" + i, ScorerFixture.features("i" + i, i, "v1")));
-            }
-        }
+        ScorerFixture.produceFeatures(client, topics, 5);
         Instant t = Instant.now().minusSeconds(60);
         produce(topics, client, List.of(
                 ScorerFixture.event("e1", "alice", "i1", BehaviorType.CLICK, t),

@@ -1,0 +1,44 @@
+package ripple.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import ripple.config.ConfigException;
+import ripple.config.RippleConfig;
+
+class KafkaSettingsTest {
+
+    @Test
+    void kafkaStreamsKeysPassThroughUnderTheStreamsPrefixAndWinOverRipplesOwn() {
+        RippleConfig c = RippleConfig.of(Map.of("streams.commit.interval.ms", "50", "commit.interval", "1s"),
+                Map.of("RIPPLE_STREAMS_NUM_STANDBY_REPLICAS", "1"));
+        Properties p = KafkaSettings.streams(c, "");
+        assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("50");
+        assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo("1");
+        // and Kafka Streams accepts what came through
+        assertThat(new StreamsConfig(p).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        assertThat(KafkaSettings.client(c)).doesNotContainKey(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+    }
+
+    @Test
+    void aBareKafkaStreamsKeyNamesThePrefixToUse() {
+        assertThatThrownBy(() -> RippleConfig.of(Map.of("commit.interval.ms", "100"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("streams.commit.interval.ms");
+        assertThatThrownBy(() -> RippleConfig.of(Map.of("scoring.topk", "5"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageNotContaining("streams.");
+    }
+
+    @Test
+    void replicationDefaultsToTheBrokersDefault() {
+        RippleConfig c = RippleConfig.defaultConfig();
+        assertThat(KafkaSettings.replicationFactor(c)).isEqualTo((short) -1);
+        assertThat(KafkaSettings.streams(c, "").get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(-1);
+        assertThat(KafkaSettings.replicationFactor(c.with("topics.replication-factor", "3"))).isEqualTo((short) 3);
+        assertThatThrownBy(() -> KafkaSettings.replicationFactor(c.with("topics.replication-factor", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("topics.replication-factor");
+    }
+}
