@@ -89,7 +89,7 @@ public final class RippleConfig {
         d.put("events.max-field-length", "1024");
         d.put("events.max-dwell", "1d");
         d.put("features.text.dims", "64");
-        d.put("features.text.clusters", "12");
+        d.put("features.text.clusters", "16");
         d.put("features.text.models", "bge-small-zh");
         d.put("features.text.seed", "42");
         d.put("features.half-life", "1d");

@@ -25,7 +25,7 @@ public final class ItemCatalog {
     private final long projectionSeed;
     private final Decay decay;
     /** Items whose raw text topics are fitted on, per model: enough for a few dozen topics, a few MB of vectors. */
-    static final int TOPIC_SAMPLE = 2000;
+    static final int TOPIC_SAMPLE = 1000;
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final Map<String, TextProjection> projections = new ConcurrentHashMap<>();
     /** modelId -> the version of the newest embedding seen; older versions are not scored. */
@@ -415,8 +415,8 @@ public final class ItemCatalog {
                     long start = System.nanoTime();
                     clusters.put(model, TextClusters.fit(model, raw.toArray(new float[0][]),
                             projected.toArray(new float[0][]), textClusters, ++clusteringVersion));
-                    log.info("text topics for {}: {} clusters fitted on {} items in {} ms", model, textClusters,
-                            raw.size(), (System.nanoTime() - start) / 1_000_000);
+                    log.info("text topics for {}: {} topics (at most {}) fitted on {} items in {} ms", model,
+                            clusters.get(model).size(), textClusters, raw.size(), (System.nanoTime() - start) / 1_000_000);
                 }
                 fittedItems.put(model, items);
             } finally {
@@ -427,8 +427,8 @@ public final class ItemCatalog {
     }
 
     /**
-     * The item's projected text minus the mean of its model's items in its language: what text topics are fitted
-     * and assigned on. A multilingual catalogue's vectors differ first by language; centred per language, one
+     * The item's projected text minus the mean of its model's items in its language, scaled to unit length (topics
+     * are directions): what text topics are fitted and assigned on. A multilingual catalogue's vectors differ first by language; centred per language, one
      * topic gathers its items in every language (synthetic titles, half Chinese: 16 topics on globally centred
      * vectors were one language each, 8 on vectors centred per language held both and were 88-99% pure).
      */
@@ -440,7 +440,7 @@ public final class ItemCatalog {
         for (int i = 0; i < t.length; i++) {
             out[i] = t[i] - mean[i];
         }
-        return out;
+        return TextClusters.unit(out);
     }
 
     private static String languageKey(String modelId, String language) {

@@ -19,6 +19,8 @@ final class TextClusters {
      * starts is kept (on synthetic titles, one start gave 79-90% pure topics, six gave 89-98%).
      */
     private static final int RESTARTS = 6;
+    /** Items the silhouette is measured on, as it compares every pair; the sample is in hash order, so a prefix is random. */
+    private static final int SILHOUETTE_ITEMS = 400;
 
     private final String model;
     private final float[][] centroids;
@@ -31,12 +33,41 @@ final class TextClusters {
     }
 
     /**
-     * Fits {@code k} topics on {@code raw} and represents each by the mean of the same items' {@code projected}
-     * vectors (row for row). Seeded k-means++ starts from fixed seeds, so every instance, fed the same items, finds
+     * Fits topics on {@code raw} and represents each by the mean of the same items' {@code projected} vectors (row
+     * for row). The number of topics is the one from 2 to {@code maxK} whose fit separates the items best (the
+     * largest mean silhouette): a catalogue's topics are not known in advance, and too many split a topic in two
+     * while too few merge two (synthetic titles with 8 topics, first visits, ndcg@10 with 8 topics 0.129, with 12
+     * 0.120, with 16 0.115; the silhouette chose 8). Seeded k-means++ starts from fixed seeds, so every instance, fed the same items, finds
      * the same topics.
      */
-    static TextClusters fit(String model, float[][] raw, float[][] projected, int k, long version) {
-        k = Math.min(k, raw.length);
+    static TextClusters fit(String model, float[][] raw, float[][] projected, int maxK, long version) {
+        int[] best = null;
+        int bestK = 1;
+        double bestSilhouette = Double.NEGATIVE_INFINITY;
+        for (int k = 2; k <= Math.min(maxK, raw.length - 1); k++) {
+            int[] assignment = fitK(raw, k);
+            double silhouette = silhouette(raw, assignment, k);
+            if (silhouette > bestSilhouette) {
+                bestSilhouette = silhouette;
+                best = assignment;
+                bestK = k;
+            }
+        }
+        if (best == null) {
+            best = new int[raw.length];
+        }
+        float[][] means = means(projected, best, bestK);
+        List<float[]> kept = new ArrayList<>(bestK);
+        for (float[] m : means) {
+            if (m != null) {
+                kept.add(m); // a topic with no member has no place in the projected space
+            }
+        }
+        return new TextClusters(model, kept.toArray(new float[0][]), version);
+    }
+
+    /** The best of {@link #RESTARTS} seeded fits with k clusters (least spread). */
+    private static int[] fitK(float[][] raw, int k) {
         int[] best = null;
         double bestSpread = Double.MAX_VALUE;
         for (int start = 0; start < RESTARTS; start++) {
@@ -47,14 +78,49 @@ final class TextClusters {
                 best = assignment;
             }
         }
-        float[][] means = means(projected, best, k);
-        List<float[]> kept = new ArrayList<>(k);
-        for (float[] m : means) {
-            if (m != null) {
-                kept.add(m); // a topic with no member has no place in the projected space
+        return best;
+    }
+
+    /**
+     * The mean silhouette of the first {@link #SILHOUETTE_ITEMS} items, (b - a) / max(a, b), with a the mean
+     * distance to the other members of the item's topic and b the least mean distance to another topic's members:
+     * near 1 when topics are tight and far apart. (The cheaper form with centroids for members keeps growing with
+     * the number of topics in 512 dimensions, so it cannot choose one.)
+     */
+    private static double silhouette(float[][] v, int[] assignment, int k) {
+        int n = Math.min(v.length, SILHOUETTE_ITEMS);
+        double[][] distances = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                distances[i][j] = distances[j][i] = Math.sqrt(distance(v[i], v[j]));
             }
         }
-        return new TextClusters(model, kept.toArray(new float[0][]), version);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double[] total = new double[k];
+            int[] count = new int[k];
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    total[assignment[j]] += distances[i][j];
+                    count[assignment[j]]++;
+                }
+            }
+            int own = assignment[i];
+            if (count[own] == 0) {
+                continue; // a topic of one item counts 0, as usual
+            }
+            double a = total[own] / count[own];
+            double b = Double.MAX_VALUE;
+            for (int c = 0; c < k; c++) {
+                if (c != own && count[c] > 0) {
+                    b = Math.min(b, total[c] / count[c]);
+                }
+            }
+            if (b != Double.MAX_VALUE && Math.max(a, b) > 0) {
+                sum += (b - a) / Math.max(a, b);
+            }
+        }
+        return sum / n;
     }
 
     /** One k-means++ seeded run; fills the assignment and returns the sum of squared distances to the centroids. */
@@ -82,11 +148,18 @@ final class TextClusters {
             c[j] = v[chosen].clone();
         }
         double spread = 0;
+        Arrays.fill(assignment, -1);
         for (int iter = 0; iter < ITERATIONS; iter++) {
             spread = 0;
+            boolean moved = false;
             for (int i = 0; i < n; i++) {
-                assignment[i] = nearest(c, v[i]);
-                spread += distance(v[i], c[assignment[i]]);
+                int closest = nearest(c, v[i]);
+                moved |= closest != assignment[i];
+                assignment[i] = closest;
+                spread += distance(v[i], c[closest]);
+            }
+            if (!moved) {
+                break; // converged: the centroids would not change
             }
             float[][] m = means(v, assignment, k);
             for (int j = 0; j < k; j++) {
@@ -121,6 +194,10 @@ final class TextClusters {
         return out;
     }
 
+    int size() {
+        return centroids.length;
+    }
+
     /** The category name of the topic nearest a (centred, projected) vector. */
     String category(float[] centred) {
         return "~" + model + ":" + nearest(centroids, centred);
@@ -137,6 +214,21 @@ final class TextClusters {
             }
         }
         return best;
+    }
+
+    /** The vector scaled to unit length, in place; a zero vector stays zero. */
+    static float[] unit(float[] v) {
+        double n = 0;
+        for (float x : v) {
+            n += x * x;
+        }
+        if (n > 0) {
+            float scale = (float) (1 / Math.sqrt(n));
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= scale;
+            }
+        }
+        return v;
     }
 
     private static double distance(float[] a, float[] b) {

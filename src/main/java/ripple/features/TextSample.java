@@ -69,8 +69,8 @@ final class TextSample {
     }
 
     /**
-     * Every sampled item's raw embedding minus the mean of the sampled items of its language, by item id, in the
-     * sample's order.
+     * Every sampled item's raw embedding minus the mean of the sampled items of its language, scaled to unit
+     * length, by item id, in the sample's order.
      */
     Map<String, float[]> languageCentred() {
         Map<String, double[]> sums = new HashMap<>();
@@ -90,7 +90,7 @@ final class TextSample {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (s.raw()[i] - sum[i] / n);
             }
-            out.put(key.itemId(), v);
+            out.put(key.itemId(), TextClusters.unit(v));
         });
         return out;
     }

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 class TextClustersTest {
     private static final FeatureLayout LAYOUT = new FeatureLayout(List.of("m"), 8);
 
-    /** Items around three far-apart directions: each direction is one topic, and no topic mixes two. */
+    /**
+     * Items around three far-apart directions: each direction is one topic, and no topic mixes two. Up to ten
+     * topics are allowed: the silhouette must find that there are three.
+     */
     @Test
     void itemsOfOneTextTopicShareATextCategoryAndTopicsDoNotMix() {
-        ItemCatalog catalog = catalog(3);
+        ItemCatalog catalog = catalog(10);
         SplittableRandom rnd = new SplittableRandom(4);
         int perTopic = 20;
         for (int topic = 0; topic < 3; topic++) {
@@ -36,6 +39,41 @@ class TextClustersTest {
                 names.add(catalog.category(catalog.get("t" + topic + "-" + i)));
             }
             assertThat(names).as("topic %d", topic).hasSize(1).allMatch(n -> n.startsWith("~m:"));
+            all.addAll(names);
+        }
+        assertThat(all).as("three topics, three categories").hasSize(3);
+    }
+
+    /**
+     * Three topics in two languages, where the language moves every vector further than the topic does (as a
+     * multilingual model's vectors do): centred per language, each topic is one category holding both languages.
+     */
+    @Test
+    void oneTopicGathersItsItemsInEveryLanguage() {
+        ItemCatalog catalog = catalog(6);
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int topic = 0; topic < 3; topic++) {
+            for (String language : List.of("zh", "en")) {
+                for (int i = 0; i < 15; i++) {
+                    float[] v = new float[8];
+                    for (int d = 0; d < 8; d++) {
+                        v[d] = (float) (0.05 * rnd.nextGaussian());
+                    }
+                    v[topic] += 1f;
+                    v[7] += language.equals("zh") ? 3f : -3f;
+                    catalog.putFeatures(language + topic + "-" + i, "m", "v1", v, 0L, null, language);
+                }
+            }
+        }
+        Set<String> all = new HashSet<>();
+        for (int topic = 0; topic < 3; topic++) {
+            Set<String> names = new HashSet<>();
+            for (String language : List.of("zh", "en")) {
+                for (int i = 0; i < 15; i++) {
+                    names.add(catalog.category(catalog.get(language + topic + "-" + i)));
+                }
+            }
+            assertThat(names).as("topic %d in both languages", topic).hasSize(1);
             all.addAll(names);
         }
         assertThat(all).as("three topics, three categories").hasSize(3);
