@@ -127,7 +127,7 @@ public final class Backtest {
             if (!RippleConfig.defaultValues().containsKey(o.getKey()) && !o.getKey().startsWith(RippleConfig.STRENGTHS_PREFIX)) {
                 throw new ripple.config.ConfigException(o.getKey(), "not a Ripple setting");
             }
-            c = c.with(o.getKey(), o.getValue());
+            c = c.with(o.getKey(), o.getValue(), "--set/--grid");
         }
         ScoringSettings.from(c);
         return c;

@@ -23,6 +23,11 @@ public final class ItemEmbeddings {
 
     /** @param model a built-in model name, which is also the features' model id (see features.text.models) */
     public static List<ItemFeatures> embed(List<Item> items, String model, int threads) {
+        return embed(items, model, threads, null);
+    }
+
+    /** @param step told the items embedded so far after each batch; null for none */
+    public static List<ItemFeatures> embed(List<Item> items, String model, int threads, BacktestProgress.Step step) {
         List<ItemFeatures> out = new ArrayList<>(items.size());
         Instant now = Instant.now();
         try (TextEmbedder embedder = TextEmbedder.open(ModelSpec.builtIn(model), DeviceMode.CPU, threads)) {
@@ -37,6 +42,9 @@ public final class ItemEmbeddings {
                     out.add(ItemFeatures.newBuilder().setItemId(batch.get(i).getItemId()).setModelId(model)
                             .setModelVersion(embedder.modelVersion()).setEmbedding(e).setComputedAt(now)
                             .setCategory(batch.get(i).getCategory()).build());
+                }
+                if (step != null) {
+                    step.update(out.size(), items.size());
                 }
             }
         }

@@ -138,7 +138,7 @@ class BacktestCommandTest {
         cli.setOut(new PrintWriter(new StringWriter()));
         int code = cli.execute("--format", "taobao", "--input", "x.csv",
                 "--set", "learning.speed=3");
-        assertThat(code).isEqualTo(CliSupport.EXIT_FAILURE);
+        assertThat(code).isEqualTo(CliSupport.EXIT_USAGE);
         assertThat(err.toString()).contains("learning.speed");
     }
 
