@@ -127,6 +127,10 @@ public final class CliSupport {
         Properties p = new Properties();
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+        // a few tries in the wait rather than twenty: each refused one logs a NetworkClient warning, which should
+        // show (it names the address) without burying the one-line answer
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 1000);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 4000);
         p.putAll(KafkaSettings.client(config));
         String servers = config.string("bootstrap.servers");
         Admin admin = Admin.create(p);

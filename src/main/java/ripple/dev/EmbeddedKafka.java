@@ -167,6 +167,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         // retries with a backoff growing towards 1 s and OutOfOrderSequence rejections of the batches queued
         // behind them (hundreds of log lines a minute, and the p99 latency). Waiting here costs one round trip.
         p.put("add.partitions.to.txn.retry.backoff.max.ms", Integer.toString(TXN_ADD_PARTITIONS_WAIT_MS));
+        // After an unclean stop (kill -9) the restarted broker cannot register until the controller has fenced its
+        // previous incarnation, one broker session after start (default 9 s, retried every 2 s): 4 s still rides
+        // out a busy laptop's pauses with heartbeats every second.
+        p.put("broker.session.timeout.ms", "4000");
+        p.put("broker.heartbeat.interval.ms", "1000");
         // The compaction buffer (default 128 MB) is allocated at start; 16 MB still dedupes ~700k keys a pass.
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         p.putAll(overrides);
