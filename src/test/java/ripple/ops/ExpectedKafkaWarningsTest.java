@@ -25,6 +25,17 @@ class ExpectedKafkaWarningsTest {
     }
 
     @Test
+    void theSameAsKafkaLogsIt() {
+        // Kafka's LogContext formats the message itself and passes no parameters
+        String formatted = "[Consumer instanceId=ripple-dev-1, clientId=c, groupId=ripple] The metadata response from "
+                + "the cluster reported a recoverable issue with correlation id 2 : {ripple-item-activity-repartition="
+                + "UNKNOWN_TOPIC_OR_PARTITION, ripple-item-covisits-repartition=UNKNOWN_TOPIC_OR_PARTITION}";
+        assertThat(decide(networkClient, formatted)).isEqualTo(FilterReply.DENY);
+        assertThat(decide(networkClient, formatted.replace("ripple-item-covisits-repartition", "behavior-events")))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
     void aMissingTopicOfTheUsersStillShows() {
         assertThat(decide(networkClient, RECOVERABLE, 2, Map.of("behavior-events", "UNKNOWN_TOPIC_OR_PARTITION",
                 "ripple-item-activity-repartition", "UNKNOWN_TOPIC_OR_PARTITION"))).isEqualTo(FilterReply.NEUTRAL);
