@@ -127,7 +127,7 @@ public final class Backtest {
             if (!RippleConfig.defaultValues().containsKey(o.getKey()) && !o.getKey().startsWith(RippleConfig.STRENGTHS_PREFIX)) {
                 throw new ripple.config.ConfigException(o.getKey(), "not a Ripple setting");
             }
-            c = c.with(o.getKey(), o.getValue());
+            c = c.with(o.getKey(), o.getValue(), "--set/--grid");
         }
         // A replay reads the scorer's store by the ids it pipes, and nothing of it leaves the process: pseudonyms
         // (privacy.pseudonymise) would only hide every user's state from the probe.

@@ -5,11 +5,14 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Progress of a backtest over all its replays: on a terminal a bar redrawn in place with events/s and ETA; otherwise
- * (a pipe, a log, CI) a plain line every few seconds, since carriage returns would pile up in a log.
+ * Progress of a backtest, on standard error so that the summary on standard output can be redirected: the steps
+ * before the replays (reading, sorting, embedding), then all replays together. On a terminal a line redrawn in place
+ * (the replays: a bar with events/s and ETA); otherwise (a pipe, a log, CI) a plain line every few seconds, since
+ * carriage returns would pile up in a log.
  */
 public final class BacktestProgress {
     private static final long LOG_INTERVAL = TimeUnit.SECONDS.toNanos(5);
+    private static final long TERMINAL_INTERVAL = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int BAR_WIDTH = 30;
 
     private final PrintWriter out;
@@ -53,6 +56,64 @@ public final class BacktestProgress {
             out.println("backtest: " + counts);
         }
         out.flush();
+    }
+
+    /**
+     * Starts a step before the replays (reading a file or a topic, sorting, embedding), so that a long one shows
+     * it is alive: on a terminal one line redrawn with its count, elsewhere a line when it starts, one every few
+     * seconds while it runs and one when it ends.
+     */
+    public Step step(String label) {
+        return new Step(label);
+    }
+
+    /** One step of the preparation; {@link #update} as it goes, {@link #end} when done. */
+    public final class Step {
+        private final String label;
+        private final long started = System.nanoTime();
+        private long lastShown = started;
+        private int width;
+
+        private Step(String label) {
+            this.label = label;
+            if (out != null && !terminal) {
+                out.println("backtest: " + label + " ...");
+                out.flush();
+            }
+        }
+
+        /** @param total 0 when unknown */
+        public void update(long done, long total) {
+            if (out == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - lastShown < (terminal ? TERMINAL_INTERVAL : LOG_INTERVAL)) {
+                return;
+            }
+            lastShown = now;
+            String count = total > 0
+                    ? String.format(Locale.ROOT, "%3.0f%% (%,d/%,d)", 100.0 * Math.min(done, total) / total, done, total)
+                    : String.format(Locale.ROOT, "%,d", done);
+            if (terminal) {
+                String line = "backtest: " + label + " " + count;
+                out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+                width = line.length();
+            } else {
+                out.println("backtest: " + label + ": " + count);
+            }
+            out.flush();
+        }
+
+        public void end() {
+            if (out == null) {
+                return;
+            }
+            String line = String.format(Locale.ROOT, "backtest: %s: done in %.1f s", label,
+                    (System.nanoTime() - started) / 1e9);
+            out.println((terminal ? "\r" : "") + line + " ".repeat(terminal ? Math.max(0, width - line.length()) : 0));
+            out.flush();
+        }
     }
 
     /** Clears the bar so that what follows starts on a clean line. */

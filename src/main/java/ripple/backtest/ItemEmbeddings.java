@@ -25,6 +25,11 @@ public final class ItemEmbeddings {
 
     /** @param model a built-in model name, which is also the features' model id (see features.text.models) */
     public static List<ItemFeatures> embed(List<Item> items, String model, int threads) {
+        return embed(items, model, threads, null);
+    }
+
+    /** @param step told the items embedded so far after each batch; null for none */
+    public static List<ItemFeatures> embed(List<Item> items, String model, int threads, BacktestProgress.Step step) {
         List<ItemFeatures> out = new ArrayList<>(items.size());
         Instant now = Instant.now();
         try (TextEmbedder embedder = TextEmbedder.open(ModelSpec.builtIn(model), DeviceMode.CPU, threads)) {
@@ -41,6 +46,9 @@ public final class ItemEmbeddings {
                             .setModelVersion(embedder.modelVersion()).setEmbedding(e).setComputedAt(now)
                             .setCategory(batch.get(i).getCategory())
                             .setLanguage(PICKER.pick(batch.get(i).getLanguage(), texts.get(i))).build());
+                }
+                if (step != null) {
+                    step.update(out.size(), items.size());
                 }
             }
         }

@@ -41,6 +41,12 @@ public final class TopicSource {
      */
     public static Read read(Properties consumerProperties, String topic, Deserializer<BehaviorEvent> values,
                             Instant from, Instant to, Duration timeout) {
+        return read(consumerProperties, topic, values, from, to, timeout, null);
+    }
+
+    /** @param step told the records read so far of those the topic holds; null for none */
+    public static Read read(Properties consumerProperties, String topic, Deserializer<BehaviorEvent> values,
+                            Instant from, Instant to, Duration timeout, BacktestProgress.Step step) {
         Properties p = new Properties();
         p.putAll(consumerProperties);
         p.remove("group.id");
@@ -58,12 +64,18 @@ public final class TopicSource {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
             end.entrySet().removeIf(e -> e.getValue() <= consumer.position(e.getKey(), timeout));
+            long total = 0;
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                total += e.getValue() - consumer.position(e.getKey(), timeout);
+            }
+            long read = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!end.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading '" + topic + "' took longer than " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    read++;
                     BehaviorEvent e;
                     try {
                         e = values.deserialize(topic, r.value());
@@ -78,6 +90,9 @@ public final class TopicSource {
                     }
                 }
                 end.entrySet().removeIf(e -> consumer.position(e.getKey(), timeout) >= e.getValue());
+                if (step != null) {
+                    step.update(read, total);
+                }
             }
         }
         return new Read(events, skipped);

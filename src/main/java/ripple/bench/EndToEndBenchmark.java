@@ -52,8 +52,9 @@ import ripple.topics.Topics;
  * Item features are random unit vectors (this measures scoring, not BERT: see {@code bench embed}).
  */
 public final class EndToEndBenchmark {
+    /** @param latencyRate events/s of the latency phase; null for half the measured maximum */
     public record Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase,
-                          Map<String, String> settings) {
+                          Map<String, String> settings, Double latencyRate) {
     }
 
     public record Result(int events, int users, int items, double rippleEventsPerSec, double passthroughEventsPerSec,
@@ -117,8 +118,9 @@ public final class EndToEndBenchmark {
                     () -> new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics), KafkaSettings.streams(config, "")),
                     log, "ripple");
 
-            // Latency at half the measured maximum, on a running scorer.
-            double rate = Math.max(1, ripple / 2);
+            // Latency at half the measured maximum, on a running scorer; or at a given rate, so that two builds on a
+            // shared machine, whose maxima differ with the load, are compared at the same rate.
+            double rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple / 2);
             List<Double> latencies = new ArrayList<>();
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
                     KafkaSettings.streams(config, ""));

@@ -100,16 +100,16 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "Behaviour types to evaluate (default: all); every event is still learned from.")
     List<BehaviorType> targets;
 
-    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "1d",
-            description = "How long after a behaviour a conversion counts for its lift (default: ${DEFAULT-VALUE}).")
-    String horizon;
+    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "1d", converter = DurationConverter.class,
+            description = "How long after a behaviour a conversion counts for its lift (default: 1d).")
+    Duration horizon;
 
-    @Option(names = "--max-span", paramLabel = "DURATION", defaultValue = "10950d",
+    @Option(names = "--max-span", paramLabel = "DURATION", defaultValue = "10950d", converter = DurationConverter.class,
             description = {"Files: events further than this before the newest event in the file are rejected as bad "
-                    + "rows (default: ${DEFAULT-VALUE}, about 30 years). A replay's floor is relative to its data, "
+                    + "rows (default: 10950d, about 30 years). A replay's floor is relative to its data, "
                     + "not events.min-timestamp, which is meant for live streams: real history is kept, a broken "
                     + "timestamp such as 15 (1970) is not."})
-    String maxSpan;
+    Duration maxSpan;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a Ripple setting, e.g. learning.rate=0.05.")
     Map<String, String> set = new LinkedHashMap<>();
@@ -130,9 +130,9 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "Bootstrap resamples behind every confidence interval (default: ${DEFAULT-VALUE}).")
     int resamples;
 
-    @Option(names = "--recent-half-life", paramLabel = "DURATION", defaultValue = "1h",
-            description = "Half-life of the recent-popularity baseline (default: ${DEFAULT-VALUE}).")
-    String recentHalfLife;
+    @Option(names = "--recent-half-life", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Half-life of the recent-popularity baseline (default: 1h).")
+    Duration recentHalfLife;
 
     @Option(names = "--threads", paramLabel = "N", description = "Replays run in parallel (default: one per core).")
     Integer threads;
@@ -150,8 +150,8 @@ public final class BacktestCommand implements Callable<Integer> {
         try {
             config = configOptions.load();
             options = ReplayOptions.defaults()
-                    .withHorizon(RippleConfig.parseDuration("--horizon", horizon))
-                    .withRecentHalfLife(RippleConfig.parseDuration("--recent-half-life", recentHalfLife))
+                    .withHorizon(horizon)
+                    .withRecentHalfLife(recentHalfLife)
                     .withResamples(resamples)
                     .withExcludeSeen(excludeSeen);
             if (targets != null) {
@@ -162,13 +162,17 @@ public final class BacktestCommand implements Callable<Integer> {
                 Backtest.configFor(config, s);
             }
         } catch (ConfigException e) {
-            return CliSupport.fail(err, "backtest", e.getMessage());
+            return CliSupport.configError(err, "backtest", e);
         }
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        // progress on stderr, so that the summary on stdout can be redirected: ripple backtest ... > summary.txt
+        BacktestProgress progress = new BacktestProgress(err, Terminals.stderr());
         ReplayInput input;
         try {
-            input = input(config, cores, out);
-        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+            input = input(config, cores, out, progress);
+        } catch (ConfigException e) {
+            return CliSupport.configError(err, "backtest", e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
             return CliSupport.fail(err, "backtest", e.getMessage());
         }
         if (input == null) {
@@ -181,7 +185,7 @@ public final class BacktestCommand implements Callable<Integer> {
         // history older than the live floor is replayed rather than dead-lettered.
         config = config.with("events.min-timestamp", input.events().get(0).getTimestamp().toString());
         Map<String, Object> report = new Backtest(config, input, options, !noAblations, cores)
-                .run(settings, new BacktestProgress(out, System.console() != null));
+                .run(settings, progress);
         printSummary(out, report);
         if (reportDir != null) {
             ReportWriter.write(report, reportDir);
@@ -193,29 +197,34 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     /** The events and item features to replay, or null when a file could not be read (already reported). */
-    private ReplayInput input(RippleConfig config, int cores, PrintWriter out) throws IOException {
+    private ReplayInput input(RippleConfig config, int cores, PrintWriter out, BacktestProgress progress)
+            throws IOException {
         String format = files.format == null ? null : files.format.toLowerCase(Locale.ROOT);
         if (fromTopic != null) {
             if (format != null || files.input != null) {
                 throw usage("--from-topic replaces --format and --input");
             }
+            String unreachable = CliSupport.checkKafka(config);
+            if (unreachable != null) {
+                throw new IllegalStateException(unreachable);
+            }
             Topics topics = Topics.create(config, CliSupport.registry(config));
             Properties p = CliSupport.assignedConsumerProperties(config, "ripple-backtest-reader");
+            BacktestProgress.Step reading = progress.step("reading topic " + fromTopic);
             TopicSource.Read read = TopicSource.read(p, fromTopic, topics.behaviorEvents.valueSerde().deserializer(),
-                    from, to, Duration.ofMinutes(10));
+                    from, to, Duration.ofMinutes(10), reading);
+            reading.end();
             read.skipped().stream().limit(10).forEach(s ->
                     out.println("  partition " + s.partition() + " offset " + s.offset() + ": " + s.reason()));
             if (!read.skipped().isEmpty()) {
                 out.println(fromTopic + ": " + read.skipped().size() + " records skipped");
             }
-            return ReplayInput.of("topic " + fromTopic, limited(read.events()), List.of());
+            return sorted(progress, "topic " + fromTopic, read.events(), List.of());
         }
         if ("synthetic".equals(format)) {
             int items = files.items == null ? 240 : parseCount(files.items.toString());
             SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                     .withSeed(seed).withUsers(users).withItems(items));
-            out.println("embedding " + items + " synthetic items with " + textModel(config) + " ...");
-            out.flush();
             List<Item> catalogue = generator.items();
             List<BehaviorEvent> generated = generator.events(syntheticEvents);
             if (noCategories) {
@@ -223,8 +232,8 @@ public final class BacktestCommand implements Callable<Integer> {
                 catalogue.forEach(i -> i.setCategory(null));
                 generated.forEach(e -> e.setContext(withoutCategory(e.getContext())));
             }
-            List<ItemFeatures> features = ItemEmbeddings.embed(catalogue, textModel(config), cores);
-            return ReplayInput.of("synthetic (seed " + seed + ", " + users + " users, " + items + " items"
+            List<ItemFeatures> features = embed(progress, catalogue, config, cores);
+            return sorted(progress, "synthetic (seed " + seed + ", " + users + " users, " + items + " items"
                     + (noCategories ? ", no categories" : "") + ")", generated, features);
         }
         if (files.input == null) {
@@ -240,9 +249,12 @@ public final class BacktestCommand implements Callable<Integer> {
                 Instant.now().plus(config.duration("events.max-future-skew")));
         List<FileRows.Parsed<BehaviorEvent>> parsed = new ArrayList<>();
         BadRowReport bad = new BadRowReport();
+        BacktestProgress.Step reading = progress.step("reading " + files.input);
+        long size = Files.size(files.input);
         try (FileRows<BehaviorEvent> rows = reader.open(files.input)) {
             while (rows.hasNext()) {
                 FileRows.Row<BehaviorEvent> row = rows.next();
+                reading.update(rows.bytesRead(), size);
                 if (row instanceof FileRows.Bad<BehaviorEvent> b) {
                     bad.add(b);
                 } else if (row instanceof FileRows.Parsed<BehaviorEvent> p) {
@@ -255,13 +267,14 @@ public final class BacktestCommand implements Callable<Integer> {
                 }
             }
         }
+        reading.end();
         Instant floor = parsed.stream().map(p -> p.value().getTimestamp()).max(Instant::compareTo)
-                .orElse(Instant.now()).minus(RippleConfig.parseDuration("--max-span", maxSpan));
+                .orElse(Instant.now()).minus(maxSpan);
         List<BehaviorEvent> events = new ArrayList<>(parsed.size());
         for (FileRows.Parsed<BehaviorEvent> p : parsed) {
             Instant t = p.value().getTimestamp();
             if (t.isBefore(floor)) {
-                bad.add(new FileRows.Bad<>(p.line(), "timestamp " + t + " is more than --max-span " + maxSpan
+                bad.add(new FileRows.Bad<>(p.line(), "timestamp " + t + " is more than --max-span (" + maxSpan.toDays() + " days)"
                         + " before the newest event (the floor is " + floor + ")", ""));
             } else {
                 events.add(p.value());
@@ -283,19 +296,28 @@ public final class BacktestCommand implements Callable<Integer> {
                 }
             }
             badItems.print(out, files.items.toString());
-            out.println("embedding " + items.size() + " items with " + textModel(config) + " ...");
-            features = ItemEmbeddings.embed(items, textModel(config), cores);
+            features = embed(progress, items, config, cores);
         }
         out.println(files.input + ": " + events.size() + " events, " + bad.count() + " bad rows");
-        return ReplayInput.of(files.input.toString(), limited(events), features);
+        return sorted(progress, files.input.toString(), events, features);
     }
 
-    /** The first --limit events in event time. */
-    private List<BehaviorEvent> limited(List<BehaviorEvent> events) {
-        if (limit == null || events.size() <= limit) {
-            return events;
-        }
-        return ReplayInput.of("", events, List.of()).events().subList(0, limit);
+    private static List<ItemFeatures> embed(BacktestProgress progress, List<Item> items, RippleConfig config, int cores) {
+        BacktestProgress.Step step = progress.step("embedding " + items.size() + " items with " + textModel(config));
+        List<ItemFeatures> features = ItemEmbeddings.embed(items, textModel(config), cores, step);
+        step.end();
+        return features;
+    }
+
+    /** The events in event time, the first --limit of them. */
+    private ReplayInput sorted(BacktestProgress progress, String source, List<BehaviorEvent> events,
+                               List<ItemFeatures> features) {
+        BacktestProgress.Step step = progress.step(String.format(Locale.ROOT, "sorting %,d events by event time",
+                events.size()));
+        ReplayInput all = ReplayInput.of(source, events, features);
+        step.end();
+        return limit == null || all.events().size() <= limit ? all
+                : ReplayInput.of(source, all.events().subList(0, limit), features);
     }
 
     private static String textModel(RippleConfig config) {

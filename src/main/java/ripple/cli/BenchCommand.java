@@ -55,6 +55,10 @@ final class BenchCommand {
         @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency phase.")
         int latencySeconds;
 
+        @Option(names = "--latency-rate", paramLabel = "N",
+                description = "Events/s of the latency phase (default: half the measured maximum).")
+        Double latencyRate;
+
         @Option(names = "--bootstrap", description = "An existing broker; default: an embedded one.")
         String bootstrap;
 
@@ -65,7 +69,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             var result = ripple.bench.EndToEndBenchmark.run(new ripple.bench.EndToEndBenchmark.Options(bootstrap, users,
-                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds), settings), System.err);
+                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds), settings, latencyRate),
+                    System.err);
             System.out.println(result.toJson());
             return 0;
         }

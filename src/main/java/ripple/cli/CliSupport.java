@@ -4,10 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import ripple.config.ConfigException;
@@ -19,13 +20,27 @@ import ripple.serde.SchemaRegistry;
 /** Registry and Kafka clients for command-line tools, built from Ripple's settings. */
 public final class CliSupport {
 
-    /** Exit code of a command that ran but failed (bad input everywhere, Kafka or the registry unreachable). */
+    /**
+     * Exit code of a command that ran but failed: bad input everywhere, Kafka or the registry unreachable, a port
+     * in use. What the user must change is outside the command line.
+     */
     public static final int EXIT_FAILURE = 1;
+
+    /**
+     * Exit code of a command that could not start as asked: an unknown or malformed flag, a bad setting in the
+     * configuration file or the environment (picocli's own code for invalid input). What the user must change is
+     * how the command is called or configured.
+     */
+    public static final int EXIT_USAGE = 2;
 
     /** How long commands wait for Kafka's admin calls (the limit TopicAdmin waits for, too). */
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    /**
+     * How long a command waits for a first answer from Kafka before saying it got none. Long enough for a broker
+     * that is starting or a cluster across a slow link; short enough that a wrong address does not look like a hang.
+     */
+    static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
 
     private CliSupport() {
     }
@@ -103,29 +118,60 @@ public final class CliSupport {
         return Admin.create(p);
     }
 
-    /** Prints a failure as one line on the command's error stream and returns {@link #EXIT_FAILURE}. */
-    static int fail(PrintWriter err, String command, String message) {
-        err.println(command + ": " + message);
-        err.flush();
-        return EXIT_FAILURE;
+    /**
+     * Asks the cluster for its id, waiting at most {@link #REACH_TIMEOUT}: null when Kafka answered, else the one
+     * line to show. Commands call this first, so that a dead address fails in seconds with a message rather than
+     * after Kafka's own 60 s timeouts with a bare TimeoutException.
+     */
+    static String checkKafka(RippleConfig config) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+        // a few tries in the wait rather than twenty: each refused one logs a NetworkClient warning, which should
+        // show (it names the address) without burying the one-line answer
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 1000);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 4000);
+        p.putAll(KafkaSettings.client(config));
+        String servers = config.string("bootstrap.servers");
+        Admin admin = Admin.create(p);
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) REACH_TIMEOUT.toMillis()))
+                    .clusterId().get(REACH_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return noAnswer(servers, REACH_TIMEOUT);
+            }
+            // an answer, but a refusal: authentication, authorisation, TLS
+            return "Kafka at " + servers + " refused the connection: " + e.getCause().getMessage()
+                    + " (check the kafka.* security settings)";
+        } catch (java.util.concurrent.TimeoutException e) {
+            return noAnswer(servers, REACH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while waiting for Kafka at " + servers;
+        } finally {
+            // nothing is in flight worth waiting for; a dead address would otherwise hold close() too
+            admin.close(Duration.ZERO);
+        }
     }
 
-    /** Parses 500ms, 30s, 10m, 1h (as in the configuration file) or ISO-8601 (PT30S). */
-    static Duration duration(String text) {
-        Matcher m = SIMPLE_DURATION.matcher(text.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 30s, 10m, 1h or PT30S");
-        }
+    static String noAnswer(String servers, Duration waited) {
+        return "no answer from Kafka at " + servers + " within " + waited.toSeconds()
+                + " s (is it running? --bootstrap-servers)";
+    }
+
+    /** Prints a bad setting as one line on the command's error stream and returns {@link #EXIT_USAGE}. */
+    static int configError(PrintWriter err, String command, ConfigException e) {
+        err.println("ripple " + command + ": " + e.getMessage());
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    /** Prints a failure as one line on the command's error stream and returns {@link #EXIT_FAILURE}. */
+    static int fail(PrintWriter err, String command, String message) {
+        err.println("ripple " + command + ": " + message);
+        err.flush();
+        return EXIT_FAILURE;
     }
 }

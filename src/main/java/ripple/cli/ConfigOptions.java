@@ -31,10 +31,10 @@ public final class ConfigOptions {
         Path file = configFile != null ? configFile : Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
         RippleConfig config = RippleConfig.load(file);
         if (bootstrapServers != null) {
-            config = config.with("bootstrap.servers", bootstrapServers);
+            config = config.with("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
         }
         if (registryUrl != null) {
-            config = config.with("schema.registry.url", registryUrl);
+            config = config.with("schema.registry.url", registryUrl, "--registry-url");
         }
         return config;
     }

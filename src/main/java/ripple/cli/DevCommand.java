@@ -29,11 +29,16 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--registry-port", description = "Registry port on 127.0.0.1 (default: ${DEFAULT-VALUE}).", defaultValue = "8081")
     int registryPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "HTTP port for /health, /metrics and queries (default: the http.port setting, 8080).")
+    Integer httpPort;
+
     @Option(names = "--events", description = "Stop after this many demo events (default: run until Ctrl-C).", defaultValue = "0")
     long events;
 
-    @Option(names = "--duration", description = "Stop after this long, e.g. 60s or 5m.")
-    String duration;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long: 60 (seconds), 60s, 5m, PT1M.")
+    Duration duration;
 
     @Option(names = "--rate", description = "Demo events per second (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     int rate;
@@ -51,7 +56,6 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = config != null ? config : Files.isRegularFile(ConfigOptions.DEFAULT_CONFIG) ? ConfigOptions.DEFAULT_CONFIG : null;
         RippleConfig base = RippleConfig.load(file);
-        Duration limit = duration == null ? null : RippleConfig.parseDuration("--duration", duration);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -64,10 +68,13 @@ final class DevCommand implements Callable<Integer> {
             }
         }, "ripple-dev-shutdown"));
         try {
-            DevStack.Summary s = DevStack.run(base, new DevStack.Options(dataDir, kafkaPort, registryPort, events, limit,
-                    rate, users, items, seed), System.out, System.console() != null, stop);
+            boolean terminal = Terminals.stdout();
+            DevStack.Summary s = DevStack.run(base, new DevStack.Options(dataDir, kafkaPort, registryPort, httpPort,
+                    events, duration, rate, users, items, seed), System.out, terminal,
+                    terminal ? Terminals.stdoutWidth() : 0, stop);
             System.out.printf(Locale.ROOT, "ripple dev: %d events sent, %d recommendations received, first after %.1f s, "
                     + "ran %.1f s%n", s.eventsSent(), s.recommendations(), s.secondsToFirstRecommendation(), s.seconds());
+            System.out.flush();
             return s.recommendations() > 0 ? 0 : 1;
         } finally {
             done.countDown();

@@ -93,17 +93,22 @@ public final class ImportCommand implements Callable<Integer> {
         try {
             config = configOptions.load();
         } catch (ConfigException e) {
-            return CliSupport.fail(err, "import", e.getMessage());
+            return CliSupport.configError(err, "import", e);
         }
         try {
-            String eventsTopic = topic != null ? topic : config.nonEmpty("topics.behavior-events");
-            Topics topics = Topics.create(config.with("topics.behavior-events", eventsTopic), CliSupport.registry(config));
-            ensureTopics(config, topics);
             if (eventReader != null) {
-                // Checked here, not when parsing options, because the configuration sets the accepted range.
+                // Checked here, not when parsing options, because the configuration sets the accepted range; and
+                // before Kafka is asked anything, so that a bad setting is reported as such.
                 eventReader = eventReader.withTimestampRange(config.instant("events.min-timestamp"),
                         Instant.now().plus(config.duration("events.max-future-skew")));
             }
+            String unreachable = CliSupport.checkKafka(config);
+            if (unreachable != null) {
+                return CliSupport.fail(err, "import", unreachable);
+            }
+            String eventsTopic = topic != null ? topic : config.nonEmpty("topics.behavior-events");
+            Topics topics = Topics.create(config.with("topics.behavior-events", eventsTopic), CliSupport.registry(config));
+            ensureTopics(config, topics);
             long imported = 0;
             if (itemReader != null) {
                 Outcome o;
@@ -132,14 +137,15 @@ public final class ImportCommand implements Callable<Integer> {
                 return CliSupport.fail(err, "import", "nothing imported");
             }
             return 0;
-        } catch (ConfigException | SchemaRegistryException | KafkaException | IllegalArgumentException e) {
+        } catch (ConfigException e) {
+            return CliSupport.configError(err, "import", e);
+        } catch (SchemaRegistryException | KafkaException | IllegalArgumentException e) {
             // IllegalArgumentException: a column the mapping names is not in the file's header
             return CliSupport.fail(err, "import", e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             return CliSupport.fail(err, "import", "cannot read input: " + e.getMessage());
         } catch (TimeoutException e) {
-            return CliSupport.fail(err, "import", "no answer from Kafka at " + config.string("bootstrap.servers")
-                    + " within " + CliSupport.ADMIN_TIMEOUT.toSeconds() + " s (is it running? --bootstrap-servers)");
+            return CliSupport.fail(err, "import", CliSupport.noAnswer(config.string("bootstrap.servers"), CliSupport.ADMIN_TIMEOUT));
         } catch (ExecutionException e) {
             return CliSupport.fail(err, "import", "cannot check or create the topics at "
                     + config.string("bootstrap.servers") + ": " + describe(e));
@@ -166,7 +172,8 @@ public final class ImportCommand implements Callable<Integer> {
         long read = 0;
         long sent = 0;
         long startNanos = System.nanoTime();
-        ImportProgress progress = new ImportProgress(out, ImportProgress.onTerminal(), what, size(file));
+        // progress on stderr, so that the summary on stdout can be redirected
+        ImportProgress progress = new ImportProgress(spec.commandLine().getErr(), Terminals.stderr(), what, size(file));
         try (KafkaProducer<String, T> producer = new KafkaProducer<>(
                 CliSupport.producerProperties(config, "ripple-import-" + what),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Progress of an import. On a terminal, one bar redrawn in place with {@code \r}; otherwise (a pipe, a log file, CI)
+ * Progress of an import, on standard error (the summary goes to standard output). On a terminal, one bar redrawn in place with {@code \r}; otherwise (a pipe, a log file, CI)
  * a plain line every few seconds, since carriage returns would pile up in a log as one endless line.
  */
 final class ImportProgress {
@@ -27,11 +27,6 @@ final class ImportProgress {
         this.terminal = terminal;
         this.label = label;
         this.totalBytes = totalBytes;
-    }
-
-    /** Whether standard output is a terminal, where a bar can be redrawn. */
-    static boolean onTerminal() {
-        return System.console() != null;
     }
 
     void update(long read, long produced, long bad, long bytesRead) {

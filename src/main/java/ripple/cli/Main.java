@@ -1,9 +1,11 @@
 package ripple.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import ripple.config.ConfigException;
 import ripple.embedding.EmbeddingConfigException;
+import ripple.ops.PortInUseException;
 
 /** The {@code ripple} command. */
 @Command(name = "ripple", mixinStandardHelpOptions = true, version = "ripple 0.1.0",
@@ -18,15 +20,36 @@ public final class Main {
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        // A bad setting is the user's to fix: one clear line, no stack trace.
+        return configure(new CommandLine(new Main())).execute(args);
+    }
+
+    /**
+     * One line per error the user can fix, no stack trace, and the same exit code for the same kind of error:
+     * {@link CliSupport#EXIT_USAGE} for a bad flag or setting, {@link CliSupport#EXIT_FAILURE} for what is wrong
+     * outside the command (a port in use).
+     */
+    static CommandLine configure(CommandLine cli) {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof EmbeddingConfigException) {
-                cmd.getErr().println("ripple: " + e.getMessage());
-                return 2;
+                cmd.getErr().println("ripple " + cmd.getCommandName() + ": " + e.getMessage());
+                return CliSupport.EXIT_USAGE;
+            }
+            if (e instanceof PortInUseException) {
+                cmd.getErr().println("ripple " + cmd.getCommandName() + ": " + e.getMessage());
+                return CliSupport.EXIT_FAILURE;
             }
             throw e;
         });
-        return cli.execute(args);
+        // the error and where to read more, rather than the whole usage text after every typo
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("ripple " + cmd.getCommandName() + ": " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            err.flush();
+            return CliSupport.EXIT_USAGE;
+        });
+        return cli;
     }
 }

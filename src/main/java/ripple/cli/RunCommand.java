@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import ripple.config.RippleConfig;
 import ripple.runtime.Registries;
 import ripple.runtime.RippleRuntime;
@@ -17,6 +19,9 @@ import ripple.runtime.Role;
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ConfigOptions options;
 
@@ -26,7 +31,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RippleConfig c = options.load();
-        Role r = c.with("role", role == null ? c.string("role") : role).enumValue("role", Role.class);
+        Role r = (role == null ? c : c.with("role", role, "--role")).enumValue("role", Role.class);
+        String unreachable = CliSupport.checkKafka(c);
+        if (unreachable != null) {
+            return CliSupport.fail(spec.commandLine().getErr(), "run", unreachable);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (RippleRuntime runtime = RippleRuntime.start(c, r, Registries.http(c))) {
             // SIGTERM and Ctrl-C: close() stops HTTP and the streams within shutdown.timeout, logging each step,

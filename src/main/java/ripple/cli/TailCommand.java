@@ -79,9 +79,10 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "ID", description = "Only records whose key is this user (or item) id.")
     String user;
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Exit after this long without a record to print, e.g. 10s (default: run until Ctrl-C).")
-    String timeout;
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Exit after this long without a record to print: 10 (seconds), 10s, 5m, 1d "
+                    + "(default: run until Ctrl-C).")
+    Duration timeout;
 
     private static Map<String, Function<Topics, Topic<?, ?>>> topics() {
         Map<String, Function<Topics, Topic<?, ?>>> m = new LinkedHashMap<>();
@@ -103,15 +104,14 @@ public final class TailCommand implements Callable<Integer> {
         if (max != null && max < 1) {
             throw usage("--max must be at least 1");
         }
-        Duration idleLimit;
-        try {
-            idleLimit = timeout == null ? null : CliSupport.duration(timeout);
-        } catch (IllegalArgumentException e) {
-            throw usage("--timeout: " + e.getMessage());
-        }
+        Duration idleLimit = timeout;
         PrintWriter err = spec.commandLine().getErr();
         try {
             RippleConfig config = configOptions.load();
+            String unreachable = CliSupport.checkKafka(config);
+            if (unreachable != null) {
+                return CliSupport.fail(err, "tail", unreachable);
+            }
             Topic<?, ?> selected = TOPICS.get(topic).apply(Topics.create(config, CliSupport.registry(config)));
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                     CliSupport.assignedConsumerProperties(config, "ripple-tail"),
@@ -120,7 +120,9 @@ public final class TailCommand implements Callable<Integer> {
                 String pseudonym = user == null ? null : Pseudonyms.from(config).of(user);
                 return tail(consumer, selected.name(), selected.valueSerde().deserializer(), idleLimit, pseudonym);
             }
-        } catch (ConfigException | KafkaException e) {
+        } catch (ConfigException e) {
+            return CliSupport.configError(err, "tail", e);
+        } catch (KafkaException e) {
             return CliSupport.fail(err, "tail", e.getMessage());
         }
     }

@@ -5,6 +5,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 import ripple.config.RippleConfig;
 import ripple.runtime.KafkaSettings;
@@ -17,14 +20,24 @@ final class TopicsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or describe")
     String action;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ConfigOptions options;
 
     @Override
     public Integer call() throws Exception {
+        if (!action.equals("create") && !action.equals("describe")) {
+            throw new ParameterException(spec.commandLine(), "expected 'create' or 'describe', got '" + action + "'");
+        }
         RippleConfig c = options.load();
+        String unreachable = CliSupport.checkKafka(c);
+        if (unreachable != null) {
+            return CliSupport.fail(spec.commandLine().getErr(), "topics", unreachable);
+        }
         Topics topics = Topics.create(c, Registries.http(c));
-        try (Admin admin = Admin.create(KafkaSettings.client(c))) {
+        try (Admin admin = CliSupport.admin(c)) {
             switch (action) {
                 case "create":
                     var created = TopicAdmin.ensure(admin, topics, c.intValue("topics.partitions", 1, 10_000),
@@ -39,8 +52,7 @@ final class TopicsCommand implements Callable<Integer> {
                     }
                     return 0;
                 default:
-                    System.err.println("ripple topics: expected 'create' or 'describe', got '" + action + "'");
-                    return 2;
+                    throw new IllegalStateException("checked above: " + action);
             }
         }
     }

@@ -34,17 +34,23 @@ public final class RippleConfig {
     public static final String STRENGTHS_PREFIX = "learning.strengths.";
 
     private static final Map<String, String> DEFAULTS = defaults();
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** A number and an optional unit; no unit means seconds, as for Kafka's own {@code *.ms}-free tools. */
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    private static final String DURATION_EXAMPLES = "a duration such as 30 (seconds), 500ms, 30s, 10m, 1h, 7d or PT1H";
 
     private final Map<String, String> values;
+    /** Where each value that is not a default came from, for error messages: a file, a variable, a flag. */
+    private final Map<String, String> sources;
 
-    private RippleConfig(Map<String, String> values) {
+    private RippleConfig(Map<String, String> values, Map<String, String> sources) {
         this.values = values;
+        this.sources = sources;
     }
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("application.id", "ripple");
+        d.put("instance.id", "");
         d.put("bootstrap.servers", "127.0.0.1:9092");
         d.put("schema.registry.url", "http://127.0.0.1:8081");
         d.put("schema.registry.auto.register.schemas", "true");
@@ -136,24 +142,33 @@ public final class RippleConfig {
 
     /** The built-in defaults, no file, no environment. */
     public static RippleConfig defaultConfig() {
-        return new RippleConfig(new LinkedHashMap<>(DEFAULTS));
+        return new RippleConfig(new LinkedHashMap<>(DEFAULTS), Map.of());
     }
 
     /** Defaults, then the file (if given), then the process environment. */
     public static RippleConfig load(Path file) {
-        return of(file == null ? Map.of() : readProperties(file), System.getenv());
+        return of(file == null ? Map.of() : readProperties(file), file == null ? null : file.toString(), System.getenv());
     }
 
     public static RippleConfig of(Map<String, String> fileValues, Map<String, String> env) {
+        return of(fileValues, null, env);
+    }
+
+    /** @param fileName how error messages name the file the values came from (null: "the configuration file") */
+    public static RippleConfig of(Map<String, String> fileValues, String fileName, Map<String, String> env) {
         Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> sources = new HashMap<>();
+        String fileSource = "configuration file " + (fileName == null ? "" : fileName);
         for (Map.Entry<String, String> e : fileValues.entrySet()) {
-            checkKnown(e.getKey());
+            checkKnown(e.getKey(), fileSource);
             merged.put(e.getKey(), e.getValue().trim());
+            sources.put(e.getKey(), fileSource.trim());
         }
         for (String key : DEFAULTS.keySet()) {
             String v = env.get(envName(key));
             if (v != null) {
                 merged.put(key, v.trim());
+                sources.put(key, "environment " + envName(key));
             }
         }
         // RIPPLE_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol, RIPPLE_STREAMS_NUM_STANDBY_REPLICAS ->
@@ -164,19 +179,21 @@ public final class RippleConfig {
                 if (e.getKey().startsWith(envPrefix)) {
                     String rest = e.getKey().substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
                     merged.put(prefix + rest, e.getValue().trim());
+                    sources.put(prefix + rest, "environment " + e.getKey());
                 }
             }
         }
-        return new RippleConfig(merged);
+        return new RippleConfig(merged, sources);
     }
 
-    private static void checkKnown(String key) {
+    private static void checkKnown(String key, String source) {
         if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(STREAMS_PREFIX)
                 && !key.startsWith(STRENGTHS_PREFIX)) {
             String hint = StreamsConfig.configDef().names().contains(key)
                     ? "; it is a Kafka Streams setting: write it as " + STREAMS_PREFIX + key
                     : "";
-            throw new ConfigException(key, "unknown setting (see config/application.properties for the list)" + hint);
+            throw new ConfigException(key, "unknown setting" + (source == null ? "" : " (in " + source.trim() + ")")
+                    + " (see config/application.properties for the list)" + hint);
         }
     }
 
@@ -204,12 +221,27 @@ public final class RippleConfig {
         return DEFAULTS;
     }
 
-    /** A copy with one value replaced; the key must be known. */
+    /** A copy with one value replaced by the program itself; the key must be known. */
     public RippleConfig with(String key, String value) {
-        checkKnown(key);
+        return with(key, value, null);
+    }
+
+    /**
+     * A copy with one value replaced; the key must be known.
+     *
+     * @param source what set it, for error messages (a flag such as {@code --set}); null when Ripple set it itself
+     */
+    public RippleConfig with(String key, String value, String source) {
+        checkKnown(key, source);
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new RippleConfig(copy);
+        Map<String, String> copySources = new HashMap<>(sources);
+        if (source == null) {
+            copySources.remove(key);
+        } else {
+            copySources.put(key, source);
+        }
+        return new RippleConfig(copy, copySources);
     }
 
     public String string(String key) {
@@ -226,6 +258,11 @@ public final class RippleConfig {
             throw bad(key, v, "must not be empty");
         }
         return v;
+    }
+
+    /** Where a value came from, as error messages name it: "environment RIPPLE_X", a file, a flag, or "default". */
+    public String source(String key) {
+        return sources.getOrDefault(key, "default");
     }
 
     public int intValue(String key, int min, int max) {
@@ -245,7 +282,7 @@ public final class RippleConfig {
         return parseDouble(key, string(key), min, max);
     }
 
-    private static double parseDouble(String key, String v, double min, double max) {
+    private double parseDouble(String key, String v, double min, double max) {
         try {
             double d = Double.parseDouble(v);
             if (!(d >= min && d <= max)) {
@@ -265,28 +302,41 @@ public final class RippleConfig {
         return Boolean.parseBoolean(v);
     }
 
-    /** Accepts 500ms, 30s, 10m, 1h, 7d, or ISO-8601 (PT1H). */
+    /** Accepts 30 (seconds), 500ms, 30s, 10m, 1h, 7d, or ISO-8601 (PT1H). */
     public Duration duration(String key) {
-        return parseDuration(key, string(key));
+        String v = string(key);
+        try {
+            return parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            throw bad(key, v, e.getMessage());
+        }
     }
 
-    /** Parses a duration the way settings are written; {@code key} names the setting or option in the error. */
-    public static Duration parseDuration(String key, String v) {
+    /**
+     * The one duration syntax of Ripple, for settings and command-line flags alike: a number with an optional unit
+     * (none means seconds; ms, s, m, h, d) or ISO-8601 (PT1H).
+     *
+     * @throws IllegalArgumentException "expected a duration such as ...", for the caller to prefix with the flag
+     *                                  or setting and where it came from
+     */
+    public static Duration parseDuration(String text) {
+        String v = text.trim();
         Matcher m = SIMPLE_DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
-                case "m": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                default: return Duration.ofDays(n);
-            }
-        }
         try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "s" : m.group(2);
+                switch (unit) {
+                    case "ms": return Duration.ofMillis(n);
+                    case "s": return Duration.ofSeconds(n);
+                    case "m": return Duration.ofMinutes(n);
+                    case "h": return Duration.ofHours(n);
+                    default: return Duration.ofDays(n);
+                }
+            }
             return Duration.parse(v);
-        } catch (DateTimeParseException e) {
-            throw bad(key, v, "expected a duration such as 500ms, 30s, 10m, 1h, 7d or PT1H");
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("expected " + DURATION_EXAMPLES);
         }
     }
 
@@ -347,7 +397,12 @@ public final class RippleConfig {
         return Collections.unmodifiableMap(values);
     }
 
-    private static ConfigException bad(String key, String value, String expected) {
-        return new ConfigException(key, "invalid value '" + value + "' (environment " + envName(key) + "): " + expected);
+    private ConfigException bad(String key, String value, String expected) {
+        return new ConfigException(key, "invalid value '" + value + "' (" + describeSource(key) + "): " + expected);
+    }
+
+    private String describeSource(String key) {
+        String source = source(key);
+        return source.equals("default") ? "the default" : "from " + source;
     }
 }

@@ -1,6 +1,5 @@
 package ripple.dev;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +18,8 @@ import ripple.topics.Topics;
 
 /**
  * Follows the recommendations topic and shows, for a few users, their latest top-5 with titles and per-group
- * contributions: redrawn in place on a terminal, plain lines otherwise.
+ * contributions: redrawn in place on a terminal; on a pipe or a file, a status line every few seconds and the lists
+ * that changed.
  */
 public final class ConsoleView implements AutoCloseable {
     private static final int WATCHED = 3;
@@ -27,13 +27,12 @@ public final class ConsoleView implements AutoCloseable {
 
     private final KafkaConsumer<String, Recommendations> consumer;
     private final SyntheticGenerator generator;
-    private final PrintStream out;
-    private final boolean terminal;
     private final Map<String, Recommendations> latest = new LinkedHashMap<>();
+    private final StatusScreen screen;
     private long received;
     private long firstAtNanos;
 
-    public ConsoleView(Properties clientProps, Topics topics, SyntheticGenerator generator, PrintStream out, boolean terminal) {
+    public ConsoleView(Properties clientProps, Topics topics, SyntheticGenerator generator, StatusScreen screen) {
         Properties p = new Properties();
         p.putAll(clientProps);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ripple-dev-view-" + UUID.randomUUID());
@@ -42,8 +41,7 @@ public final class ConsoleView implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), topics.recommendations.valueSerde().deserializer());
         this.consumer.subscribe(List.of(topics.recommendations.name()));
         this.generator = generator;
-        this.out = out;
-        this.terminal = terminal;
+        this.screen = screen;
     }
 
     /** Polls for up to {@code wait}; returns the number of recommendations received so far. */
@@ -68,26 +66,31 @@ public final class ConsoleView implements AutoCloseable {
         return firstAtNanos;
     }
 
-    public void render(String status) {
+    /**
+     * Shows the status and the watched users' latest lists (see {@link StatusScreen} for how, on a terminal and
+     * elsewhere).
+     *
+     * @param force print now even on a pipe (the last view before exiting)
+     */
+    public void render(String status, boolean force) {
+        Map<String, List<String>> blocks = new LinkedHashMap<>();
+        latest.values().forEach(r -> blocks.put(r.getUserId(), userLines(r)));
+        screen.draw(status, blocks, force);
+    }
+
+    private List<String> userLines(Recommendations r) {
         List<String> lines = new ArrayList<>();
-        lines.add(status);
-        for (Recommendations r : latest.values()) {
-            lines.add(String.format(Locale.ROOT, "user %s (top topic: %s) after event %s, model %s",
-                    r.getUserId(), topTopic(r.getUserId()), r.getEventId(), r.getModelVersion()));
-            int n = 0;
-            for (RecommendedItem i : r.getItems()) {
-                if (n++ == SHOWN) {
-                    break;
-                }
-                lines.add(String.format(Locale.ROOT, "  %d. %-48s %7.3f = text %6.3f + influence %6.3f + context %6.3f",
-                        n, clip(title(i.getItemId()), 48), i.getScore(), i.getText(), i.getInfluence(), i.getContext()));
+        lines.add(String.format(Locale.ROOT, "user %s (top topic: %s) after event %s, model %s",
+                r.getUserId(), topTopic(r.getUserId()), r.getEventId(), r.getModelVersion()));
+        int n = 0;
+        for (RecommendedItem i : r.getItems()) {
+            if (n++ == SHOWN) {
+                break;
             }
+            lines.add(String.format(Locale.ROOT, "  %d. %-48s %7.3f = text %6.3f + influence %6.3f + context %6.3f",
+                    n, clip(title(i.getItemId()), 48), i.getScore(), i.getText(), i.getInfluence(), i.getContext()));
         }
-        if (terminal) {
-            out.print("\033[H\033[2J");
-        }
-        lines.forEach(out::println);
-        out.flush();
+        return lines;
     }
 
     private String title(String itemId) {

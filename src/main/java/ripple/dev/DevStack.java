@@ -1,6 +1,7 @@
 package ripple.dev;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.config.RippleConfig;
+import ripple.ops.PortInUseException;
 import ripple.registry.KafkaSchemaStore;
 import ripple.registry.RegistryServer;
 import ripple.runtime.KafkaSettings;
@@ -25,10 +27,18 @@ import ripple.runtime.Role;
  */
 public final class DevStack {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+    /** Where the embedded broker and the registry listen: this machine only. */
+    private static final String HOST = "127.0.0.1";
+    /** The dev stack's name in the consumer groups (static membership, see {@code instance.id}). */
+    static final String DEV_INSTANCE_ID = "ripple-dev";
 
-    /** What to start and for how long. */
-    public record Options(Path dataDir, int kafkaPort, int registryPort, long events, Duration duration, int rate,
-                          int users, int items, long seed) {
+    /**
+     * What to start and for how long.
+     *
+     * @param httpPort the operations HTTP port, or null for the {@code http.port} setting
+     */
+    public record Options(Path dataDir, int kafkaPort, int registryPort, Integer httpPort, long events,
+                          Duration duration, int rate, int users, int items, long seed) {
     }
 
     /** What a run did: for the summary line and for tests. */
@@ -38,34 +48,64 @@ public final class DevStack {
     private DevStack() {
     }
 
-    public static Summary run(RippleConfig base, Options o, PrintStream out, boolean terminal, AtomicBoolean stop)
-            throws Exception {
+    /**
+     * @param terminal whether {@code out} is a terminal (the view redraws in place there)
+     * @param width    the terminal's width in columns, 0 if unknown
+     * @throws ripple.ops.PortInUseException before anything starts, when a port is taken
+     */
+    public static Summary run(RippleConfig base, Options o, PrintStream out, boolean terminal, int width,
+                              AtomicBoolean stop) throws Exception {
         long t0 = System.nanoTime();
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(o.dataDir().resolve("kafka")).port(o.kafkaPort())
+        RippleConfig withHttp = o.httpPort() == null ? base : base.with("http.port", Integer.toString(o.httpPort()),
+                "--http-port");
+        // every port first: a taken one costs one line, not a half-started stack
+        PortInUseException.requireFree(HOST, o.kafkaPort(), "another Kafka broker", "--kafka-port");
+        PortInUseException.requireFree(HOST, o.registryPort(), "another schema registry", "--registry-port");
+        PortInUseException.requireFree(withHttp.string("http.host"), withHttp.intValue("http.port", 0, 65535),
+                "another Ripple or web server", "--http-port");
+        Files.createDirectories(o.dataDir());
+        AtomicBoolean othersWrote = new AtomicBoolean();
+        PrintStream stderr = System.err;
+        if (terminal) {
+            System.setErr(StatusScreen.marking(stderr, othersWrote));
+        }
+        try (BrokerLog brokerLog = BrokerLog.to(o.dataDir().resolve("broker.log"));
+             EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(o.dataDir().resolve("kafka")).port(o.kafkaPort())
                 .build().start()) {
-            out.printf(Locale.ROOT, "kafka: %s (data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
-            RippleConfig config = base.with("bootstrap.servers", kafka.bootstrapServers())
+            out.printf(Locale.ROOT, "kafka: %s (data in %s, broker log %s)%n", kafka.bootstrapServers(),
+                    kafka.dataDir(), brokerLog.file());
+            out.flush();
+            RippleConfig config = withHttp.with("bootstrap.servers", kafka.bootstrapServers())
                     .with("state.dir", o.dataDir().resolve("state").toString());
+            if (config.string("instance.id").isBlank()) {
+                // one instance per data directory: after a crash (kill -9) the next start takes its tasks back at
+                // once, rather than a minute later when the dead member's session has timed out
+                config = config.with("instance.id", DEV_INSTANCE_ID);
+            }
             Properties client = KafkaSettings.client(config);
             Map<String, Object> clientMap = new HashMap<>();
             client.forEach((k, v) -> clientMap.put((String) k, v));
             try (RegistryServer registry = RegistryServer.start(
                     KafkaSchemaStore.open(clientMap, KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30)),
-                    "127.0.0.1", o.registryPort())) {
+                    HOST, o.registryPort())) {
                 config = config.with("schema.registry.url", registry.url().toString());
                 out.printf(Locale.ROOT, "schema registry: %s%n", registry.url());
+                out.flush();
                 SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                         .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
                 try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
                      DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
-                     ConsoleView view = new ConsoleView(client, runtime.topics(), generator, out, terminal)) {
+                     ConsoleView view = new ConsoleView(client, runtime.topics(), generator,
+                             new StatusScreen(out, terminal, width, othersWrote))) {
                     out.printf(Locale.ROOT, "http: %s (/health, /metrics, /users/{id}/recommendations)%n",
                             runtime.httpUrl());
+                    out.flush();
                     if (!runtime.awaitRunning(Duration.ofSeconds(120))) {
                         throw new IllegalStateException("Ripple did not reach RUNNING within 120 s");
                     }
                     out.printf(Locale.ROOT, "ripple: running (%.1f s after start); producing %d items and events at %d/s%n",
                             (System.nanoTime() - t0) / 1e9, o.items(), o.rate());
+                    out.flush();
                     producer.sendCatalogue();
                     long deadline = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
                     AtomicBoolean producing = new AtomicBoolean(true);
@@ -83,6 +123,7 @@ public final class DevStack {
                     long lastRender = 0;
                     long producedAtLastRender = 0;
                     long idleSince = 0;
+                    String status = "";
                     while (!stop.get()) {
                         view.poll(Duration.ofMillis(200));
                         long now = System.nanoTime();
@@ -91,9 +132,10 @@ public final class DevStack {
                             producedAtLastRender = producer.sent();
                             lastRender = now;
                             var catalog = runtime.catalog();
-                            view.render(String.format(Locale.ROOT,
+                            status = String.format(Locale.ROOT,
                                     "ripple dev | events sent %d (%.0f/s) | items in catalogue %d | recommendations %d | Ctrl-C stops",
-                                    producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received()));
+                                    producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received());
+                            view.render(status, false);
                         }
                         // After the producer stops, give the pipeline a few seconds to drain, then finish.
                         if (!producing.get()) {
@@ -103,6 +145,7 @@ public final class DevStack {
                             }
                         }
                     }
+                    view.render(status, true);
                     stop.set(true);
                     feeder.join(10_000);
                     double first = view.firstAtNanos() == 0 ? -1 : (view.firstAtNanos() - t0) / 1e9;
@@ -110,6 +153,7 @@ public final class DevStack {
                 }
             }
         } finally {
+            System.setErr(stderr);
             log.info("dev stack stopped");
         }
     }

@@ -49,6 +49,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** See serverProperties: long enough for a busy machine's transaction markers, far below request timeouts. */
+    static final int TXN_ADD_PARTITIONS_WAIT_MS = 2000;
     /** Written by formatting; holds the cluster id. */
     private static final String META_PROPERTIES = "meta.properties";
 
@@ -158,6 +160,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.num.partitions", "1");
         // No waiting for more members to join a new consumer group: there is only a developer to wait for.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Transactions v2 (Kafka 4's default) adds a partition to a transaction with the first produce to it. A
+        // produce that arrives while the previous transaction's markers are still being written is retried here,
+        // on the broker, for up to this long before CONCURRENT_TRANSACTIONS goes back to the producer. The default,
+        // 100 ms, is shorter than a commit's markers take on a busy laptop: every commit then set off client
+        // retries with a backoff growing towards 1 s and OutOfOrderSequence rejections of the batches queued
+        // behind them (hundreds of log lines a minute, and the p99 latency). Waiting here costs one round trip.
+        p.put("add.partitions.to.txn.retry.backoff.max.ms", Integer.toString(TXN_ADD_PARTITIONS_WAIT_MS));
+        // After an unclean stop (kill -9) the restarted broker cannot register until the controller has fenced its
+        // previous incarnation, one broker session after start (default 9 s, retried every 2 s): 4 s still rides
+        // out a busy laptop's pauses with heartbeats every second.
+        p.put("broker.session.timeout.ms", "4000");
+        p.put("broker.heartbeat.interval.ms", "1000");
         // The compaction buffer (default 128 MB) is allocated at start; 16 MB still dedupes ~700k keys a pass.
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         p.putAll(overrides);

@@ -71,6 +71,10 @@ public final class OpsServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
         } catch (IOException e) {
+            if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")) {
+                throw new PortInUseException(settings.host(), settings.port(), "another Ripple or web server",
+                        "http.port (environment RIPPLE_HTTP_PORT)");
+            }
             throw new ConfigException("http.port", "cannot listen on " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage());
         }

@@ -2,6 +2,8 @@ package ripple.runtime;
 
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import ripple.config.RippleConfig;
 
@@ -36,6 +38,22 @@ public final class KafkaSettings {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads", 1, 64));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor(c));
+        // Under exactly-once a produce can reach the broker while the previous transaction is still committing
+        // (CONCURRENT_TRANSACTIONS) and is retried after the producer's backoff, which Kafka grows towards 1 s:
+        // that backoff became the p99 latency. Capped at 100 ms, a retry lands soon after the commit does. The
+        // broker side is tuned too (EmbeddedKafka; README for other brokers).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 100);
+        // Kafka 4.4 warns at every start until this is set, and 5.0 makes it the default: errors in global store
+        // processing go to the processing exception handler too (Kafka's default one still fails, as before).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        String instance = c.string("instance.id").trim();
+        if (!instance.isEmpty()) {
+            // Static membership: Kafka Streams gives each stream thread's consumer "<id>-<thread>", so a restarted
+            // instance rejoins as itself and gets its tasks back at once; a dead one without a successor still
+            // loses them after session.timeout.ms. Group ids differ per role, so both roles can share the name.
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
+        }
         // One bound for every store in the process: the setter's cache is shared, so it is sized here, once.
         BoundedRocksDbConfig.configure(c.intValue("state.rocksdb.memory-mb", 16, 1 << 20) * 1024L * 1024L);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);

@@ -42,6 +42,11 @@ class BacktestCommandTest {
                 "--report", report.toString());
         assertThat(code).as(out + "\n" + err).isZero();
         assertThat(out.toString()).contains("line 8: timestamp 1970-01-01T00:00:15Z is more than --max-span");
+        // progress on stderr, step by step; the summary alone on stdout, so that it can be redirected
+        assertThat(err.toString()).contains("backtest: reading " + input).contains("backtest: sorting 60 events")
+                .contains("done in");
+        assertThat(out.toString()).doesNotContain("backtest: reading").doesNotContain("sorting")
+                .contains("events/s");
 
         JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
         assertThat(json.get("events").asInt()).isEqualTo(60);
@@ -155,7 +160,7 @@ class BacktestCommandTest {
         cli.setOut(new PrintWriter(new StringWriter()));
         int code = cli.execute("--format", "taobao", "--input", "x.csv",
                 "--set", "learning.speed=3");
-        assertThat(code).isEqualTo(CliSupport.EXIT_FAILURE);
+        assertThat(code).isEqualTo(CliSupport.EXIT_USAGE);
         assertThat(err.toString()).contains("learning.speed");
     }
 

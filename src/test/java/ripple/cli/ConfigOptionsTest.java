@@ -44,14 +44,6 @@ class ConfigOptionsTest {
                 .hasMessageContaining("http or https");
     }
 
-    @Test
-    void durationsReadAsInTheConfigurationFile() {
-        assertThat(CliSupport.duration("500ms").toMillis()).isEqualTo(500);
-        assertThat(CliSupport.duration("10s").toSeconds()).isEqualTo(10);
-        assertThat(CliSupport.duration("PT1M").toSeconds()).isEqualTo(60);
-        assertThatThrownBy(() -> CliSupport.duration("soon")).hasMessageContaining("not a duration");
-    }
-
     private static RippleConfig load(String... args) {
         TailCommand command = new TailCommand();
         new CommandLine(command).parseArgs(concat(args, "--topic", "scores"));

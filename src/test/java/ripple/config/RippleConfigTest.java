@@ -31,7 +31,8 @@ class RippleConfigTest {
     void aBadValueFailsWithOneMessageNamingTheKey() {
         RippleConfig c = RippleConfig.of(Map.of("learning.rate", "fast"), Map.of());
         assertThatThrownBy(() -> ScoringSettings.from(c)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("learning.rate").hasMessageContaining("RIPPLE_LEARNING_RATE");
+                .hasMessageContaining("learning.rate").hasMessageContaining("from configuration file")
+                .hasMessageNotContaining("RIPPLE_LEARNING_RATE");
         assertThatThrownBy(() -> ScoringSettings.from(RippleConfig.of(Map.of("events.dedupe-window", "soon"), Map.of())))
                 .hasMessageContaining("events.dedupe-window");
         assertThatThrownBy(() -> ScoringSettings.from(RippleConfig.of(Map.of("learning.strengths", "BROWSE:0.1,TELEPORT:1"), Map.of())))
