@@ -153,6 +153,21 @@ public final class TextIndex implements AutoCloseable {
         return entries;
     }
 
+    /** Index segments searched one after another by every query: what a search costs grows with their number. */
+    public int segments() {
+        refreshIfDue();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.getIndexReader().leaves().size();
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The index's generation, as of a refresh that is due now: cached search results of an older one are stale. */
     public long generation() {
         refreshIfDue();

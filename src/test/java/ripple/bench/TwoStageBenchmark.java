@@ -63,6 +63,7 @@ public class TwoStageBenchmark {
         UserState user;
         byte[] encoded;
         float[] w;
+        float[] query;
         float[][] examples;
         ScoringProcessor processor;
         MockProcessorContext<String, Object> context;
@@ -95,6 +96,8 @@ public class TwoStageBenchmark {
                 catalog.putNeighbours("item-" + i, new ItemNeighbours(t, 200f, ids, counts));
             }
             ranker = new Ranker(catalog, SETTINGS.decay());
+            query = HotPathBenchmark.randomVector(r, catalog.layout().dimsPerModel(), 1f);
+            System.out.printf("%n%d items, %d text index segments%n", catalogSize, catalog.textIndex().segments());
             user = HotPathBenchmark.fullUser(catalog.layout(), r);
             encoded = user.encode();
             w = HotPathBenchmark.randomVector(r, catalog.layout().size(), 0.1f);
@@ -140,6 +143,12 @@ public class TwoStageBenchmark {
     @Benchmark
     public int stageRetrieve(Catalogue s) {
         return s.ranker.view(s.user, s.w, NOW.toEpochMilli()).candidates().size();
+    }
+
+    /** One HNSW search for a user's text query, the part of retrieval that is not cached. */
+    @Benchmark
+    public int[] stageTextQuery(Catalogue s) {
+        return s.catalog.textIndex().search(MODEL, s.query, 40, null);
     }
 
     @Benchmark
