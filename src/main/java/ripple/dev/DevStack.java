@@ -4,10 +4,18 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.config.RippleConfig;
@@ -25,6 +33,8 @@ import ripple.runtime.Role;
  */
 public final class DevStack {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+    /** How long a finished demo waits for the scorer to catch up before it stops anyway. */
+    private static final Duration DRAIN_MAX = Duration.ofSeconds(60);
 
     /** What to start and for how long. */
     public record Options(Path dataDir, int kafkaPort, int registryPort, long events, Duration duration, int rate,
@@ -36,6 +46,29 @@ public final class DevStack {
     }
 
     private DevStack() {
+    }
+
+    /**
+     * Whether the scorer has committed its input offsets up to the end of every events partition: under
+     * exactly-once its outputs for every event sent so far are committed with them.
+     */
+    static boolean drained(Admin admin, String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var latest = admin.listOffsets(ends).all().get(5, TimeUnit.SECONDS);
+            return latest.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset());
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("could not read the scorer's progress: {}", e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public static Summary run(RippleConfig base, Options o, PrintStream out, boolean terminal, AtomicBoolean stop)
@@ -57,6 +90,7 @@ public final class DevStack {
                 SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                         .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
                 try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
+                     Admin admin = Admin.create(client);
                      DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
                      ConsoleView view = new ConsoleView(client, runtime.topics(), generator, out, terminal)) {
                     out.printf(Locale.ROOT, "http: %s (/health, /metrics, /users/{id}/recommendations)%n",
@@ -83,6 +117,8 @@ public final class DevStack {
                     long lastRender = 0;
                     long producedAtLastRender = 0;
                     long idleSince = 0;
+                    long drainedAt = 0;
+                    long lastDrainCheck = 0;
                     while (!stop.get()) {
                         view.poll(Duration.ofMillis(200));
                         long now = System.nanoTime();
@@ -95,10 +131,21 @@ public final class DevStack {
                                     "ripple dev | events sent %d (%.0f/s) | items in catalogue %d | recommendations %d | Ctrl-C stops",
                                     producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received()));
                         }
-                        // After the producer stops, give the pipeline a few seconds to drain, then finish.
+                        // After the producer stops, wait for the scorer to drain (a fixed few seconds once cut off
+                        // a slow machine's last events), then a second more for the view; at most DRAIN_MAX.
                         if (!producing.get()) {
                             idleSince = idleSince == 0 ? now : idleSince;
-                            if (now - idleSince > 5_000_000_000L) {
+                            if (drainedAt == 0 && now - lastDrainCheck > 500_000_000L) {
+                                lastDrainCheck = now;
+                                drainedAt = drained(admin, config.nonEmpty("application.id"),
+                                        runtime.topics().behaviorEvents.name()) ? now : 0;
+                            }
+                            if (drainedAt != 0 && now - drainedAt > 1_000_000_000L) {
+                                break;
+                            }
+                            if (now - idleSince > DRAIN_MAX.toNanos()) {
+                                log.warn("the scorer had not caught up with the demo's events {} after they stopped",
+                                        DRAIN_MAX);
                                 break;
                             }
                         }
