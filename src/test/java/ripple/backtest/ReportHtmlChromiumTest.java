@@ -1,25 +1,26 @@
 package ripple.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.config.RippleConfig;
 import ripple.dev.SyntheticGenerator;
+import ripple.testing.Processes;
 
 /**
  * The HTML report in a real headless Chromium (Debian's {@code chromium}, installed by .ci/run): the page's own
  * script must find points in every chart and leave its marker, and the dumped DOM must hold the charts' points.
+ * Without chromium it fails under CI and is skipped elsewhere, as the interoperability tests are.
  */
 class ReportHtmlChromiumTest {
     @TempDir
@@ -28,7 +29,9 @@ class ReportHtmlChromiumTest {
     @Test
     void chartsHavePointsInARealBrowser() throws Exception {
         String chromium = chromium();
-        assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium)");
+        if (chromium == null) {
+            Processes.missing("chromium is not installed (apt-get install chromium; .ci/run does)");
+        }
         SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                 .withUsers(30).withItems(40).withSeed(3));
         ReplayInput input = ReplayInput.of("synthetic", generator.events(300), List.of());
@@ -37,11 +40,11 @@ class ReportHtmlChromiumTest {
         ReportWriter.write(report, dir);
         assertThat(dir.resolve("report.json")).exists();
 
-        Process p = new ProcessBuilder(chromium, "--headless", "--disable-gpu", "--no-sandbox",
-                "--user-data-dir=" + dir.resolve("profile"), "--dump-dom", dir.resolve("report.html").toUri().toString())
-                .redirectError(dir.resolve("chromium.log").toFile()).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Processes.Result chrome = Processes.run(new ProcessBuilder(chromium, "--headless", "--disable-gpu",
+                "--no-sandbox", "--user-data-dir=" + dir.resolve("profile"), "--dump-dom",
+                dir.resolve("report.html").toUri().toString()), Duration.ofSeconds(60));
+        String dom = new String(chrome.stdout(), StandardCharsets.UTF_8);
+        assertThat(chrome.exitCode()).as(chrome.stderr()).isZero();
         assertThat(dom).as("the page's script ran and found points in every chart").contains("id=\"report-ok\"");
         int series = ((Map<?, ?>) ((Map<?, ?>) report.get("series")).get("models")).size();
         Matcher charts = Pattern.compile("<svg class=\"chart\".*?</svg>", Pattern.DOTALL).matcher(dom);
