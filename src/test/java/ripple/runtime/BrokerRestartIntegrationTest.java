@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
+import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.EmbeddedKafka;
 import ripple.registry.KafkaSchemaStore;
@@ -118,16 +119,11 @@ class BrokerRestartIntegrationTest {
 
             produce(eventProducer, topics, events.subList(FIRST, EVENTS));
             Map<String, Integer> updates = new HashMap<>();
-            Await.whileProgressing(Duration.ofSeconds(60), "a weight update for every event", EVENTS, () -> {
-                updates.clear();
-                updates.putAll(weightUpdates(client, topics, Duration.ofSeconds(3)));
-                return updates.size();
-            });
+            Committed.awaitDistinct(client, topics.weightUpdates.name(),
+                    topics.weightUpdates.valueSerde().deserializer(), WeightUpdate::getEventId, EVENTS,
+                    Duration.ofSeconds(60), "a weight update for every event")
+                    .forEach(w -> updates.merge(w.getEventId(), 1, Integer::sum));
             long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
-            // a little longer, to catch any duplicate committed late
-            Thread.sleep(1000);
-            updates.clear();
-            updates.putAll(weightUpdates(client, topics, Duration.ofSeconds(3)));
             Await.until(Duration.ofSeconds(60), "the scorer RUNNING", rt::running);
             int aborted = Committed.uncommitted(client, topics.weightUpdates.name(),
                     topics.weightUpdates.valueSerde().deserializer(), Duration.ofSeconds(3)).size() - count(updates);
@@ -189,13 +185,4 @@ class BrokerRestartIntegrationTest {
             throw new IllegalStateException("producing events failed", e);
         }
     }
-
-    /** Committed weight updates per event id, so far (up to the topic's end when read, or {@code max}). */
-    private static Map<String, Integer> weightUpdates(Properties client, Topics topics, Duration max) {
-        Map<String, Integer> out = new HashMap<>();
-        Committed.snapshot(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), max)
-                .forEach(w -> out.merge(w.getEventId(), 1, Integer::sum));
-        return out;
-    }
-
 }

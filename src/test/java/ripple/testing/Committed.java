@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +44,20 @@ public final class Committed {
             }
         }
         return out;
+    }
+
+    /**
+     * Values once {@code expected} distinct ids have been committed, then read again a second later, so that
+     * duplicates committed late show too. Fails naming {@code what} when no new id comes for {@code stall}: a
+     * loaded machine is slow but moves, so no deadline has to guess how slow.
+     */
+    public static <V> List<V> awaitDistinct(Properties client, String topic, Deserializer<V> values,
+                                            Function<V, String> id, int expected, Duration stall, String what)
+            throws InterruptedException {
+        Await.whileProgressing(stall, what, expected, () -> snapshot(client, topic, values, Duration.ofSeconds(3))
+                .stream().map(id).distinct().count());
+        Thread.sleep(1000);
+        return snapshot(client, topic, values, Duration.ofSeconds(3));
     }
 
     /** Values committed so far: up to the end the topic had when reading started, or {@code max}. */
