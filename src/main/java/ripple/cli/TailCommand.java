@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,7 @@ public final class TailCommand implements Callable<Integer> {
     String user;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Exit after this long without a record to print: 10 (seconds), 10s, 5m, 1d "
+            description = "Exit after this long at the end of the topic without a record to print: 10 (seconds), 10s, 5m, 1d "
                     + "(default: run until Ctrl-C).")
     Duration timeout;
 
@@ -125,6 +126,17 @@ public final class TailCommand implements Callable<Integer> {
         } catch (KafkaException e) {
             return CliSupport.fail(err, "tail", e.getMessage());
         }
+    }
+
+    /** Whether every partition has been read to its end, as of the last fetch (unknown before one: no). */
+    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+        for (TopicPartition p : partitions) {
+            OptionalLong lag = consumer.currentLag(p);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int tail(KafkaConsumer<byte[], byte[]> consumer, String name, Deserializer<?> values, Duration idleLimit,
@@ -173,6 +185,11 @@ public final class TailCommand implements Callable<Integer> {
                     }
                 }
                 out.flush();
+                // idle only counts at the end of the topic: a slow first fetch, or a long history filtered by
+                // --user, is not "nothing to print"
+                if (idleLimit != null && !caughtUp(consumer, partitions)) {
+                    lastPrinted = System.nanoTime();
+                }
                 if (idleLimit != null && System.nanoTime() - lastPrinted >= idleLimit.toNanos()) {
                     return 0;
                 }

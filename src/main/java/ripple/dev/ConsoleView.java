@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import ripple.avro.Recommendations;
 import ripple.avro.RecommendedItem;
@@ -35,11 +35,15 @@ public final class ConsoleView implements AutoCloseable {
     public ConsoleView(Properties clientProps, Topics topics, SyntheticGenerator generator, StatusScreen screen) {
         Properties p = new Properties();
         p.putAll(clientProps);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "ripple-dev-view-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), topics.recommendations.valueSerde().deserializer());
-        this.consumer.subscribe(List.of(topics.recommendations.name()));
+        // Assigned, not subscribed, and positioned at the end now: a group member would start from "latest" only
+        // once it had joined, and miss whatever came before (a short demo's whole output, on a slow machine).
+        List<TopicPartition> partitions = consumer.partitionsFor(topics.recommendations.name()).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
         this.generator = generator;
         this.screen = screen;
     }

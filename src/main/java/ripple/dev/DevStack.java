@@ -5,10 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.config.RippleConfig;
@@ -31,6 +39,8 @@ public final class DevStack {
     private static final String HOST = "127.0.0.1";
     /** The dev stack's name in the consumer groups (static membership, see {@code instance.id}). */
     static final String DEV_INSTANCE_ID = "ripple-dev";
+    /** How long a finished demo waits for the scorer to catch up before it stops anyway. */
+    private static final Duration DRAIN_MAX = Duration.ofSeconds(60);
 
     /**
      * What to start and for how long.
@@ -49,6 +59,31 @@ public final class DevStack {
     }
 
     /**
+     * Whether the scorer has committed its input offsets up to the end of every events partition: under
+     * exactly-once its outputs for every event sent so far are committed with them.
+     */
+    static boolean drained(Admin admin, String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var latest = admin.listOffsets(ends).all().get(5, TimeUnit.SECONDS);
+            return latest.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset());
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("could not read the scorer's progress: {}", e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Runs the demo stack until {@code stop} is set or the demo ends.
+     *
      * @param terminal whether {@code out} is a terminal (the view redraws in place there)
      * @param width    the terminal's width in columns, 0 if unknown
      * @throws ripple.ops.PortInUseException before anything starts, when a port is taken
@@ -94,6 +129,7 @@ public final class DevStack {
                 SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                         .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
                 try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
+                     Admin admin = Admin.create(client);
                      DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
                      ConsoleView view = new ConsoleView(client, runtime.topics(), generator,
                              new StatusScreen(out, terminal, width, othersWrote))) {
@@ -124,6 +160,8 @@ public final class DevStack {
                     long producedAtLastRender = 0;
                     long idleSince = 0;
                     String status = "";
+                    long drainedAt = 0;
+                    long lastDrainCheck = 0;
                     while (!stop.get()) {
                         view.poll(Duration.ofMillis(200));
                         long now = System.nanoTime();
@@ -137,10 +175,21 @@ public final class DevStack {
                                     producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received());
                             view.render(status, false);
                         }
-                        // After the producer stops, give the pipeline a few seconds to drain, then finish.
+                        // After the producer stops, wait for the scorer to drain (a fixed few seconds once cut off
+                        // a slow machine's last events), then a second more for the view; at most DRAIN_MAX.
                         if (!producing.get()) {
                             idleSince = idleSince == 0 ? now : idleSince;
-                            if (now - idleSince > 5_000_000_000L) {
+                            if (drainedAt == 0 && now - lastDrainCheck > 500_000_000L) {
+                                lastDrainCheck = now;
+                                drainedAt = drained(admin, config.nonEmpty("application.id"),
+                                        runtime.topics().behaviorEvents.name()) ? now : 0;
+                            }
+                            if (drainedAt != 0 && now - drainedAt > 1_000_000_000L) {
+                                break;
+                            }
+                            if (now - idleSince > DRAIN_MAX.toNanos()) {
+                                log.warn("the scorer had not caught up with the demo's events {} after they stopped",
+                                        DRAIN_MAX);
                                 break;
                             }
                         }

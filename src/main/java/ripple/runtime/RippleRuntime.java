@@ -1,5 +1,6 @@
 package ripple.runtime;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -139,7 +140,12 @@ public final class RippleRuntime implements AutoCloseable {
     private KafkaStreams launch(String name, Topology topology, Properties props) {
         KafkaStreams streams = new KafkaStreams(topology, props);
         // A failed stream thread is replaced: transient faults (a lost broker, say) must not stop the service.
+        // Counted, as the client state never shows it (a replaced thread never takes the client to ERROR).
+        Counter failures = Counter.builder("ripple.stream.thread.failures")
+                .description("stream threads that failed with an uncaught exception and were replaced")
+                .tag("role", name).register(meters);
         streams.setUncaughtExceptionHandler(e -> {
+            failures.increment();
             log.error("{} stream thread failed; replacing it", name, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -193,6 +199,14 @@ public final class RippleRuntime implements AutoCloseable {
     /** Where the operations HTTP server listens, e.g. {@code http://127.0.0.1:8080}. */
     public URI httpUrl() {
         return http.url();
+    }
+
+    /**
+     * The total so far of every counter of this process with the given name, over all tags (e.g.
+     * {@code ripple.stream.thread.failures}, {@code ripple.events}): for tests and tools that run in this JVM.
+     */
+    public double count(String counter) {
+        return meters.find(counter).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     public boolean running() {

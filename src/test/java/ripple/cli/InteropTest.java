@@ -2,9 +2,10 @@ package ripple.cli;
 
 import ripple.testing.ExternalTools;
 import ripple.testing.KafkaStack;
+import ripple.testing.Processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +46,8 @@ import ripple.serde.WireFormat;
 /**
  * Ripple's wire format and registry against third-party clients: kcat (librdkafka) producing and consuming raw
  * Confluent-framed Avro, and Python's confluent-kafka SchemaRegistryClient against Ripple's registry server. The
- * clients are Debian packages that CI installs; a missing one fails the test with what to install.
+ * clients are Debian packages that CI installs; a missing one fails the test under CI, and skips it elsewhere, with
+ * what to install.
  */
 @Tag("integration")
 class InteropTest {
@@ -84,7 +87,7 @@ class InteropTest {
             command.add(Files.write(work.resolve(e.getEventId() + ".avro"), WireFormat.frame(id, avroBinary(e))).toString());
         }
 
-        Result kcat = exec(command, "kcat");
+        Processes.Result kcat = exec(command, "kcat");
 
         assertThat(kcat.exitCode()).as(kcat.text()).isZero();
         List<ConsumerRecord<String, BehaviorEvent>> received = stack.readAll("kcat-in", new StringDeserializer(),
@@ -105,7 +108,7 @@ class InteropTest {
         int id = stack.registryClient().lookup("kcat-out-value", BehaviorEvent.getClassSchema()).orElseThrow();
 
         // %R: the payload length as a 4-byte big-endian int, then %s: the payload's raw bytes.
-        Result kcat = exec(List.of("kcat", "-b", stack.bootstrapServers(), "-t", "kcat-out", "-C", "-e", "-q",
+        Processes.Result kcat = exec(List.of("kcat", "-b", stack.bootstrapServers(), "-t", "kcat-out", "-C", "-e", "-q",
                 "-o", "beginning", "-f", "%R%s"), "kcat");
 
         assertThat(kcat.exitCode()).as(kcat.text()).isZero();
@@ -161,7 +164,7 @@ class InteropTest {
                 """);
         String schema = BehaviorEvent.getClassSchema().toString();
 
-        Result python = exec(List.of(PYTHON, script.toString(), stack.registryUrl(), stack.bootstrapServers(), "python-in", schema), PYTHON);
+        Processes.Result python = exec(List.of(PYTHON, script.toString(), stack.registryUrl(), stack.bootstrapServers(), "python-in", schema), PYTHON);
 
         assertThat(python.exitCode()).as(python.text()).isZero();
         JsonNode result = JSON.readTree(python.text().lines().reduce((a, b) -> b).orElseThrow());
@@ -206,42 +209,17 @@ class InteropTest {
         }
     }
 
-    private record Result(int exitCode, byte[] stdout, String stderr) {
-        String text() {
-            return new String(stdout, StandardCharsets.UTF_8) + stderr;
-        }
-    }
-
     private static void requireKcat() {
         ExternalTools.require(ExternalTools.executable("kcat").isPresent(), "kcat", "apt-get install kcat");
     }
 
-    /** Runs a third-party tool, which the test has checked is there. */
-    private static Result exec(List<String> command, String tool) throws Exception {
-        Process process;
+    /** Runs a third-party tool for at most a minute; the test has checked it is there. */
+    private static Processes.Result exec(List<String> command, String tool) throws Exception {
         try {
-            process = new ProcessBuilder(command).start();
+            return Processes.run(new ProcessBuilder(command), Duration.ofSeconds(60));
         } catch (IOException e) {
             fail(tool + " could not be started: " + e.getMessage());
             throw e;
         }
-        process.getOutputStream().close();
-        // Drain stderr on its own thread so that neither pipe can fill and stall the tool.
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try {
-                process.getErrorStream().transferTo(stderr);
-            } catch (IOException ignored) {
-                // the process is gone; what was read is kept
-            }
-        });
-        drain.start();
-        byte[] stdout = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish within 60 s");
-        }
-        drain.join();
-        return new Result(process.exitValue(), stdout, stderr.toString(StandardCharsets.UTF_8));
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,8 +52,12 @@ class TextIndexTest {
         try (TextIndex index = new TextIndex(index(refresh))) {
             ExecutorService pool = Executors.newFixedThreadPool(3);
             AtomicBoolean writing = new AtomicBoolean(true);
+            // the writer starts once both readers run, so that they search while it writes however the threads
+            // are scheduled (a reader that started after the writes ended once searched not at all)
+            CountDownLatch readersStarted = new CountDownLatch(2);
             try {
                 Future<?> writer = pool.submit(() -> {
+                    readersStarted.await();
                     SplittableRandom rnd = new SplittableRandom(1);
                     for (int i = 0; i < items * 2; i++) {
                         int item = i % items; // the second pass replaces every item
@@ -62,6 +67,7 @@ class TextIndexTest {
                         }
                     }
                     writing.set(false);
+                    return null;
                 });
                 List<Future<Integer>> readers = new ArrayList<>();
                 for (int r = 0; r < 2; r++) {
@@ -69,12 +75,13 @@ class TextIndexTest {
                     readers.add(pool.submit(() -> {
                         SplittableRandom rnd = new SplittableRandom(100 + seed);
                         int searches = 0;
-                        while (writing.get()) {
+                        readersStarted.countDown();
+                        do {
                             for (int entry : index.search("m", randomVector(rnd, 16), 20, searches % 2 == 0 ? null : "c3")) {
                                 assertThat(entry).isBetween(0, items - 1);
                             }
                             searches++;
-                        }
+                        } while (writing.get());
                         return searches;
                     }));
                 }

@@ -2,11 +2,11 @@ package ripple.runtime;
 
 import ripple.testing.Committed;
 import ripple.testing.Await;
+import ripple.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -211,10 +211,8 @@ class SecureKafkaIntegrationTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("keytool done").isTrue();
-        assertThat(p.exitValue()).as("keytool " + args[0] + ": " + out).isZero();
+        Processes.Result r = Processes.run(new ProcessBuilder(cmd), Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as("keytool " + args[0] + ": " + r.text()).isZero();
     }
 
 }

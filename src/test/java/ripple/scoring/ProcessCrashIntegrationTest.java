@@ -2,12 +2,11 @@ package ripple.scoring;
 
 import ripple.testing.Await;
 import ripple.testing.Committed;
+import ripple.testing.ScorerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,26 +140,22 @@ class ProcessCrashIntegrationTest {
             }
         }
         List<BehaviorEvent> events = events();
-        Path configFile = dir.resolve("crash.properties");
-        try (Writer w = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
-            for (var e : settings.entrySet()) {
-                w.write(e.getKey() + "=" + e.getValue().replace("\\", "\\\\") + "\n");
-            }
-        }
+        Path configFile = ScorerProcess.configFile(dir.resolve("crash.properties"), settings);
 
         long began = System.nanoTime();
         Process first = startScorer(configFile, "first");
         Process second = null;
         try {
             produce(topics, client, events.subList(0, FIRST), 0);
-            Await.until(Duration.ofSeconds(60), "the first process scoring", () -> {
+            // a child JVM starts slowly on a loaded machine: no deadline guesses how slowly, but a dead one fails at once
+            Await.until(Duration.ofMinutes(5), "the first process scoring", () -> {
                 assertThat(first.isAlive()).as("first scorer process alive").isTrue();
                 return countCommitted(client, topics, Duration.ofMillis(500)) >= 100;
             });
             AtomicInteger sent = new AtomicInteger(FIRST);
             CompletableFuture<Void> rest = CompletableFuture.runAsync(() ->
                     produce(topics, client, events.subList(FIRST, EVENTS), 40, sent));
-            Await.until(Duration.ofSeconds(30), "more events on their way", () -> sent.get() >= FIRST + 300);
+            Await.whileProgressing(Duration.ofSeconds(30), "more events on their way", FIRST + 300, sent::get);
             int beforeKill = countCommitted(client, topics, Duration.ofMillis(300));
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -168,14 +163,15 @@ class ProcessCrashIntegrationTest {
                     first.exitValue(), sent.get(), beforeKill);
 
             second = startScorer(configFile, "second");
-            rest.get(60, TimeUnit.SECONDS);
+            rest.get(5, TimeUnit.MINUTES);
             Process s = second;
             Map<String, List<WeightUpdate>> updates = new HashMap<>();
-            Await.until(Duration.ofSeconds(60), "a weight update for every event", () -> {
+            // the second process starts, restores and catches up: fails when it dies, or makes no progress for 2 min
+            Await.whileProgressing(Duration.ofMinutes(2), "a weight update for every event", EVENTS, () -> {
                 assertThat(s.isAlive()).as("second scorer process alive").isTrue();
                 updates.clear();
                 updates.putAll(weightUpdates(client, topics));
-                return updates.size() >= EVENTS;
+                return updates.size();
             });
             // a little longer, to catch any duplicate committed late
             Thread.sleep(1000);
@@ -236,10 +232,10 @@ class ProcessCrashIntegrationTest {
         streams.start();
         try {
             Map<String, List<WeightUpdate>> updates = new HashMap<>();
-            Await.until(Duration.ofSeconds(60), "the reference run done", () -> {
+            Await.whileProgressing(Duration.ofSeconds(60), "the reference run done", EVENTS, () -> {
                 updates.clear();
                 updates.putAll(weightUpdates(client, topics));
-                return updates.size() >= EVENTS;
+                return updates.size();
             });
             assertThat(updates.values()).allSatisfy(l -> assertThat(l).hasSize(1));
             return finalWeights(updates);
@@ -274,18 +270,7 @@ class ProcessCrashIntegrationTest {
     }
 
     private static Process startScorer(Path configFile, String name) throws IOException {
-        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=ripple.avro,java.lang,java.util,java.math,java.time",
-                "-cp", System.getProperty("java.class.path"),
-                "ripple.cli.Main", "run", "--role", "scorer", "--config", configFile.toString());
-        // kept after the test (the temporary directory is not), for a look at what the process did
-        Path out = Path.of("target", "ProcessCrashIntegrationTest-" + name + ".log").toAbsolutePath();
-        Files.createDirectories(out.getParent());
-        pb.redirectErrorStream(true).redirectOutput(out.toFile());
-        log.info("starting scorer process {} (output in {})", name, out);
-        return pb.start();
+        return ScorerProcess.start(configFile, "ProcessCrashIntegrationTest-" + name);
     }
 
     /** Events for users that all hash to partition 0, one second apart, three hours ago. */

@@ -3,6 +3,7 @@ package ripple.scoring;
 import ripple.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,16 +15,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -39,8 +41,10 @@ import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
+import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.testing.Committed;
+import ripple.testing.ScorerProcess;
 import ripple.testing.KafkaStack;
 import ripple.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
@@ -48,10 +52,11 @@ import ripple.topics.TopicAdmin;
 import ripple.topics.Topics;
 
 /**
- * Scale-out and fail-over on a real broker: two scorer instances share six partitions under one application id;
- * one dies mid-stream without leaving the group, the other takes all partitions over once the dead member's
- * session times out, restores its users from the changelogs, and under exactly-once every event yields exactly
- * one weight update.
+ * Scale-out and fail-over on a real broker: two scorer instances share six partitions under one application id,
+ * one of them a child JVM ({@code ripple run --role scorer}). That one is killed with SIGKILL mid-stream, so it
+ * leaves an open transaction and no leave-group request; the other takes all partitions over once the dead
+ * member's session times out, restores its users from the changelogs, and under exactly-once every event yields
+ * exactly one weight update.
  */
 @Tag("integration")
 class ScaleOutIntegrationTest {
@@ -62,6 +67,7 @@ class ScaleOutIntegrationTest {
     private static final int EVENTS = 3000;
     /** The broker's smallest allowed session timeout (group.min.session.timeout.ms) */
     private static final int SESSION_TIMEOUT_MS = 6000;
+    private static final Set<Integer> ALL = Set.of(0, 1, 2, 3, 4, 5);
 
     @TempDir
     static Path dir;
@@ -81,12 +87,23 @@ class ScaleOutIntegrationTest {
 
     @Test
     void theSurvivorTakesOverEveryPartitionAndEveryEventYieldsExactlyOneWeightUpdate() throws Exception {
-        RippleConfig config = ScorerFixture.testConfig()
-                .with("bootstrap.servers", kafka.bootstrapServers())
-                .with("application.id", "ripple-scale-" + UUID.randomUUID())
-                .with("processing.guarantee", StreamsConfig.EXACTLY_ONCE_V2)
-                .with("commit.interval", "100ms")
-                .with("topics.partitions", Integer.toString(PARTITIONS));
+        Map<String, String> settings = new TreeMap<>();
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put("schema.registry.url", kafka.registryUrl());
+        settings.put("application.id", "ripple-scale-" + UUID.randomUUID());
+        settings.put("processing.guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+        settings.put("commit.interval", "100ms");
+        settings.put("topics.partitions", Integer.toString(PARTITIONS));
+        settings.put("features.text.dims", "8");
+        settings.put("features.text.models", "test-model");
+        settings.put("http.port", "0");
+        // the killed member leaves the group once its session times out
+        settings.put("kafka.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+        settings.put("kafka.heartbeat.interval.ms", Integer.toString(SESSION_TIMEOUT_MS / 3));
+        RippleConfig config = RippleConfig.defaultConfig();
+        for (var e : settings.entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
         Topics topics = Topics.create(config, registry);
         try (Admin admin = Admin.create(KafkaSettings.client(config))) {
             TopicAdmin.ensure(admin, topics, PARTITIONS, (short) 1);
@@ -100,37 +117,59 @@ class ScaleOutIntegrationTest {
             }
         }
 
-        KafkaStreams doomed = start(config, topics, "a");
-        KafkaStreams survivor = start(config, topics, "b");
+        settings.put("state.dir", dir.resolve("state-doomed").toString());
+        Process doomed = ScorerProcess.start(ScorerProcess.configFile(dir.resolve("doomed.properties"), settings),
+                "ScaleOutIntegrationTest-doomed");
+        KafkaStreams survivor = start(config, topics, "survivor");
+        CountDownLatch crashed = new CountDownLatch(1);
         try {
-            Await.until(Duration.ofSeconds(30), "both instances running with partitions of their own", () ->
-                    running(doomed) && running(survivor)
-                            && !eventPartitions(doomed, topics).isEmpty() && !eventPartitions(survivor, topics).isEmpty());
-            Set<Integer> doomedPartitions = eventPartitions(doomed, topics);
-            log.info("before the crash: doomed owns {}, survivor owns {}", doomedPartitions, eventPartitions(survivor, topics));
+            // a child JVM starts slowly on a loaded machine: no deadline guesses how slowly, but a dead one fails
+            // at once; sharing means the survivor runs some partitions, not all
+            Await.until(Duration.ofMinutes(5), "both instances running with partitions of their own", () -> {
+                assertThat(doomed.isAlive()).as("doomed scorer process alive").isTrue();
+                Set<Integer> own = eventPartitions(survivor, topics);
+                return running(survivor) && !own.isEmpty() && own.size() < PARTITIONS;
+            });
+            Set<Integer> doomedPartitions = new TreeSet<>(ALL);
+            doomedPartitions.removeAll(eventPartitions(survivor, topics));
+            log.info("before the crash: doomed owns {}, survivor owns {}", doomedPartitions,
+                    eventPartitions(survivor, topics));
 
             AtomicInteger sent = new AtomicInteger();
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(topics, client, sent));
-            Await.until(Duration.ofSeconds(30), "a third of the events sent", () -> sent.get() >= EVENTS / 3);
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(topics, client, sent, crashed));
+            Await.whileProgressing(Duration.ofSeconds(30), "a third of the events sent", EVENTS / 3, sent::get);
+            // the doomed process is working: it has committed weight updates of its own users
+            Await.until(Duration.ofMinutes(2), "weight updates from the doomed process", () -> {
+                assertThat(doomed.isAlive()).as("doomed scorer process alive").isTrue();
+                return Committed.snapshot(client, topics.weightUpdates.name(),
+                        topics.weightUpdates.valueSerde().deserializer(), Duration.ofSeconds(1)).stream()
+                        .anyMatch(w -> doomedPartitions.contains(partitionOf(w.getUserId())));
+            });
 
-            // A crash, as near as one JVM gets: no leave-group request and no waiting, so the group only learns
-            // of it when the member's session times out. (Its threads still commit what they were doing as they
-            // stop; a killed process would leave an open transaction for the broker to abort.)
+            // SIGKILL, mid-stream: no leave-group request, no commit, an open transaction for the broker to abort;
+            // the group only learns of it when the member's session times out
             long crashedAt = System.nanoTime();
-            doomed.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-                    .withTimeout(Duration.ZERO));
-            Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5);
-            Await.until(Duration.ofSeconds(40), "the survivor running all " + PARTITIONS + " partitions", () ->
-                    running(survivor) && eventPartitions(survivor, topics).equals(all));
+            int sentAtCrash = sent.get();
+            doomed.destroyForcibly();
+            crashed.countDown();
+            assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).as("killed process gone").isTrue();
+            log.info("killed the doomed scorer (exit {}) with {} events sent", doomed.exitValue(), sentAtCrash);
+            assertThat(sentAtCrash).as("events sent when the process was killed").isLessThan(EVENTS);
+            Await.until(Duration.ofMinutes(2), "the survivor running all " + PARTITIONS + " partitions", () ->
+                    running(survivor) && eventPartitions(survivor, topics).equals(ALL));
             long takeoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAt);
             log.info("the survivor took over partitions {} {} ms after the crash (session timeout {} ms)",
                     doomedPartitions, takeoverMs, SESSION_TIMEOUT_MS);
 
-            producing.get(60, TimeUnit.SECONDS);
+            producing.get(5, TimeUnit.MINUTES);
             Map<String, Integer> updates = weightUpdatesPerEvent(client, topics);
             Map<Integer, Long> histogram = new TreeMap<>(updates.values().stream()
                     .collect(Collectors.groupingBy(n -> n, Collectors.counting())));
-            log.info("weight updates per event id: {} (count -> event ids)", histogram);
+            int aborted = Committed.uncommitted(client, topics.weightUpdates.name(),
+                    topics.weightUpdates.valueSerde().deserializer(), Duration.ofSeconds(3)).size()
+                    - updates.values().stream().mapToInt(Integer::intValue).sum();
+            log.info("weight updates per event id: {} (count -> event ids); {} written in aborted transactions",
+                    histogram, aborted);
 
             Set<String> missing = new TreeSet<>();
             for (int n = 0; n < EVENTS; n++) {
@@ -143,19 +182,22 @@ class ScaleOutIntegrationTest {
             assertThat(updates.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                     .as("events with more than one weight update").isEmpty();
         } finally {
+            doomed.destroyForcibly();
+            crashed.countDown();
             survivor.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
-            doomed.close(Duration.ofSeconds(30));
         }
     }
 
-    /** An instance with its own state directory, and a session timeout short enough for the test to wait out. */
+    private static int partitionOf(String user) {
+        return Utils.toPositive(Utils.murmur2(user.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    /** An instance in this JVM with its own state directory (its settings already carry the session timeout). */
     private static KafkaStreams start(RippleConfig config, Topics topics, String name) {
         Properties props = KafkaSettings.streams(config, "");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + name).toString());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, "scorer-" + name);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3);
         KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics), props);
         // the state changes, timestamped in the log, show where the fail-over's time goes
         streams.setStateListener((now, before) -> log.info("scorer {}: {} -> {}", name, before, now));
@@ -163,14 +205,20 @@ class ScaleOutIntegrationTest {
         return streams;
     }
 
-    /** EVENTS events for USERS users, each with its own id, paced over about three seconds so the crash lands mid-stream. */
-    private static void produce(Topics topics, Properties client, AtomicInteger sent) {
+    /**
+     * EVENTS events for USERS users, each with its own id: a third at once, then a trickle (so that the instance to
+     * be killed is busy whenever that happens) up to two thirds, and the last third only after {@code crashed}.
+     */
+    private static void produce(Topics topics, Properties client, AtomicInteger sent, CountDownLatch crashed) {
         Instant t0 = Instant.now().minusSeconds(600);
         AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<String, BehaviorEvent> p = new KafkaProducer<>(client, new StringSerializer(),
                 topics.behaviorEvents.valueSerde().serializer())) {
             BehaviorType[] types = {BehaviorType.BROWSE, BehaviorType.CLICK, BehaviorType.CART, BehaviorType.PURCHASE};
             for (int n = 0; n < EVENTS; n++) {
+                if (n == 2 * EVENTS / 3) {
+                    crashed.await();
+                }
                 String user = "u" + n % USERS;
                 BehaviorEvent e = ScorerFixture.event(eventId(n), user, "i" + (n * 7) % ITEMS, types[n % types.length],
                         t0.plusMillis(n));
@@ -180,7 +228,8 @@ class ScaleOutIntegrationTest {
                     }
                 });
                 sent.incrementAndGet();
-                if (n % 100 == 99) {
+                int batch = n >= EVENTS / 3 && crashed.getCount() > 0 ? 10 : 100;
+                if (n % batch == batch - 1) {
                     Thread.sleep(100);
                 }
             }
@@ -198,11 +247,13 @@ class ScaleOutIntegrationTest {
         return "ev-" + n;
     }
 
-    /** Weight updates per event id: reads until one per event or 40 s, then 3 s more to see duplicates. */
-    private static Map<String, Integer> weightUpdatesPerEvent(Properties client, Topics topics) {
+    /** Weight updates per event id, once every event has one (or none comes for a minute), a second later. */
+    private static Map<String, Integer> weightUpdatesPerEvent(Properties client, Topics topics)
+            throws InterruptedException {
         Map<String, Integer> counts = new HashMap<>();
-        Committed.await(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(), EVENTS,
-                Duration.ofSeconds(40), Duration.ofSeconds(3)).forEach(w -> counts.merge(w.getEventId(), 1, Integer::sum));
+        Committed.awaitDistinct(client, topics.weightUpdates.name(), topics.weightUpdates.valueSerde().deserializer(),
+                WeightUpdate::getEventId, EVENTS, Duration.ofSeconds(60), "a weight update for every event")
+                .forEach(w -> counts.merge(w.getEventId(), 1, Integer::sum));
         return counts;
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,7 +33,7 @@ public final class Committed {
     public static <V> List<V> await(Properties client, String topic, Deserializer<V> values, int expected,
                                     Duration max, Duration linger) {
         List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> c = consumer(client, topic, values)) {
+        try (KafkaConsumer<String, V> c = consumer(client, topic, values, "read_committed")) {
             long deadline = System.nanoTime() + max.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
@@ -45,10 +46,37 @@ public final class Committed {
         return out;
     }
 
+    /**
+     * Values once {@code expected} distinct ids have been committed, then read again a second later, so that
+     * duplicates committed late show too. Fails naming {@code what} when no new id comes for {@code stall}: a
+     * loaded machine is slow but moves, so no deadline has to guess how slow.
+     */
+    public static <V> List<V> awaitDistinct(Properties client, String topic, Deserializer<V> values,
+                                            Function<V, String> id, int expected, Duration stall, String what)
+            throws InterruptedException {
+        Await.whileProgressing(stall, what, expected, () -> snapshot(client, topic, values, Duration.ofSeconds(3))
+                .stream().map(id).distinct().count());
+        Thread.sleep(1000);
+        return snapshot(client, topic, values, Duration.ofSeconds(3));
+    }
+
     /** Values committed so far: up to the end the topic had when reading started, or {@code max}. */
     public static <V> List<V> snapshot(Properties client, String topic, Deserializer<V> values, Duration max) {
+        return snapshot(client, topic, values, max, "read_committed");
+    }
+
+    /**
+     * Every value written so far, committed or not (read_uncommitted): with {@link #snapshot}, how much was
+     * written in transactions that were aborted (or are still open).
+     */
+    public static <V> List<V> uncommitted(Properties client, String topic, Deserializer<V> values, Duration max) {
+        return snapshot(client, topic, values, max, "read_uncommitted");
+    }
+
+    private static <V> List<V> snapshot(Properties client, String topic, Deserializer<V> values, Duration max,
+                                        String isolation) {
         List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> c = consumer(client, topic, values)) {
+        try (KafkaConsumer<String, V> c = consumer(client, topic, values, isolation)) {
             Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
             long deadline = System.nanoTime() + max.toNanos();
             while (System.nanoTime() < deadline
@@ -61,10 +89,11 @@ public final class Committed {
         return out;
     }
 
-    private static <V> KafkaConsumer<String, V> consumer(Properties client, String topic, Deserializer<V> values) {
+    private static <V> KafkaConsumer<String, V> consumer(Properties client, String topic, Deserializer<V> values,
+                                                         String isolation) {
         Properties p = new Properties();
         p.putAll(client);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         KafkaConsumer<String, V> c = new KafkaConsumer<>(p, new StringDeserializer(), values);
         List<TopicPartition> parts = c.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
