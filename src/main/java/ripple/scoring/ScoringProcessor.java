@@ -157,7 +157,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         Float dwell = ev.getDwellMs() == null ? null : ev.getDwellMs().floatValue();
         user.history().observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, strength,
                 hasText ? positive : null, decay, settings.maxRecentItems(), settings.maxCategories());
-        Ranker.View afterView = ranker.view(user, w, now);
+        Ranker.View afterView = ranker.view(user, w, now, view);
         float[] after = new float[k];
         afterView.features(itemId, category, after);
         double scoreAfter = OnlineLearner.dot(w, after);
