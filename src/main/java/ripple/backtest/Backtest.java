@@ -235,8 +235,8 @@ public final class Backtest {
                 : "";
         r.put("candidates", "Ripple: the candidates its own ranker retrieves for the user before the event (the "
                 + "scorer's state, prior + user weights, as it will score the event; " + main.catalogue
-                + " catalogue items at the end, scored in full up to scoring.exact-scan-max, else proposed by the "
-                + "candidate sources); an item not retrieved is a miss. Baselines: every catalogue item known before "
+                + " catalogue items at the end, of which only those the candidate sources (scoring.sources) propose "
+                + "are ranked); an item not retrieved is a miss. Baselines: every catalogue item known before "
                 + "the event, " + (excludeSeen ? "less the excluded ones" : "repeats allowed") + ". Ties: equal "
                 + "scores go to the earlier catalogue item (lower catalogue index), for every model. Ranks beyond "
                 + options.maxK() + " count as misses, so mrr is MRR@" + options.maxK() + "." + exclusion);
