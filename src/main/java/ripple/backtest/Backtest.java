@@ -53,8 +53,9 @@ public final class Backtest {
 
     /**
      * Every ablation of one setting: each feature group held out; each candidate source of {@code scoring.sources}
-     * removed (ripple-no-SOURCE; ripple-no-text-source for text); each behaviour type present in the input
-     * withheld (when there are at least two).
+     * removed (ripple-no-SOURCE; ripple-no-text-source for text); where items have text, the topics read from
+     * it, and all three uses of the text at once; each behaviour type present in the input withheld (when there
+     * are at least two).
      */
     static List<Ablation> ablationsOf(RippleConfig config, ReplayInput input) {
         List<Ablation> out = new ArrayList<>();
@@ -71,6 +72,20 @@ public final class Backtest {
             }
             out.add(new Ablation(name, "sources",
                     "scoring.sources=" + rest, config.with("scoring.sources", rest), Set.of()));
+        }
+        if (!input.features().isEmpty()) {
+            // The text reaches the ranker three ways: its own feature group, the topics read from it (which
+            // category features and lists use for items without a category), and the text candidate source.
+            out.add(new Ablation("ripple-no-text-topics", "text", "features.text.clusters=0",
+                    config.with("features.text.clusters", "0"), Set.of()));
+            if (sources.contains(RetrievalSettings.Source.TEXT)) {
+                String rest = String.join(",", sources.stream().filter(x -> x != RetrievalSettings.Source.TEXT)
+                        .map(x -> x.name().toLowerCase(Locale.ROOT)).toList());
+                out.add(new Ablation("ripple-no-text-at-all", "text",
+                        "features.ablate=text, features.text.clusters=0, scoring.sources=" + rest,
+                        config.with("features.ablate", "text").with("features.text.clusters", "0")
+                                .with("scoring.sources", rest), Set.of()));
+            }
         }
         Set<BehaviorType> types = EnumSet.noneOf(BehaviorType.class);
         for (BehaviorEvent e : input.events()) {
