@@ -11,6 +11,13 @@ public final class UserWeights {
     public long step;
     /** Which text-model versions the text weights were learned on; a change resets them. */
     public int textFingerprint;
+    /**
+     * Whether the optimiser state must be stored at full precision. A user's AdaGrad accumulator is stored as
+     * float16 (it only sets step sizes, through sqrt(acc + 0.1)); the shared prior's is not, because it sums the
+     * squared gradients of every user, outgrows float16 and would stop growing where a small step no longer
+     * changes it.
+     */
+    boolean exact;
 
     UserWeights(float[] weights, float[] moment1, float[] moment2, long step, int textFingerprint) {
         if (moment1.length != weights.length || moment2.length != weights.length) {
@@ -22,6 +29,11 @@ public final class UserWeights {
         this.moment2 = moment2;
         this.step = step;
         this.textFingerprint = textFingerprint;
+    }
+
+    /** Marks this as state whose optimiser moments are stored in full (the shared prior's): see {@link #exact}. */
+    public void storeExactly() {
+        exact = true;
     }
 
     /** Clears the first {@code textDims} weights and their moments, now learned on the given text models. */
