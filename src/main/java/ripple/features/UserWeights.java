@@ -12,10 +12,9 @@ public final class UserWeights {
     /** Which text-model versions the text weights were learned on; a change resets them. */
     public int textFingerprint;
     /**
-     * Whether the optimiser state must be stored at full precision. A user's AdaGrad accumulator is stored as
-     * float16 (it only sets step sizes, through sqrt(acc + 0.1)); the shared prior's is not, because it sums the
-     * squared gradients of every user, outgrows float16 and would stop growing where a small step no longer
-     * changes it.
+     * Whether the weights and optimiser state must be stored at full precision. A user's own part under AdaGrad is
+     * stored as float16 (see {@link UserStateCodec}); the shared prior's is not: its accumulator sums the squared
+     * gradients of every user and outgrows float16, and its weights take small steps for as long as it runs.
      */
     boolean exact;
 
@@ -31,7 +30,7 @@ public final class UserWeights {
         this.textFingerprint = textFingerprint;
     }
 
-    /** Marks this as state whose optimiser moments are stored in full (the shared prior's): see {@link #exact}. */
+    /** Marks these as stored in full (the shared prior's): see {@link #exact}. */
     public void storeExactly() {
         exact = true;
     }

@@ -41,29 +41,55 @@ class UserStateCodecTest {
     }
 
     @Test
-    void anAdaGradUsersAccumulatorIsStoredAsHalfAndMoment1LeftOut() {
+    void anAdaGradUsersOwnPartIsStoredAsHalfAndMoment1LeftOut() {
         UserState adam = populated();
         UserState adaGrad = populated();
         Arrays.fill(adaGrad.weights().moment1, 0f);
 
         UserState back = UserState.decode(adaGrad.encode());
 
-        assertThat(back.weights().weights).containsExactly(adaGrad.weights().weights);
+        assertThat(back.weights().weights).containsExactly(halves(adaGrad.weights().weights));
+        assertThat(back.weights().weights).isNotEqualTo(adaGrad.weights().weights);
         assertThat(back.weights().moment1).containsOnly(0f).hasSameSizeAs(adaGrad.weights().weights);
         assertThat(back.weights().moment2).containsExactly(halves(adaGrad.weights().moment2));
         assertThat(back.weights().moment2).isNotEqualTo(adaGrad.weights().moment2);
         int k = adaGrad.weights().weights.length;
-        assertThat(adaGrad.encode().length).isEqualTo(adam.encode().length - 4 * k - 2 * k - 2);
+        // weights and moment2 at 2 bytes instead of 4, and no moment1 (its length and kind, 2 bytes, too)
+        assertThat(adaGrad.encode().length).isEqualTo(adam.encode().length - 2 * k - 4 * k - 2 * k - 2);
+        assertThat(back.encode()).as("stored again unchanged").isEqualTo(adaGrad.encode());
     }
 
     @Test
-    void thePriorKeepsItsOptimiserStateInFull() {
+    void theDefaultPullTowardsThePriorSurvivesFloat16Storage() {
+        // The scorer's default learner on a user's own part (AdaGrad, rate 0.3, user-shrink 0.01), decoded and
+        // stored again every event as the scorer does: with no gradient the part must still decay as 0.997^n,
+        // not stick where a float16 rounding step exceeds the change.
+        ripple.scoring.OnlineLearner learner =
+                new ripple.scoring.OnlineLearner(ripple.scoring.Optimizer.ADAGRAD, 0.3, 1e-4);
+        float[] start = {0.8f, -0.37f, 0.05f, 1e-3f};
+        UserState state = UserState.startingFrom(start, 0, 0);
+        int events = 500;
+        for (int i = 0; i < events; i++) {
+            UserWeights w = state.weights();
+            learner.apply(w.weights, w.moment1, w.moment2, w.step, new double[start.length], 0.01);
+            state = UserState.decode(state.encode());
+        }
+        double keep = Math.pow((1 - 0.3 * 1e-4) * (1 - 0.3 * 0.01), events);
+        for (int i = 0; i < start.length; i++) {
+            assertThat((double) state.weights().weights[i]).as("weight %d", i)
+                    .isCloseTo(start[i] * keep, org.assertj.core.data.Percentage.withPercentage(2));
+        }
+    }
+
+    @Test
+    void thePriorKeepsItsWeightsAndOptimiserStateInFull() {
         UserState prior = populated();
         Arrays.fill(prior.weights().moment1, 0f);
         prior.weights().storeExactly();
 
         UserState back = UserState.decode(prior.encode());
 
+        assertThat(back.weights().weights).containsExactly(prior.weights().weights);
         assertThat(back.weights().moment2).containsExactly(prior.weights().moment2);
         assertThat(back.encode()).isEqualTo(prior.encode());
     }
