@@ -373,6 +373,7 @@ public final class Backtest {
         });
         r.put("influence", influence);
         r.put("weights", main.weights);
+        r.put("userState", main.stateSizes);
         r.put("series", series);
         Map<String, Object> phases = new LinkedHashMap<>();
         phases.put("mainReplaySeconds", main.seconds);

@@ -103,6 +103,8 @@ final class Replay {
         /** count x names.size(), row-major: each model's rank of each evaluated event (0: a miss). */
         short[] ranks = new short[0];
         Map<String, Object> weights;
+        /** Stored bytes per user at the end (main replay only). */
+        Map<String, Object> stateSizes;
         long replayed;
         long accepted;
         long deadLetters;
@@ -183,6 +185,7 @@ final class Replay {
             if (baselines) {
                 result.weights = LearnedWeights.summarise(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
                         driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog.layout());
+                result.stateSizes = StateSizes.summarise(driver.getKeyValueStore(ScoringProcessor.USER_STORE));
             }
         }
         result.seconds = (System.nanoTime() - started) / 1e9;

@@ -5,8 +5,10 @@ import java.util.List;
 import ripple.avro.BehaviorType;
 
 /**
- * A user's normalised feature history, owned by the feature code: decayed counts per behaviour type, the text
- * profile, the dwell scaler, recent items and category affinities, all decayed as of {@link #lastTime}.
+ * A user's normalised feature history, owned by the feature code: the text profile, the dwell scaler, recent items
+ * (with the user's decayed counts on each per behaviour group) and category affinities, all decayed as of
+ * {@link #lastTime}. Decayed counts per behaviour type over all the user's items were kept until state version 3;
+ * no feature read them, so version 4 dropped them.
  */
 public final class UserHistory {
     /** Repeat counts saturate here when normalised. */
@@ -16,7 +18,6 @@ public final class UserHistory {
     public long lastTime;
     /** Decayed, strength-weighted sum of the (centred) text features of the user's items. */
     public final float[] textProfile;
-    public final float[] typeCounts = new float[BehaviorType.values().length];
     public final MinMaxScaler dwellScaler;
     /** Most recent first. */
     public final List<RecentItem> recentItems;
@@ -191,13 +192,9 @@ public final class UserHistory {
     public void observe(String itemId, String category, BehaviorType type, long time, Float dwellMs, float strength,
                         float[] itemText, Decay decay, int maxRecent, int maxCategories) {
         double f = decay.factor(lastTime, time);
-        for (int i = 0; i < typeCounts.length; i++) {
-            typeCounts[i] *= (float) f;
-        }
         for (int i = 0; i < textProfile.length; i++) {
             textProfile[i] = (float) (textProfile[i] * f) + (itemText == null ? 0f : strength * itemText[i]);
         }
-        typeCounts[type.ordinal()] += 1f;
         for (CategoryAffinity c : categories) {
             c.score *= (float) f;
         }

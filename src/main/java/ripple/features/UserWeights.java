@@ -11,6 +11,12 @@ public final class UserWeights {
     public long step;
     /** Which text-model versions the text weights were learned on; a change resets them. */
     public int textFingerprint;
+    /**
+     * Whether the weights and optimiser state must be stored at full precision. A user's own part under AdaGrad is
+     * stored as float16 (see {@link UserStateCodec}); the shared prior's is not: its accumulator sums the squared
+     * gradients of every user and outgrows float16, and its weights take small steps for as long as it runs.
+     */
+    boolean exact;
 
     UserWeights(float[] weights, float[] moment1, float[] moment2, long step, int textFingerprint) {
         if (moment1.length != weights.length || moment2.length != weights.length) {
@@ -22,6 +28,11 @@ public final class UserWeights {
         this.moment2 = moment2;
         this.step = step;
         this.textFingerprint = textFingerprint;
+    }
+
+    /** Marks these as stored in full (the shared prior's): see {@link #exact}. */
+    public void storeExactly() {
+        exact = true;
     }
 
     /** Clears the first {@code textDims} weights and their moments, now learned on the given text models. */

@@ -40,7 +40,10 @@ public final class UserModels {
         return new Model(user, prior, compose(prior, user));
     }
 
-    /** A stored prior, or a zero one when there is none or the feature layout changed. */
+    /**
+     * A stored prior, or a zero one when there is none or the feature layout changed; stored with its optimiser
+     * state in full, as every user's steps add to it.
+     */
     public UserState prior(byte[] stored) {
         UserState prior = stored == null ? null : UserState.decode(stored);
         if (prior != null && prior.weights().weights.length != layout.size()) {
@@ -48,7 +51,9 @@ public final class UserModels {
                     prior.weights().weights.length, layout.size());
             prior = null;
         }
-        return prior != null ? prior : UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
+        UserState out = prior != null ? prior : UserState.startingFrom(new float[layout.size()], layout.textDims(), 0);
+        out.weights().storeExactly();
+        return out;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,20 +21,103 @@ import ripple.features.UserHistory.RecentItem;
 class UserStateCodecTest {
     private static final int TEXT_DIMS = 8;
     private static final long T0 = 1_780_000_000_000L;
+    /** Per-type counts over all items, as versions 1 to 3 stored them; version 4 drops them. */
+    private static final float[] OLD_TYPE_COUNTS = {1.5f, 0f, 2.25f, 0f, 0f, 0.5f, 0f, 0f, 3f};
 
     @Test
-    void aPopulatedStateComesBackFieldForField() {
+    void aPopulatedStateComesBackWithOnlyTheHalfFieldsRounded() {
         UserState state = populated();
 
-        UserState back = UserState.decode(state.encode());
+        byte[] bytes = state.encode();
+        UserState back = UserState.decode(bytes);
 
-        assertSameState(back, state);
-        assertThat(back.encode()).isEqualTo(state.encode());
+        assertSameState(back, state, true);
+        assertThat(back.encode()).as("a decoded state is written back to the same bytes").isEqualTo(bytes);
     }
 
     @Test
-    void writesVersion3() {
-        assertThat(populated().encode()[0]).isEqualTo((byte) 3);
+    void writesVersion4() {
+        assertThat(populated().encode()[0]).isEqualTo((byte) 4);
+    }
+
+    @Test
+    void anAdaGradUsersOwnPartIsStoredAsHalfAndMoment1LeftOut() {
+        UserState adam = populated();
+        UserState adaGrad = populated();
+        Arrays.fill(adaGrad.weights().moment1, 0f);
+
+        UserState back = UserState.decode(adaGrad.encode());
+
+        assertThat(back.weights().weights).containsExactly(halves(adaGrad.weights().weights));
+        assertThat(back.weights().weights).isNotEqualTo(adaGrad.weights().weights);
+        assertThat(back.weights().moment1).containsOnly(0f).hasSameSizeAs(adaGrad.weights().weights);
+        assertThat(back.weights().moment2).containsExactly(halves(adaGrad.weights().moment2));
+        assertThat(back.weights().moment2).isNotEqualTo(adaGrad.weights().moment2);
+        int k = adaGrad.weights().weights.length;
+        // weights and moment2 at 2 bytes instead of 4, and no moment1 (its length and kind, 2 bytes, too)
+        assertThat(adaGrad.encode().length).isEqualTo(adam.encode().length - 2 * k - 4 * k - 2 * k - 2);
+        assertThat(back.encode()).as("stored again unchanged").isEqualTo(adaGrad.encode());
+    }
+
+    @Test
+    void theDefaultPullTowardsThePriorSurvivesFloat16Storage() {
+        // The scorer's default learner on a user's own part (AdaGrad, rate 0.3, user-shrink 0.01), decoded and
+        // stored again every event as the scorer does: with no gradient the part must still decay as 0.997^n,
+        // not stick where a float16 rounding step exceeds the change.
+        ripple.scoring.OnlineLearner learner =
+                new ripple.scoring.OnlineLearner(ripple.scoring.Optimizer.ADAGRAD, 0.3, 1e-4);
+        float[] start = {0.8f, -0.37f, 0.05f, 1e-3f};
+        UserState state = UserState.startingFrom(start, 0, 0);
+        int events = 500;
+        for (int i = 0; i < events; i++) {
+            UserWeights w = state.weights();
+            learner.apply(w.weights, w.moment1, w.moment2, w.step, new double[start.length], 0.01);
+            state = UserState.decode(state.encode());
+        }
+        double keep = Math.pow((1 - 0.3 * 1e-4) * (1 - 0.3 * 0.01), events);
+        for (int i = 0; i < start.length; i++) {
+            assertThat((double) state.weights().weights[i]).as("weight %d", i)
+                    .isCloseTo(start[i] * keep, org.assertj.core.data.Percentage.withPercentage(2));
+        }
+    }
+
+    @Test
+    void thePriorKeepsItsWeightsAndOptimiserStateInFull() {
+        UserState prior = populated();
+        Arrays.fill(prior.weights().moment1, 0f);
+        prior.weights().storeExactly();
+
+        UserState back = UserState.decode(prior.encode());
+
+        assertThat(back.weights().weights).containsExactly(prior.weights().weights);
+        assertThat(back.weights().moment2).containsExactly(prior.weights().moment2);
+        assertThat(back.encode()).isEqualTo(prior.encode());
+    }
+
+    @Test
+    void zeroWeightsAreStoredSparsely() {
+        UserState dense = populated();
+        UserState sparse = populated();
+        // As for a catalogue without text: the user's text weights and their moments never move.
+        for (float[] v : List.of(sparse.weights().weights, sparse.weights().moment1, sparse.weights().moment2)) {
+            Arrays.fill(v, 0, TEXT_DIMS + 4, 0f);
+        }
+
+        UserState back = UserState.decode(sparse.encode());
+
+        assertSameState(back, sparse, true);
+        assertThat(back.weights().weights).startsWith(new float[TEXT_DIMS + 4]);
+        assertThat(sparse.encode().length).isLessThan(dense.encode().length - 3 * 4 * TEXT_DIMS);
+    }
+
+    @Test
+    void aNewUserIsSmall() {
+        UserState fresh = UserState.startingFrom(new float[93], 64, 5);
+
+        byte[] bytes = fresh.encode();
+
+        assertThat(bytes.length).isLessThan(64);
+        assertSameState(UserState.decode(bytes), fresh, false);
     }
 
     @Test
@@ -50,7 +134,15 @@ class UserStateCodecTest {
         for (String id : ids) {
             assertThat(UserStateCodec.utf8Length(id)).isEqualTo(id.getBytes(StandardCharsets.UTF_8).length);
         }
-        assertThat(bytes).hasSize(expectedSize(state));
+    }
+
+    @Test
+    void readsVersion3() {
+        UserState state = populated();
+
+        UserState back = UserState.decode(version3Layout(state));
+
+        assertSameState(back, state, false);
     }
 
     @Test
@@ -59,7 +151,7 @@ class UserStateCodecTest {
 
         UserState back = UserState.decode(dataOutputLayout(state, 2));
 
-        assertSameState(back, state);
+        assertSameState(back, state, false);
     }
 
     @Test
@@ -72,24 +164,33 @@ class UserStateCodecTest {
 
         UserState back = UserState.decode(version1);
 
-        assertSameState(back, state);
+        assertSameState(back, state, false);
         assertThat(back.history().recentItems).allSatisfy(r -> assertThat(r.typeCounts).hasSize(InfluenceGroup.COUNT));
     }
 
     @Test
-    void aMigratedStateIsWrittenBackAsVersion3() throws IOException {
+    void aMigratedStateIsWrittenBackAsVersion4() throws IOException {
         UserState state = populated();
+        for (byte[] old : List.of(version3Layout(state), dataOutputLayout(state, 2))) {
+            byte[] rewritten = UserState.decode(old).encode();
 
-        byte[] rewritten = UserState.decode(dataOutputLayout(state, 2)).encode();
+            assertThat(rewritten[0]).isEqualTo((byte) 4);
+            assertThat(rewritten).isEqualTo(state.encode());
+        }
+    }
 
-        assertThat(rewritten[0]).isEqualTo((byte) 3);
-        assertThat(rewritten).isEqualTo(state.encode());
+    @Test
+    void version4IsAtMostHalfOfVersion3ForAPopulatedAdaGradUser() {
+        UserState state = populated();
+        Arrays.fill(state.weights().moment1, 0f);
+
+        assertThat(state.encode().length * 2).isLessThanOrEqualTo(version3Layout(state).length);
     }
 
     @Test
     void anUnknownVersionIsCorrupt() {
         byte[] bytes = populated().encode();
-        for (byte version : new byte[] {0, 4, 99, -1}) {
+        for (byte version : new byte[] {0, 5, 99, -1}) {
             bytes[0] = version;
             assertThatThrownBy(() -> UserState.decode(bytes))
                     .isInstanceOf(IllegalStateException.class)
@@ -101,7 +202,9 @@ class UserStateCodecTest {
     @Test
     void everyTruncationIsCorrupt() throws IOException {
         UserState state = populated();
-        for (byte[] valid : List.of(state.encode(), dataOutputLayout(state, 2), dataOutputLayout(state, 1))) {
+        Arrays.fill(state.weights().moment1, 0f); // the AdaGrad form too
+        for (byte[] valid : List.of(populated().encode(), state.encode(), version3Layout(state),
+                dataOutputLayout(state, 2), dataOutputLayout(state, 1))) {
             for (int n = 0; n < valid.length; n++) {
                 byte[] truncated = Arrays.copyOf(valid, n);
                 assertThatThrownBy(() -> UserState.decode(truncated))
@@ -123,24 +226,55 @@ class UserStateCodecTest {
     }
 
     @Test
-    void theEncodingIsAsLongAsTheComputedSize() {
-        UserState empty = UserState.startingFrom(new float[3], 2, 0);
-        UserState full = populated();
+    void aCountThatOverrunsTheRecordIsCorruptRatherThanAllocated() {
+        UserState state = UserState.startingFrom(new float[3], 2, 0);
+        byte[] bytes = state.encode();
+        // version, flags, step 0, fingerprint: then the weights' length, here made 2^28 - 1
+        byte[] lying = new byte[bytes.length + 3];
+        System.arraycopy(bytes, 0, lying, 0, 7);
+        lying[7] = (byte) 0xFF;
+        lying[8] = (byte) 0xFF;
+        lying[9] = (byte) 0xFF;
+        lying[10] = 0x7F;
+        System.arraycopy(bytes, 8, lying, 11, bytes.length - 8);
 
-        assertThat(empty.encode()).hasSize(UserStateCodec.encodedSize(empty)).hasSize(expectedSize(empty));
-        assertThat(full.encode()).hasSize(UserStateCodec.encodedSize(full)).hasSize(expectedSize(full));
+        assertThatThrownBy(() -> UserState.decode(lying))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("corrupt user state");
     }
 
     @Test
-    void aCountTooLargeForItsFieldIsRefusedRatherThanWrapped() {
-        UserState state = UserState.startingFrom(new float[3], 2, 0);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 256; i++) {
-            ids.add("item-" + i);
+    void theWidestFieldsFitTheBound() {
+        UserState state = populated();
+        UserWeights w = state.weights();
+        w.step = Long.MAX_VALUE;
+        w.textFingerprint = -1;
+        Arrays.fill(w.weights, -Float.MAX_VALUE);
+        UserHistory h = state.history();
+        h.lastTime = Long.MAX_VALUE;
+        for (RecentItem r : h.recentItems) {
+            r.lastTime = Long.MIN_VALUE;
+            r.count = Integer.MAX_VALUE;
         }
-        state.lastTopK().replace(ids, T0);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add("商品-" + i); // more than a u8 count held in version 3, and three bytes a character
+        }
+        state.lastTopK().replace(ids, Long.MIN_VALUE);
 
-        assertThatThrownBy(state::encode).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("top-K");
+        byte[] bytes = state.encode();
+        UserState back = UserState.decode(bytes);
+
+        assertThat(bytes.length).isLessThanOrEqualTo(UserStateCodec.maxEncodedSize(state));
+        assertSameState(back, state, true);
+    }
+
+    @Test
+    void aStringTooLongForItsFieldIsRefused() {
+        UserState state = UserState.startingFrom(new float[3], 2, 0);
+        state.lastTopK().replace(List.of("x".repeat(0x10000)), T0);
+
+        assertThatThrownBy(state::encode).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("string");
     }
 
     /** Several recent items with per-type counts and dwell, categories (one without dwell), moments and a top-K. */
@@ -188,8 +322,8 @@ class UserStateCodecTest {
             writeFloats(out, w.moment2);
             out.writeShort(h.textProfile.length);
             writeFloats(out, h.textProfile);
-            out.writeByte(h.typeCounts.length);
-            writeFloats(out, h.typeCounts);
+            out.writeByte(OLD_TYPE_COUNTS.length);
+            writeFloats(out, OLD_TYPE_COUNTS);
             out.writeFloat(h.dwellScaler.min());
             out.writeFloat(h.dwellScaler.max());
             out.writeByte(h.recentItems.size());
@@ -219,32 +353,65 @@ class UserStateCodecTest {
         return bytes.toByteArray();
     }
 
-    /** Version 3's length, added up from its layout independently of the codec. */
-    private static int expectedSize(UserState state) {
+    /** Version 3 as UserStateCodec wrote it before version 4 (fixed widths, per-type counts over all items). */
+    private static byte[] version3Layout(UserState state) {
         UserWeights w = state.weights();
         UserHistory h = state.history();
-        int size = 1 + 8 + 4 + 2 + 3 * 4 * w.weights.length;
-        size += 8 + 2 + 4 * h.textProfile.length + 1 + 4 * h.typeCounts.length + 4 + 4 + 1;
-        size += 1;
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        buf.put((byte) 3).putLong(w.step).putInt(w.textFingerprint).putShort((short) w.weights.length);
+        putFloats(buf, w.weights);
+        putFloats(buf, w.moment1);
+        putFloats(buf, w.moment2);
+        buf.putLong(h.lastTime).putShort((short) h.textProfile.length);
+        putFloats(buf, h.textProfile);
+        buf.put((byte) OLD_TYPE_COUNTS.length);
+        putFloats(buf, OLD_TYPE_COUNTS);
+        buf.putFloat(h.dwellScaler.min()).putFloat(h.dwellScaler.max()).put((byte) InfluenceGroup.COUNT);
+        buf.put((byte) h.recentItems.size());
         for (RecentItem r : h.recentItems) {
-            size += string(r.itemId) + 8 + 4 + 4 + 4 + 4 * InfluenceGroup.COUNT;
+            putString(buf, r.itemId);
+            buf.putLong(r.lastTime).putInt(r.count).putFloat(r.dwellSum).putInt(r.dwellCount);
+            putFloats(buf, r.typeCounts);
         }
-        size += 1;
+        buf.put((byte) h.categories.size());
         for (CategoryAffinity c : h.categories) {
-            size += string(c.category) + 4 + 4 + 4;
+            putString(buf, c.category);
+            buf.putFloat(c.score).putFloat(c.dwellSum).putInt(c.dwellCount);
         }
-        size += 1;
+        buf.put((byte) state.lastTopK().ids.size());
         for (String id : state.lastTopK().ids) {
-            size += string(id);
+            putString(buf, id);
         }
-        return size + 8;
+        buf.putLong(state.lastTopK().time);
+        return Arrays.copyOf(buf.array(), buf.position());
     }
 
-    private static int string(String s) {
-        return 2 + s.getBytes(StandardCharsets.UTF_8).length;
+    private static void putFloats(ByteBuffer buf, float[] values) {
+        for (float v : values) {
+            buf.putFloat(v);
+        }
     }
 
-    private static void assertSameState(UserState actual, UserState expected) {
+    private static void putString(ByteBuffer buf, String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        buf.putShort((short) utf8.length).put(utf8);
+    }
+
+    /** The expected values of the float16 fields when {@code half}, the exact ones otherwise. */
+    private static float[] maybeHalves(float[] values, boolean half) {
+        return half ? halves(values) : values;
+    }
+
+    private static float[] halves(float[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Half.round(values[i]);
+        }
+        return out;
+    }
+
+    /** {@code half}: the fields version 4 stores as float16 compared after rounding (weights and moments of this Adam-like state never are). */
+    private static void assertSameState(UserState actual, UserState expected, boolean half) {
         UserWeights aw = actual.weights();
         UserWeights ew = expected.weights();
         assertThat(aw.weights).containsExactly(ew.weights);
@@ -256,10 +423,10 @@ class UserStateCodecTest {
         UserHistory ah = actual.history();
         UserHistory eh = expected.history();
         assertThat(ah.lastTime).isEqualTo(eh.lastTime);
-        assertThat(ah.textProfile).containsExactly(eh.textProfile);
-        assertThat(ah.typeCounts).containsExactly(eh.typeCounts);
-        assertThat(ah.dwellScaler.min()).isEqualTo(eh.dwellScaler.min());
-        assertThat(ah.dwellScaler.max()).isEqualTo(eh.dwellScaler.max());
+        assertThat(ah.textProfile).containsExactly(maybeHalves(eh.textProfile, half));
+        // as bits: NaN before any dwell
+        assertThat(Float.floatToIntBits(ah.dwellScaler.min())).isEqualTo(Float.floatToIntBits(eh.dwellScaler.min()));
+        assertThat(Float.floatToIntBits(ah.dwellScaler.max())).isEqualTo(Float.floatToIntBits(eh.dwellScaler.max()));
         assertThat(ah.recentItems).hasSameSizeAs(eh.recentItems);
         for (int i = 0; i < eh.recentItems.size(); i++) {
             RecentItem a = ah.recentItems.get(i);
@@ -269,14 +436,14 @@ class UserStateCodecTest {
             assertThat(a.count).isEqualTo(e.count);
             assertThat(a.dwellSum).isEqualTo(e.dwellSum);
             assertThat(a.dwellCount).isEqualTo(e.dwellCount);
-            assertThat(a.typeCounts).containsExactly(e.typeCounts);
+            assertThat(a.typeCounts).containsExactly(maybeHalves(e.typeCounts, half));
         }
         assertThat(ah.categories).hasSameSizeAs(eh.categories);
         for (int i = 0; i < eh.categories.size(); i++) {
             CategoryAffinity a = ah.categories.get(i);
             CategoryAffinity e = eh.categories.get(i);
             assertThat(a.category).isEqualTo(e.category);
-            assertThat(a.score).isEqualTo(e.score);
+            assertThat(a.score).isEqualTo(half ? Half.round(e.score) : e.score);
             assertThat(a.dwellSum).isEqualTo(e.dwellSum);
             assertThat(a.dwellCount).isEqualTo(e.dwellCount);
         }

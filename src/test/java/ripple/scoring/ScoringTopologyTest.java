@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
+import ripple.features.UserState;
 import ripple.avro.Recommendations;
 import ripple.avro.RecommendedItem;
 import ripple.avro.ScoreUpdate;
@@ -194,6 +195,27 @@ class ScoringTopologyTest {
             assertThat(store.get("alice")).isNotNull();
             Path rocks = stateDir.resolve("ripple-test/0_0/rocksdb/" + ScoringProcessor.USER_STORE);
             assertThat(rocks.resolve("CURRENT")).as("a RocksDB database for the user store").exists();
+        }
+    }
+
+    @Test
+    void aUsersOwnPartIsStoredInFloat16AndThePriorInFull() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            for (int i = 0; i < 4; i++) {
+                f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
+            }
+            for (int i = 0; i < 6; i++) {
+                f.send(event("e" + i, "alice", "i" + i % 4, BehaviorType.CART, T0.plusSeconds(i)));
+            }
+            byte[] user = f.driver.<String, byte[]>getKeyValueStore(ScoringProcessor.USER_STORE).get("alice");
+            byte[] prior = f.driver.<String, byte[]>getKeyValueStore(ScoringProcessor.PRIOR_STORE)
+                    .get(ScoringProcessor.PRIOR_KEY);
+            // version 4, then the flags: bit 0 is "the user's part in float16" (UserStateCodec)
+            assertThat(user[0]).isEqualTo((byte) 4);
+            assertThat(user[1] & 1).as("a user's part, AdaGrad by default: float16").isEqualTo(1);
+            assertThat(prior[0]).isEqualTo((byte) 4);
+            assertThat(prior[1] & 1).as("the shared prior: float32").isZero();
+            assertThat(UserState.decode(prior).weights().step).as("the prior learned").isPositive();
         }
     }
 
