@@ -42,10 +42,10 @@ class LearningTest {
     private static final long[] SEEDS = {7, 11, 23};
     /**
      * The share of the gap from popularity to the oracle that Ripple must close, on the mean over seeds. Measured
-     * 0.285 (seeds 7, 11, 23: 0.25, 0.31, 0.29) with titles embedded without the category label; the goal of half
-     * the gap is not reached yet, and this bar guards what is.
+     * 0.509 (seeds 7, 11, 23: 0.55, 0.48, 0.50) with titles embedded without the category label, once topics were
+     * read from the text (0.285 before); the bar leaves room for embeddings that differ slightly between CPUs.
      */
-    static final double MIN_GAP_CLOSED = 0.2;
+    static final double MIN_GAP_CLOSED = 0.45;
 
     private static SyntheticGenerator generator;
     private static Map<String, float[]> embeddings;
