@@ -411,7 +411,7 @@ public final class ItemCatalog {
                         projected.add(topicVector(e));
                     }
                 });
-                if (!raw.isEmpty() && raw.size() == projected.size()) {
+                if (!raw.isEmpty()) {
                     long start = System.nanoTime();
                     clusters.put(model, TextClusters.fit(model, raw.toArray(new float[0][]),
                             projected.toArray(new float[0][]), textClusters, ++clusteringVersion));
@@ -428,9 +428,10 @@ public final class ItemCatalog {
 
     /**
      * The item's projected text minus the mean of its model's items in its language, scaled to unit length (topics
-     * are directions): what text topics are fitted and assigned on. A multilingual catalogue's vectors differ first by language; centred per language, one
-     * topic gathers its items in every language (synthetic titles, half Chinese: 16 topics on globally centred
-     * vectors were one language each, 8 on vectors centred per language held both and were 88-99% pure).
+     * are directions): what text topics are fitted and assigned on. A multilingual catalogue's vectors differ
+     * first by language; centred per language, one topic gathers its items in every language (synthetic titles,
+     * half Chinese: 16 topics on globally centred vectors were one language each, 8 on vectors centred per
+     * language held both and were 88-99% pure).
      */
     private float[] topicVector(Entry e) {
         float[] t = e.text;
