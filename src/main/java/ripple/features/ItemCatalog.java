@@ -70,6 +70,16 @@ public final class ItemCatalog {
     }
 
     /**
+     * Co-occurrence neighbours looked up by id once: {@code entries[i]} is {@code of.ids()[i]}'s entry, null where
+     * the catalogue did not know it at {@code catalogueSize} (it may join later, so a lookup is redone then).
+     */
+    private record CategoryLists(String category, PopularItems[] lists) {
+    }
+
+    public record ResolvedNeighbours(ItemNeighbours of, int catalogueSize, Entry[] entries) {
+    }
+
+    /**
      * What all users did on one item: counts per {@link InfluenceGroup} decayed as of {@code time}, the all-time
      * event count (long histories keep their popularity), and the item's category as the events gave it (null when
      * none did). Immutable.
@@ -105,6 +115,9 @@ public final class ItemCatalog {
         private volatile long textCategoryVersion = -1;
         /** The item's nearest items by text, cached with the text index generation they were found in. */
         private volatile TextNeighbours textNeighbours;
+        private volatile ResolvedNeighbours resolvedNeighbours;
+        /** The popularity lists of the item's category, found by name once (ranking reads them per candidate). */
+        private volatile CategoryLists categoryLists;
 
         Entry(String itemId, int index) {
             this.itemId = itemId;
@@ -329,6 +342,38 @@ public final class ItemCatalog {
     }
 
     /**
+     * An item's co-occurrence neighbours with their entries, in {@link ItemNeighbours#ids()} order (null for one
+     * the catalogue does not know), or null when it has none. Kept per item until its neighbours change: every
+     * user who touched the item looks them up, and a lookup by id per neighbour was a tenth of a scoring step.
+     */
+    public ResolvedNeighbours neighbourEntries(Entry e) {
+        ItemNeighbours n = e.neighbours;
+        if (n == null) {
+            return null;
+        }
+        ResolvedNeighbours r = e.resolvedNeighbours;
+        int known = size;
+        if (r == null || r.of != n || r.catalogueSize != known && hasNull(r.entries)) {
+            Entry[] entries = new Entry[n.size()];
+            for (int i = 0; i < entries.length; i++) {
+                entries[i] = byId.get(n.ids()[i]);
+            }
+            r = new ResolvedNeighbours(n, known, entries);
+            e.resolvedNeighbours = r;
+        }
+        return r;
+    }
+
+    private static boolean hasNull(Entry[] entries) {
+        for (Entry x : entries) {
+            if (x == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The catalogue positions of the (about) {@code k} items nearest this one by text, best first (the item itself
      * among them); empty without usable text. An item's neighbours are the same for every user, so they are
      * searched once and kept until the text index changes.
@@ -495,11 +540,21 @@ public final class ItemCatalog {
         if (inf == null || category == null) {
             return 0f;
         }
-        Entry[] top = popular(category, false);
+        CategoryLists cached = e.categoryLists;
+        if (cached == null || !cached.category.equals(category)) {
+            PopularItems[] lists = categoryPopular.get(category);
+            if (lists == null) {
+                return 0f;
+            }
+            cached = new CategoryLists(category, lists);
+            e.categoryLists = cached;
+        }
+        Entry[] top = cached.lists[1].top();
         Influence best = top.length == 0 ? null : top[0].influence;
         double max = best == null ? 0 : Math.log(1 + best.total());
         return max <= 0 ? 0f : (float) Math.min(1.0, Math.log(1 + inf.total()) / max);
     }
+
 
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */
     public float allTimePopularity(Entry e) {

@@ -80,12 +80,12 @@ public final class Ranker {
         private final RetrievalSettings retrieval = catalog.retrieval();
         private final int ctx = layout.contextOffset();
         /** Co-occurrence score with the user's recent items, for every neighbour of one of them. */
-        private final Map<ItemCatalog.Entry, Double> covisit = new HashMap<>();
+        private final Candidates covisit = new Candidates(64);
         /** Centred text of the user's most recent items that have text, and their squared norms. */
         private final List<float[]> recentText = new ArrayList<>();
         private double[] recentTextNormSq;
-        /** Per candidate, its text's dot product with each recent item's; reused across candidates. */
-        private double[] recentDots;
+        /** Zeros as long as a text vector: stands in for a recent item's text the user does not have. */
+        private final float[] noText = new float[layout.textDims()];
         /** Looked up once per user rather than once per candidate. */
         private final Map<String, Integer> recentRanks = new HashMap<>();
         private final Map<String, Integer> categoryRanks = new HashMap<>();
@@ -93,7 +93,7 @@ public final class Ranker {
         private final float[] textMean = catalog.textMean();
         private final double profileNormSq;
         private final float[] scratch = new float[layout.size()];
-        private Map<ItemCatalog.Entry, Integer> candidates;
+        private Candidates candidates;
 
         private View(UserState user, float[] w, long now, Map<String, int[]> textHits) {
             this.textHits = textHits == null ? new HashMap<>() : textHits;
@@ -118,7 +118,6 @@ public final class Ranker {
                 }
             }
             recentTextNormSq = new double[recentText.size()];
-            recentDots = new double[recentText.size()];
             for (int r = 0; r < recentText.size(); r++) {
                 recentTextNormSq[r] = normSq(recentText.get(r));
             }
@@ -134,14 +133,16 @@ public final class Ranker {
 
         /** Normalised co-occurrence: c_ij / sqrt(n_i n_j), both decayed to now, weighted by the source's recency. */
         private void addNeighbours(ItemCatalog.Entry source, double weight) {
-            ItemNeighbours n = source.neighbours();
+            ItemCatalog.ResolvedNeighbours resolved = catalog.neighbourEntries(source);
+            ItemNeighbours n = resolved == null ? null : resolved.of();
             if (n == null || n.selfCount() <= 0) {
                 return;
             }
             double f = decay.factor(n.time(), now);
             double self = n.selfCount() * f;
-            for (int i = 0; i < n.size(); i++) {
-                ItemCatalog.Entry other = catalog.get(n.ids()[i]);
+            ItemCatalog.Entry[] others = resolved.entries();
+            for (int i = 0; i < others.length; i++) {
+                ItemCatalog.Entry other = others[i];
                 double c = n.counts()[i] * f;
                 if (other == null || c <= 0) {
                     continue; // decayed away (a count years old underflows to 0): no evidence left
@@ -149,7 +150,7 @@ public final class Ranker {
                 ItemNeighbours on = other.neighbours();
                 double otherSelf = on == null ? c : Math.max(c, on.selfCount() * decay.factor(on.time(), now));
                 // divided one root at a time: the product of two long-decayed counts underflows to 0
-                covisit.merge(other, weight * c / Math.sqrt(self) / Math.sqrt(otherSelf), Double::sum);
+                covisit.addScore(other, weight * c / Math.sqrt(self) / Math.sqrt(otherSelf));
             }
         }
 
@@ -160,11 +161,11 @@ public final class Ranker {
         }
 
         /** Every candidate with its source bits, in the order first proposed. Computed once per view. */
-        public Map<ItemCatalog.Entry, Integer> candidates() {
+        public Candidates candidates() {
             if (candidates != null) {
                 return candidates;
             }
-            candidates = new LinkedHashMap<>();
+            candidates = new Candidates(256);
             int c = retrieval.candidates();
             if (retrieval.uses(Source.RECENT)) {
                 for (UserHistory.RecentItem r : history.recentItems) {
@@ -172,10 +173,15 @@ public final class Ranker {
                 }
             }
             if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
-                covisit.entrySet().stream()
-                        .sorted(Map.Entry.<ItemCatalog.Entry, Double>comparingByValue().reversed()
-                                .thenComparing(e -> e.getKey().index))
-                        .limit(c).forEach(e -> add(e.getKey(), Source.COVISIT));
+                Integer[] byScore = new Integer[covisit.size()];
+                for (int i = 0; i < byScore.length; i++) {
+                    byScore[i] = i;
+                }
+                Arrays.sort(byScore, Comparator.<Integer>comparingDouble(i -> -covisit.scoreAt(i))
+                        .thenComparingInt(i -> covisit.entry(i).index));
+                for (int i = 0; i < Math.min(c, byScore.length); i++) {
+                    add(covisit.entry(byScore[i]), Source.COVISIT);
+                }
             }
             if (retrieval.uses(Source.POPULAR)) {
                 addAll(catalog.popular(true), c, Source.POPULAR);
@@ -194,9 +200,7 @@ public final class Ranker {
         }
 
         private void add(ItemCatalog.Entry e, Source source) {
-            if (e != null) {
-                candidates.merge(e, source.bit(), (a, b) -> a | b);
-            }
+            candidates.add(e, source.bit());
         }
 
         private void addAll(ItemCatalog.Entry[] entries, int limit, Source source) {
@@ -274,7 +278,7 @@ public final class Ranker {
          */
         public boolean features(String itemId, String fallbackCategory, float[] out) {
             ItemCatalog.Entry e = catalog.get(itemId);
-            return features(e, itemId, fallbackCategory, e == null ? 0 : candidates().getOrDefault(e, 0), out);
+            return features(e, itemId, fallbackCategory, candidates().sources(e), out);
         }
 
         private boolean features(ItemCatalog.Entry e, String itemId, String fallbackCategory, int sources, float[] out) {
@@ -312,11 +316,15 @@ public final class Ranker {
                     : out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * catalog.categoryPopularity(e);
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
-            out[ctx + FeatureLayout.CTX_COVISIT] = e == null ? 0f : covisit.getOrDefault(e, 0.0).floatValue();
+            out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisit.score(e);
             for (Source s : Source.values()) {
                 out[ctx + FeatureLayout.CTX_SOURCES + s.ordinal()] = s.in(sources) ? 1f : 0f;
             }
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
+        }
+
+        private float[] recentTextOrZero(int r) {
+            return r < recentText.size() ? recentText.get(r) : noText;
         }
 
         /** R(u,i) of an item as things stand, with its per-group parts. */
@@ -324,7 +332,7 @@ public final class Ranker {
             float[] f = new float[layout.size()];
             boolean hasText = features(itemId, fallbackCategory, f);
             ItemCatalog.Entry e = catalog.get(itemId);
-            return scored(itemId, e == null ? -1 : e.index, f, hasText, e == null ? 0 : candidates().getOrDefault(e, 0));
+            return scored(itemId, e == null ? -1 : e.index, f, hasText, candidates().sources(e));
         }
 
         private Scored scored(String itemId, int index, float[] f, boolean hasText, int sources) {
@@ -336,8 +344,11 @@ public final class Ranker {
 
         /** Every candidate, scored, best first ({@link #ORDER}). */
         public List<Scored> rankCandidates() {
-            List<Scored> out = new ArrayList<>(candidates().size());
-            candidates().forEach((e, sources) -> out.add(scoreCandidate(e, sources)));
+            Candidates all = candidates();
+            List<Scored> out = new ArrayList<>(all.size());
+            for (int i = 0; i < all.size(); i++) {
+                out.add(scoreCandidate(all.entry(i), all.sourcesAt(i)));
+            }
             out.sort(ORDER);
             return out;
         }
@@ -356,26 +367,33 @@ public final class Ranker {
             if (hasText) {
                 float[] t = e.rawText();
                 int off = layout.textOffset(e.modelId());
+                float[] profile = history.textProfile;
+                // TEXT_HISTORY (3) recent texts, unrolled: the per-candidate cost of an event is this loop
+                float[] r0 = recentTextOrZero(0);
+                float[] r1 = recentTextOrZero(1);
+                float[] r2 = recentTextOrZero(2);
                 double wt = 0;
                 double pt = 0;
                 double cc = 0;
-                double[] rt = recentDots;
-                Arrays.fill(rt, 0);
-                float[] profile = history.textProfile;
+                double d0 = 0;
+                double d1 = 0;
+                double d2 = 0;
                 for (int i = 0; i < t.length; i++) {
-                    float c = t[i] - textMean[off + i];
-                    wt += w[off + i] * c;
-                    pt += profile[off + i] * c;
+                    int o = off + i;
+                    float c = t[i] - textMean[o];
+                    wt += w[o] * c;
+                    pt += profile[o] * c;
                     cc += c * c;
-                    for (int r = 0; r < rt.length; r++) {
-                        rt[r] += recentText.get(r)[off + i] * c;
-                    }
+                    d0 += r0[o] * c;
+                    d1 += r1[o] * c;
+                    d2 += r2[o] * c;
                 }
                 text = wt;
                 affinity = profileNormSq == 0 || cc == 0 ? 0f : (float) (pt / Math.sqrt(profileNormSq * cc));
-                for (int r = 0; r < rt.length; r++) {
+                double[] dots = {d0, d1, d2};
+                for (int r = 0; r < recentText.size(); r++) {
                     if (recentTextNormSq[r] > 0 && cc > 0) {
-                        nearest = Math.max(nearest, (float) (rt[r] / Math.sqrt(recentTextNormSq[r] * cc)));
+                        nearest = Math.max(nearest, (float) (dots[r] / Math.sqrt(recentTextNormSq[r] * cc)));
                     }
                 }
             }
@@ -404,7 +422,7 @@ public final class Ranker {
         /** Features of the examples a training step sees, with each candidate's sources. */
         public float[] candidateFeatures(ItemCatalog.Entry e) {
             float[] f = new float[layout.size()];
-            features(e, e.itemId, null, candidates().getOrDefault(e, 0), f);
+            features(e, e.itemId, null, candidates().sources(e), f);
             return f;
         }
     }

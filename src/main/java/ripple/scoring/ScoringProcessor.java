@@ -134,7 +134,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         float strength = (float) settings.strength(ev.getScenario(), ev.getType());
         double loss = 0;
         ItemCatalog.Entry known = catalog.get(itemId);
-        boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().containsKey(known));
+        boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().contains(known));
         double[] grad = new double[k];
         if (teaches && strength > 0) {
             float[][] examples = examples(view, known, positive, ev.getEventId());
@@ -297,11 +297,11 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         SplittableRandom rnd = new SplittableRandom(eventId.hashCode() * 0x9E3779B97F4A7C15L);
         Set<ItemCatalog.Entry> chosen = new HashSet<>();
         chosen.add(positive);
-        List<ItemCatalog.Entry> served = new ArrayList<>(view.candidates().keySet());
+        Candidates served = view.candidates();
         // An item no source retrieved competed with the catalogue, not with the candidates: contrasting it with
         // them would teach that being retrieved is bad.
-        int fromServed = view.candidates().containsKey(positive) ? settings.negatives() - settings.uniformNegatives() : 0;
-        draw(out, chosen, view, fromServed, served.size(), served::get, rnd);
+        int fromServed = served.contains(positive) ? settings.negatives() - settings.uniformNegatives() : 0;
+        draw(out, chosen, view, fromServed, served.size(), served::entry, rnd);
         draw(out, chosen, view, settings.negatives() - (out.size() - 1), catalog.size(), catalog::entry, rnd);
         return out.toArray(new float[0][]);
     }

@@ -103,9 +103,8 @@ public class TwoStageBenchmark {
             w = HotPathBenchmark.randomVector(r, catalog.layout().size(), 0.1f);
             Ranker.View view = ranker.view(user, w, t);
             examples = new float[1 + SETTINGS.negatives()][];
-            List<ItemCatalog.Entry> candidates = new ArrayList<>(view.candidates().keySet());
             for (int j = 0; j < examples.length; j++) {
-                examples[j] = view.candidateFeatures(candidates.get(j));
+                examples[j] = view.candidateFeatures(view.candidates().entry(j));
             }
 
             context = new MockProcessorContext<>();

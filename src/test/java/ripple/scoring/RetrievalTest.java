@@ -50,14 +50,17 @@ class RetrievalTest {
         catalog.putNeighbours("i777", new ItemNeighbours(NOW, 10f, new String[] {"i1500"}, new float[] {4f}));
         UserState user = userWhoTouched(s, "i777");
         Ranker.View view = new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW);
-        Map<ItemCatalog.Entry, Integer> c = view.candidates();
+        Candidates c = view.candidates();
 
-        assertThat(Source.RECENT.in(c.get(catalog.get("i777")))).isTrue();
-        assertThat(Source.COVISIT.in(c.get(catalog.get("i1500")))).isTrue();
+        assertThat(Source.RECENT.in(c.sources(catalog.get("i777")))).isTrue();
+        assertThat(Source.COVISIT.in(c.sources(catalog.get("i1500")))).isTrue();
         // i0 is the most popular overall; i27 the most popular of i777's category (c27)
-        assertThat(Source.POPULAR.in(c.get(catalog.get("i0")))).isTrue();
-        assertThat(Source.CATEGORY.in(c.get(catalog.get("i27")))).isTrue();
-        assertThat(c.keySet()).allMatch(e -> e.category() != null);
+        assertThat(Source.POPULAR.in(c.sources(catalog.get("i0")))).isTrue();
+        assertThat(Source.CATEGORY.in(c.sources(catalog.get("i27")))).isTrue();
+        for (int i = 0; i < c.size(); i++) {
+            assertThat(c.entry(i).category()).isNotNull();
+            assertThat(c.sourcesAt(i)).as("every candidate has a source").isNotZero();
+        }
 
         float[] f = new float[s.layout().size()];
         view.features("i1500", null, f);
@@ -77,10 +80,13 @@ class RetrievalTest {
         ItemCatalog catalog = catalog(s, 500);
         catalog.putNeighbours("i77", new ItemNeighbours(NOW, 10f, new String[] {"i400"}, new float[] {4f}));
         UserState user = userWhoTouched(s, "i77");
-        Map<ItemCatalog.Entry, Integer> c = new Ranker(catalog, s.decay())
-                .view(user, new float[s.layout().size()], NOW).candidates();
-        assertThat(c.values()).allMatch(bits -> !Source.COVISIT.in(bits) && !Source.CATEGORY.in(bits));
-        assertThat(c).doesNotContainKey(catalog.get("i400"));
+        Candidates c = new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW).candidates();
+        assertThat(c.size()).isGreaterThan(1);
+        for (int i = 0; i < c.size(); i++) {
+            assertThat(Source.COVISIT.in(c.sourcesAt(i)) || Source.CATEGORY.in(c.sourcesAt(i))).isFalse();
+        }
+        assertThat(c.contains(catalog.get("i400"))).isFalse();
+        assertThat(c.contains(catalog.get("i77"))).isTrue();
     }
 
     /** A catalogue 100 times larger gives the same number of candidates: the cost of an event does not grow with it. */

@@ -1,0 +1,136 @@
+package ripple.scoring;
+
+import java.util.Arrays;
+import ripple.features.ItemCatalog;
+
+/**
+ * The candidates of one view, in the order first proposed, each with the {@link ripple.features.RetrievalSettings.Source}
+ * bits of the sources that proposed it and a score a source may attach (co-occurrence). Keyed by catalogue index in
+ * an open-addressing table: a view gathers several hundred candidates per event, and boxed hash maps of entries
+ * were a fifth of a scoring step.
+ */
+public final class Candidates {
+    private ItemCatalog.Entry[] entries;
+    private int[] sources;
+    private double[] scores;
+    /** Position + 1 of the entry whose catalogue index hashes here; 0 for an empty slot. */
+    private int[] slots;
+    /** The catalogue index in each used slot: probing reads ints, never the entries (a cache miss each). */
+    private int[] keys;
+    private int size;
+
+    Candidates(int expected) {
+        int capacity = Integer.highestOneBit(Math.max(16, expected) * 2 - 1);
+        entries = new ItemCatalog.Entry[capacity];
+        sources = new int[capacity];
+        scores = new double[capacity];
+        slots = new int[capacity * 2];
+        keys = new int[capacity * 2];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** The candidate at a position, in the order first proposed. */
+    public ItemCatalog.Entry entry(int position) {
+        return entries[position];
+    }
+
+    /** The source bits of the candidate at a position. */
+    public int sourcesAt(int position) {
+        return sources[position];
+    }
+
+    double scoreAt(int position) {
+        return scores[position];
+    }
+
+    public boolean contains(ItemCatalog.Entry e) {
+        return e != null && find(e.index) >= 0;
+    }
+
+    /** The candidate's source bits, or 0 when no source proposed it. */
+    public int sources(ItemCatalog.Entry e) {
+        int p = e == null ? -1 : find(e.index);
+        return p < 0 ? 0 : sources[p];
+    }
+
+    /** The score a source attached to the candidate, or 0. */
+    double score(ItemCatalog.Entry e) {
+        int p = e == null ? -1 : find(e.index);
+        return p < 0 ? 0 : scores[p];
+    }
+
+    /** Adds the entry (once) with more source bits; null is ignored. */
+    void add(ItemCatalog.Entry e, int bits) {
+        if (e != null) {
+            int p = positionOf(e); // first: it may grow the arrays
+            sources[p] |= bits;
+        }
+    }
+
+    /** Adds to the entry's score, adding the entry first if need be. */
+    void addScore(ItemCatalog.Entry e, double score) {
+        int p = positionOf(e); // first: it may grow the arrays
+        scores[p] += score;
+    }
+
+    private int find(int index) {
+        int mask = slots.length - 1;
+        for (int s = slot(index); slots[s] != 0; s = (s + 1) & mask) {
+            if (keys[s] == index) {
+                return slots[s] - 1;
+            }
+        }
+        return -1;
+    }
+
+    private int positionOf(ItemCatalog.Entry e) {
+        int mask = slots.length - 1;
+        int s = slot(e.index);
+        for (; slots[s] != 0; s = (s + 1) & mask) {
+            if (keys[s] == e.index) {
+                return slots[s] - 1;
+            }
+        }
+        if (size == entries.length) {
+            grow();
+            return positionOf(e);
+        }
+        entries[size] = e;
+        keys[s] = e.index;
+        slots[s] = ++size;
+        return size - 1;
+    }
+
+    private void grow() {
+        int capacity = entries.length * 2;
+        entries = Arrays.copyOf(entries, capacity);
+        sources = Arrays.copyOf(sources, capacity);
+        scores = Arrays.copyOf(scores, capacity);
+        slots = new int[capacity * 2];
+        keys = new int[capacity * 2];
+        int mask = slots.length - 1;
+        for (int p = 0; p < size; p++) {
+            int s = slot(entries[p].index);
+            while (slots[s] != 0) {
+                s = (s + 1) & mask;
+            }
+            slots[s] = p + 1;
+            keys[s] = entries[p].index;
+        }
+    }
+
+    /**
+     * Fibonacci hashing: the top bits of index times 2^32/phi. Catalogue indexes are dense, and this spreads
+     * neighbouring ones apart so that linear probing finds short runs.
+     */
+    private int slot(int index) {
+        return (index * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(slots.length));
+    }
+}

@@ -1,0 +1,33 @@
+package ripple.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * The thread CPU time of {@link TwoStageBenchmark}'s scoring step, for comparing two builds on a machine shared with
+ * other work (wall-clock JMH figures then move with the load; CPU time moves far less). Not a test. Arguments:
+ * catalogue size, warm-up steps, measured steps.
+ */
+public final class StepCpuTime {
+    public static void main(String[] args) {
+        TwoStageBenchmark.Catalogue s = new TwoStageBenchmark.Catalogue();
+        s.catalogSize = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        s.setup();
+        System.out.printf("candidates of one user: %d%n", s.ranker.view(s.user, s.w, TwoStageBenchmark.NOW.toEpochMilli()).candidates().size());
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < warmup; i++) {
+            s.step();
+        }
+        for (int round = 0; round < 3; round++) {
+            long cpu = mx.getCurrentThreadCpuTime();
+            long wall = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                s.step();
+            }
+            System.out.printf("round %d: %.1f us CPU, %.1f us wall per step%n", round,
+                    (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps, (System.nanoTime() - wall) / 1e3 / steps);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package ripple.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import ripple.features.ItemCatalog;
+import ripple.features.ItemNeighbours;
+
+/** The candidate merge: each entry once, in the order first proposed, with every source's bits and added scores. */
+class CandidatesTest {
+    @Test
+    void mergesLikeAnInsertionOrderedMapThroughEveryGrowth() {
+        ItemCatalog catalog = ScoringSettings.from(ScorerFixture.testConfig()).newCatalog();
+        for (int i = 0; i < 5000; i++) {
+            catalog.putNeighbours("i" + i, new ItemNeighbours(0, 1f, new String[0], new float[0]));
+        }
+        SplittableRandom rnd = new SplittableRandom(11);
+        Candidates candidates = new Candidates(4);
+        Map<ItemCatalog.Entry, Integer> bits = new LinkedHashMap<>();
+        Map<ItemCatalog.Entry, Double> scores = new LinkedHashMap<>();
+        for (int n = 0; n < 3000; n++) {
+            // dense and clustered indexes, many repeats: what the sources propose
+            ItemCatalog.Entry e = catalog.entry(rnd.nextBoolean() ? rnd.nextInt(200) : rnd.nextInt(5000));
+            if (rnd.nextInt(4) == 0) {
+                double s = rnd.nextDouble();
+                candidates.addScore(e, s);
+                scores.merge(e, s, Double::sum);
+                bits.putIfAbsent(e, 0);
+            } else {
+                int b = 1 << rnd.nextInt(5);
+                candidates.add(e, b);
+                bits.merge(e, b, (x, y) -> x | y);
+            }
+        }
+        candidates.add(null, 1);
+
+        assertThat(candidates.size()).isEqualTo(bits.size());
+        List<ItemCatalog.Entry> order = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            order.add(candidates.entry(i));
+            assertThat(candidates.sourcesAt(i)).isEqualTo(bits.get(candidates.entry(i)));
+        }
+        assertThat(order).containsExactlyElementsOf(bits.keySet());
+        bits.forEach((e, b) -> {
+            assertThat(candidates.contains(e)).isTrue();
+            assertThat(candidates.sources(e)).isEqualTo(b);
+            assertThat(candidates.score(e)).isCloseTo(scores.getOrDefault(e, 0.0), org.assertj.core.data.Offset.offset(1e-12));
+        });
+        for (int i = 0; i < catalog.size(); i++) {
+            ItemCatalog.Entry e = catalog.entry(i);
+            if (!bits.containsKey(e)) {
+                assertThat(candidates.contains(e)).isFalse();
+                assertThat(candidates.sources(e)).isZero();
+                assertThat(candidates.score(e)).isZero();
+            }
+        }
+        assertThat(candidates.contains(null)).isFalse();
+    }
+}
