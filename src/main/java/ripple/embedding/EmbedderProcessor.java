@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import ripple.avro.Item;
 import ripple.avro.ItemFeatures;
 import ripple.events.DeadLetters;
-import ripple.events.Rejection;
+import ripple.metrics.Rejection;
 import ripple.serde.SerdeException;
 
 /**

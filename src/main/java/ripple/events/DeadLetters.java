@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import ripple.avro.DeadLetter;
+import ripple.metrics.Rejection;
 import ripple.privacy.Pseudonyms;
 
 /** Builds dead-letter records that say where a record came from and why it was not processed. */

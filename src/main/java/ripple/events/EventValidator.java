@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.scoring.ScoringSettings;
+import ripple.metrics.Rejection;
 import ripple.serde.SerdeException;
 
 /**
@@ -24,7 +24,7 @@ import ripple.serde.SerdeException;
  */
 public final class EventValidator {
     private final Deserializer<BehaviorEvent> deserializer;
-    private final ScoringSettings settings;
+    private final IntakeSettings settings;
 
     public sealed interface Result permits Valid, Invalid {
     }
@@ -35,7 +35,7 @@ public final class EventValidator {
     public record Invalid(Rejection reason, String detail, Throwable error) implements Result {
     }
 
-    public EventValidator(Deserializer<BehaviorEvent> deserializer, ScoringSettings settings) {
+    public EventValidator(Deserializer<BehaviorEvent> deserializer, IntakeSettings settings) {
         this.deserializer = deserializer;
         this.settings = settings;
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import ripple.avro.BehaviorType;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
+import ripple.events.IntakeSettings;
 import ripple.features.Decay;
 import ripple.features.FeatureGroup;
 import ripple.features.FeatureLayout;
@@ -121,6 +122,12 @@ public record ScoringSettings(
             }
         });
         return out;
+    }
+
+    /** The part intake uses, in its own record so that {@code events} does not depend on scoring. */
+    public IntakeSettings intake() {
+        return new IntakeSettings(dedupeWindow, defaultScenario, minTimestamp, maxFutureSkew, maxFieldLength,
+                maxDwellMs, pseudonyms);
     }
 
     /** How strongly an event of this type, in this scenario, says the user likes the item. */

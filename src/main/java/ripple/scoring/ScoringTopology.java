@@ -26,7 +26,7 @@ import ripple.features.CoVisit;
 import ripple.features.CooccurrenceAggregator;
 import ripple.features.InfluenceAggregator;
 import ripple.features.ItemCatalog;
-import ripple.ops.RippleMetrics;
+import ripple.metrics.RippleMetrics;
 import ripple.topics.Topic;
 import ripple.topics.Topics;
 
@@ -94,7 +94,7 @@ public final class ScoringTopology {
         Topic<String, BehaviorEvent> events = topics.behaviorEvents;
         KStream<String, SpecificRecord> intake = builder
                 .stream(events.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings),
+                .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings.intake()),
                         window, metrics, settings.pseudonyms()), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
         Map<String, KStream<String, SpecificRecord>> split = intake.split(Named.as("intake-"))
                 .branch((k, v) -> v instanceof DeadLetter, Branched.as("rejected"))
