@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 import ripple.avro.BehaviorType;
 import ripple.backtest.Backtest;
 import ripple.backtest.BacktestProgress;
+import ripple.backtest.BacktestReport;
 import ripple.backtest.ReplayInput;
 import ripple.backtest.ReplayInputs;
 import ripple.backtest.ReplayOptions;
@@ -175,7 +176,7 @@ public final class BacktestCommand implements Callable<Integer> {
         // events.min-timestamp guards live streams; a replay's own data decides (see --max-span), so that real
         // history older than the live floor is replayed rather than dead-lettered.
         config = config.with("events.min-timestamp", input.events().get(0).getTimestamp().toString());
-        Map<String, Object> report = new Backtest(config, input, options, !noAblations, cores)
+        BacktestReport report = new Backtest(config, input, options, !noAblations, cores)
                 .run(settings, progress);
         printSummary(out, report);
         if (reportDir != null) {
@@ -244,22 +245,20 @@ public final class BacktestCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static void printSummary(PrintWriter out, Map<String, Object> report) {
-        List<Map<String, Object>> runs = report.get("grid") instanceof List<?> g ? (List<Map<String, Object>>) g : List.of(report);
-        for (Map<String, Object> r : runs) {
-            Map<String, Object> s = (Map<String, Object>) r.get("settings");
-            out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.get("source"),
-                    r.get("events"), r.get("evaluated"), (Double) r.get("eventsPerSec"), s.get("overrides"));
-            if (Boolean.TRUE.equals(r.get("excludeSeen"))) {
+    private static void printSummary(PrintWriter out, BacktestReport report) {
+        for (BacktestReport r : report.grid() != null ? report.grid() : List.of(report)) {
+            out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.source(),
+                    r.events(), r.evaluated(), r.eventsPerSec(), r.settings().get("overrides"));
+            if (r.excludeSeen()) {
                 out.printf(Locale.ROOT, "  exclude-seen: every model skips the user's last %s distinct items%n",
-                        r.get("excludeSeenItems"));
+                        r.excludeSeenItems());
             }
-            ((Map<String, Map<String, Object>>) r.get("models")).forEach((name, m) -> out.printf(Locale.ROOT,
+            r.models().forEach((name, m) -> out.printf(Locale.ROOT,
                     "  %-24s hr@10 %s %s  ndcg@10 %s %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
                     ci(m.get("hr@10_ci")), f(m.get("ndcg@10")), ci(m.get("ndcg@10_ci")), f(m.get("mrr")),
                     f(m.get("auc")), f(m.get("logloss"))));
-            if (r.get("comparison") instanceof Map<?, ?> c && c.get("all") instanceof Map<?, ?> all) {
+            Map<String, Object> all = r.comparison().get("all");
+            if (all != null) {
                 out.printf(Locale.ROOT, "  ripple / %s (best baseline): ndcg@10 %s %s%n", all.get("bestBaseline"),
                         f(all.get("ndcg@10_ratio")), ci(all.get("ndcg@10_ratio_ci")));
             }

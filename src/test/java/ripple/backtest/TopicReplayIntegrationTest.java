@@ -73,10 +73,10 @@ class TopicReplayIntegrationTest {
                     null, null, Duration.ofSeconds(60));
             assertThat(read.events()).hasSize(200);
             assertThat(read.skipped()).isEmpty();
-            Map<String, Object> report = new Backtest(RippleConfig.defaultConfig(),
+            BacktestReport report = new Backtest(RippleConfig.defaultConfig(),
                     ReplayInput.of("topic", read.events(), List.of()), ReplayOptions.defaults(), false, 1)
                     .run(Backtest.settings(Map.of(), Map.of()), BacktestProgress.silent());
-            assertThat(report.get("evaluated")).isEqualTo(200L);
+            assertThat(report.evaluated()).isEqualTo(200L);
 
             assertThat(offsets(admin)).isEqualTo(offsetsBefore);
             assertThat(groups(admin)).isEqualTo(groupsBefore);
