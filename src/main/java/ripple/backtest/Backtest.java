@@ -220,7 +220,7 @@ public final class Backtest {
         long bootstrapStarted = System.nanoTime();
         int k = options.ks().contains(10) ? 10 : options.maxK();
         boolean excludeSeen = config.bool("scoring.exclude-seen");
-        int seenWindow = config.intValue("features.recent-items", 1, 255);
+        int seenWindow = config.intValue("features.recent-items");
         String exclusion = excludeSeen
                 ? " Exclude-seen: every model, Ripple included, skips the same items, the user's last " + seenWindow
                 + " distinct items before the event (features.recent-items; as the scorer's top-K does), and ranks"

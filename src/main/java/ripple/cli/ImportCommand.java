@@ -182,7 +182,7 @@ public final class ImportCommand implements Callable<Integer> {
     private static void ensureTopics(RippleConfig config, Topics topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = CliSupport.admin(config)) {
-            TopicAdmin.ensure(admin, topics, config.intValue("topics.partitions", 1, 100_000),
+            TopicAdmin.ensure(admin, topics, config.intValue("topics.partitions"),
                     KafkaSettings.replicationFactor(config));
         }
     }

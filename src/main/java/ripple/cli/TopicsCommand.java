@@ -40,7 +40,7 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = CliSupport.admin(c)) {
             switch (action) {
                 case "create":
-                    var created = TopicAdmin.ensure(admin, topics, c.intValue("topics.partitions", 1, 10_000),
+                    var created = TopicAdmin.ensure(admin, topics, c.intValue("topics.partitions"),
                             KafkaSettings.replicationFactor(c));
                     System.out.println(created.isEmpty() ? "all topics exist" : "created " + created);
                     return 0;

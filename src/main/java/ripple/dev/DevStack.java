@@ -112,7 +112,7 @@ public final class DevStack {
         // every port first: a taken one costs one line, not a half-started stack
         PortInUseException.requireFree(HOST, o.kafkaPort(), "another Kafka broker", "--kafka-port");
         PortInUseException.requireFree(HOST, o.registryPort(), "another schema registry", "--registry-port");
-        PortInUseException.requireFree(withHttp.string("http.host"), withHttp.intValue("http.port", 0, 65535),
+        PortInUseException.requireFree(withHttp.string("http.host"), withHttp.intValue("http.port"),
                 "another Ripple or web server", "--http-port");
         Files.createDirectories(o.dataDir());
         AtomicBoolean othersWrote = new AtomicBoolean();

@@ -1,9 +1,7 @@
 package ripple.embedding;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 
@@ -42,12 +40,9 @@ public record EmbedderSettings(int batchSize, Duration linger, int maxTextChars,
                     + "': name one model, or two (Chinese first, then English), e.g. bge-small-zh,minilm-en");
         }
         // every other embedding.* key applies to both models
-        List<EmbeddingSettings> models = names.stream().map(name -> {
-            Map<String, String> one = new HashMap<>(c.asMap());
-            one.put(EmbeddingSettings.MODEL, name);
-            return EmbeddingSettings.from(one);
-        }).toList();
-        return new EmbedderSettings(c.intValue(BATCH_SIZE, 1, 4096), c.duration(LINGER),
+        List<EmbeddingSettings> models = names.stream()
+                .map(name -> EmbeddingSettings.from(c.with(EmbeddingSettings.MODEL, name))).toList();
+        return new EmbedderSettings(c.intValue(BATCH_SIZE), c.duration(LINGER),
                 models.get(0).maxTextChars(), models);
     }
 

@@ -2,6 +2,7 @@ package ripple.embedding;
 
 import java.nio.file.Path;
 import java.util.Map;
+import ripple.config.RippleConfig;
 
 /**
  * The {@code embedding.*} settings, parsed and checked once at start.
@@ -23,9 +24,6 @@ public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads,
     public static final String THREADS = "embedding.threads";
     public static final String MAX_TEXT_CHARS = "embedding.max-text-chars";
 
-    public static final String DEFAULT_MODEL = "bge-small-zh";
-    public static final int DEFAULT_MAX_TEXT_CHARS = 10_000;
-
     public EmbeddingSettings {
         if (threads < 1) {
             throw new EmbeddingConfigException(THREADS, "must be at least 1, was " + threads);
@@ -38,48 +36,37 @@ public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads,
     /** Defaults for a built-in model: auto device, one thread per core. */
     public static EmbeddingSettings of(ModelSpec model) {
         return new EmbeddingSettings(model, DeviceMode.AUTO, Runtime.getRuntime().availableProcessors(),
-                DEFAULT_MAX_TEXT_CHARS);
+                RippleConfig.defaultConfig().intValue(MAX_TEXT_CHARS));
     }
 
-    /** Parses settings from flat key/value configuration; absent keys take their defaults. */
-    public static EmbeddingSettings from(Map<String, String> config) {
-        String name = config.getOrDefault(MODEL, DEFAULT_MODEL).trim();
-        int maxSeq = intSetting(config, MAX_SEQ_LENGTH, ModelSpec.DEFAULT_MAX_SEQ_LENGTH);
+    /**
+     * The settings of the model {@code embedding.model} names (one name: the embedder role splits a list of two).
+     * Parsed as every setting is, by {@link RippleConfig} from the definitions in {@code Settings}.
+     */
+    public static EmbeddingSettings from(RippleConfig c) {
+        String name = c.string(MODEL).trim();
+        int maxSeq = c.intValue(MAX_SEQ_LENGTH);
         ModelSpec spec;
         if (name.equalsIgnoreCase("file")) {
-            spec = ModelSpec.file(pathSetting(config, MODEL_FILE), pathSetting(config, MODEL_TOKENIZER),
-                    Pooling.parse(required(config, MODEL_POOLING), MODEL_POOLING),
-                    Boolean.parseBoolean(config.getOrDefault(MODEL_LOWERCASE, "false").trim()), maxSeq);
+            spec = ModelSpec.file(Path.of(required(c, MODEL_FILE)), Path.of(required(c, MODEL_TOKENIZER)),
+                    Pooling.parse(required(c, MODEL_POOLING), MODEL_POOLING), c.bool(MODEL_LOWERCASE), maxSeq);
         } else {
             spec = ModelSpec.builtIn(name).withMaxSeqLength(maxSeq);
         }
-        return new EmbeddingSettings(spec,
-                DeviceMode.parse(config.getOrDefault(DEVICE, "auto")),
-                intSetting(config, THREADS, Runtime.getRuntime().availableProcessors()),
-                intSetting(config, MAX_TEXT_CHARS, DEFAULT_MAX_TEXT_CHARS));
+        return new EmbeddingSettings(spec, DeviceMode.parse(c.string(DEVICE)),
+                c.optionalInt(THREADS).orElse(Runtime.getRuntime().availableProcessors()), c.intValue(MAX_TEXT_CHARS));
     }
 
-    private static String required(Map<String, String> config, String key) {
-        String v = config.get(key);
-        if (v == null || v.isBlank()) {
+    /** Plain {@code embedding.*} properties over the defaults, for tools and tests that hold no configuration. */
+    public static EmbeddingSettings from(Map<String, String> properties) {
+        return from(RippleConfig.of(properties, Map.of()));
+    }
+
+    private static String required(RippleConfig c, String key) {
+        String v = c.string(key);
+        if (v.isBlank()) {
             throw new EmbeddingConfigException(key, "is required when " + MODEL + "=file");
         }
         return v.trim();
-    }
-
-    private static Path pathSetting(Map<String, String> config, String key) {
-        return Path.of(required(config, key));
-    }
-
-    private static int intSetting(Map<String, String> config, String key, int dflt) {
-        String v = config.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new EmbeddingConfigException(key, "must be an integer, was '" + v + "'");
-        }
     }
 }

@@ -86,7 +86,7 @@ public final class RippleRuntime implements AutoCloseable {
         EmbedderSettings embedding = role.embeds() ? EmbedderSettings.from(config) : null;
         Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
         OpsSettings ops = OpsSettings.from(config);
-        int partitions = config.intValue("topics.partitions", 1, 10_000);
+        int partitions = config.intValue("topics.partitions");
         short replication = KafkaSettings.replicationFactor(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());

@@ -23,7 +23,7 @@ class RippleConfigTest {
     void environmentOverridesTheFile() {
         RippleConfig c = RippleConfig.of(Map.of("scoring.top-k", "5"),
                 Map.of("RIPPLE_SCORING_TOP_K", "7", "RIPPLE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
-        assertThat(c.intValue("scoring.top-k", 1, 100)).isEqualTo(7);
+        assertThat(c.intValue("scoring.top-k")).isEqualTo(7);
         assertThat(c.kafkaClientOverrides()).containsEntry("security.protocol", "SASL_SSL");
     }
 

@@ -32,7 +32,7 @@ class BadInputTest {
     @Test
     void oversizedTextIsRejected() {
         assertThatThrownBy(() -> ItemText.of("title", "cat", List.of(), "x".repeat(10_001), null,
-                EmbeddingSettings.DEFAULT_MAX_TEXT_CHARS))
+                ripple.config.RippleConfig.defaultConfig().intValue(EmbeddingSettings.MAX_TEXT_CHARS)))
                 .isInstanceOfSatisfying(BadItemTextException.class,
                         e -> assertThat(e.reason()).isEqualTo(BadItemTextException.Reason.OVERSIZED_TEXT))
                 .hasMessageContaining(EmbeddingSettings.MAX_TEXT_CHARS);
@@ -114,6 +114,11 @@ class BadInputTest {
                 .hasMessageStartingWith("embedding.max-seq-length:");
         assertThatThrownBy(() -> EmbeddingSettings.from(Map.of(EmbeddingSettings.DEVICE, "tpu")))
                 .hasMessageStartingWith("embedding.device:");
+        // a boolean is true or false, not anything else read as false
+        Map<String, String> lowercase = fileModel(dir.resolve("m.onnx"));
+        lowercase.put(EmbeddingSettings.MODEL_LOWERCASE, "yes");
+        assertThatThrownBy(() -> EmbeddingSettings.from(lowercase)).hasMessageContaining("embedding.model.lowercase")
+                .hasMessageContaining("expected true or false");
     }
 
     @Test
