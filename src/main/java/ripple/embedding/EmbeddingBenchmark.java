@@ -206,7 +206,7 @@ public final class EmbeddingBenchmark {
                 }
             }
             texts.add(ItemText.of(title, category, tags, description.toString(), null,
-                    ripple.config.RippleConfig.defaultConfig().intValue(EmbeddingSettings.MAX_TEXT_CHARS)).text());
+                    ripple.config.RippleConfig.defaultConfig().intValue(TextModelSettings.MAX_TEXT_CHARS)).text());
         }
         return texts;
     }

@@ -1,7 +1,6 @@
 package ripple.events;
 
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -10,6 +9,7 @@ import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.metrics.Rejection;
 import ripple.serde.SerdeException;
+import ripple.serde.Utf8;
 
 /**
  * Turns the raw bytes of a behaviour event into a valid, complete event, or says why it cannot be used.
@@ -46,9 +46,7 @@ public final class EventValidator {
         }
         String userKey;
         try {
-            userKey = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(key)).toString();
+            userKey = Utf8.decode(key);
         } catch (CharacterCodingException e) {
             return new Invalid(Rejection.MALFORMED_BYTES, "the key is not valid UTF-8", e);
         }

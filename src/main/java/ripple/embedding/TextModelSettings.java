@@ -5,14 +5,15 @@ import java.util.Map;
 import ripple.config.RippleConfig;
 
 /**
- * The {@code embedding.*} settings, parsed and checked once at start.
+ * One text model's settings ({@code embedding.*}), parsed and checked once at start; the embedder role's own
+ * settings, which hold one or two of these, are {@link EmbedderSettings}.
  *
  * @param model        built-in model name, or {@code file} for the user's own model
  * @param device       cpu, gpu or auto
  * @param threads      ONNX Runtime intra-op threads
  * @param maxTextChars item texts longer than this are rejected as oversized
  */
-public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads, int maxTextChars) {
+public record TextModelSettings(ModelSpec model, DeviceMode device, int threads, int maxTextChars) {
 
     public static final String MODEL = "embedding.model";
     public static final String MODEL_FILE = "embedding.model.file";
@@ -24,7 +25,7 @@ public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads,
     public static final String THREADS = "embedding.threads";
     public static final String MAX_TEXT_CHARS = "embedding.max-text-chars";
 
-    public EmbeddingSettings {
+    public TextModelSettings {
         if (threads < 1) {
             throw new EmbeddingConfigException(THREADS, "must be at least 1, was " + threads);
         }
@@ -34,8 +35,8 @@ public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads,
     }
 
     /** Defaults for a built-in model: auto device, one thread per core. */
-    public static EmbeddingSettings of(ModelSpec model) {
-        return new EmbeddingSettings(model, DeviceMode.AUTO, Runtime.getRuntime().availableProcessors(),
+    public static TextModelSettings of(ModelSpec model) {
+        return new TextModelSettings(model, DeviceMode.AUTO, Runtime.getRuntime().availableProcessors(),
                 RippleConfig.defaultConfig().intValue(MAX_TEXT_CHARS));
     }
 
@@ -43,7 +44,7 @@ public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads,
      * The settings of the model {@code embedding.model} names (one name: the embedder role splits a list of two).
      * Parsed as every setting is, by {@link RippleConfig} from the definitions in {@code Settings}.
      */
-    public static EmbeddingSettings from(RippleConfig c) {
+    public static TextModelSettings from(RippleConfig c) {
         String name = c.string(MODEL).trim();
         int maxSeq = c.intValue(MAX_SEQ_LENGTH);
         ModelSpec spec;
@@ -53,12 +54,12 @@ public record EmbeddingSettings(ModelSpec model, DeviceMode device, int threads,
         } else {
             spec = ModelSpec.builtIn(name).withMaxSeqLength(maxSeq);
         }
-        return new EmbeddingSettings(spec, DeviceMode.parse(c.string(DEVICE)),
+        return new TextModelSettings(spec, DeviceMode.parse(c.string(DEVICE)),
                 c.optionalInt(THREADS).orElse(Runtime.getRuntime().availableProcessors()), c.intValue(MAX_TEXT_CHARS));
     }
 
     /** Plain {@code embedding.*} properties over the defaults, for tools and tests that hold no configuration. */
-    public static EmbeddingSettings from(Map<String, String> properties) {
+    public static TextModelSettings from(Map<String, String> properties) {
         return from(RippleConfig.of(properties, Map.of()));
     }
 
