@@ -116,7 +116,7 @@ public final class RippleRuntime implements AutoCloseable {
                 runtime.catalog = catalog;
                 KafkaStreams scorer = runtime.launch(SCORER,
                         ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);
-                runtime.pseudonyms = scoring.pseudonyms();
+                runtime.pseudonyms = scoring.intake().pseudonyms();
                 runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
         } catch (Exception e) {

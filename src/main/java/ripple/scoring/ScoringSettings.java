@@ -1,7 +1,6 @@
 package ripple.scoring;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -20,12 +19,7 @@ import ripple.privacy.Pseudonyms;
 
 /** The scorer's settings, read and checked once at start. */
 public record ScoringSettings(
-        Duration dedupeWindow,
-        String defaultScenario,
-        Instant minTimestamp,
-        Duration maxFutureSkew,
-        int maxFieldLength,
-        double maxDwellMs,
+        IntakeSettings intake,
         List<String> textModels,
         int textDims,
         int textClusters,
@@ -47,8 +41,7 @@ public record ScoringSettings(
         boolean excludeSeen,
         Duration coalesceInterval,
         RetrievalSettings retrieval,
-        Set<FeatureGroup> ablate,
-        Pseudonyms pseudonyms) {
+        Set<FeatureGroup> ablate) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -70,12 +63,14 @@ public record ScoringSettings(
             throw new ConfigException("learning.uniform-negatives", "must be at most learning.negatives (" + negatives + ")");
         }
         return new ScoringSettings(
-                c.duration("events.dedupe-window"),
-                c.nonEmpty("events.default-scenario"),
-                c.instant("events.min-timestamp"),
-                c.duration("events.max-future-skew"),
-                c.intValue("events.max-field-length"),
-                c.duration("events.max-dwell").toMillis(),
+                new IntakeSettings(
+                        c.duration("events.dedupe-window"),
+                        c.nonEmpty("events.default-scenario"),
+                        c.instant("events.min-timestamp"),
+                        c.duration("events.max-future-skew"),
+                        c.intValue("events.max-field-length"),
+                        c.duration("events.max-dwell").toMillis(),
+                        Pseudonyms.from(c)),
                 models,
                 // Lucene's HNSW vectors have at most 1024 dims.
                 c.intValue("features.text.dims"),
@@ -98,8 +93,7 @@ public record ScoringSettings(
                 c.bool("scoring.exclude-seen"),
                 c.duration("scoring.coalesce-interval"),
                 retrieval,
-                ablate(c),
-                Pseudonyms.from(c));
+                ablate(c));
     }
 
     private static Set<FeatureGroup> ablate(RippleConfig c) {
@@ -122,12 +116,6 @@ public record ScoringSettings(
             }
         });
         return out;
-    }
-
-    /** The part intake uses, in its own record so that {@code events} does not depend on scoring. */
-    public IntakeSettings intake() {
-        return new IntakeSettings(dedupeWindow, defaultScenario, minTimestamp, maxFutureSkew, maxFieldLength,
-                maxDwellMs, pseudonyms);
     }
 
     /** How strongly an event of this type, in this scenario, says the user likes the item. */

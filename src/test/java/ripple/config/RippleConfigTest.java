@@ -45,7 +45,7 @@ class RippleConfigTest {
     void durationsAndScenarioStrengths() {
         RippleConfig c = RippleConfig.of(Map.of("learning.strengths.social", "LIKE:0.9"), Map.of());
         ScoringSettings s = ScoringSettings.from(c);
-        assertThat(s.dedupeWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.intake().dedupeWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(s.strength("social", ripple.avro.BehaviorType.LIKE)).isEqualTo(0.9);
         assertThat(s.strength("social", ripple.avro.BehaviorType.PURCHASE)).isEqualTo(1.0);
         assertThat(s.strength("ecommerce", ripple.avro.BehaviorType.LIKE)).isEqualTo(0.6);
