@@ -26,7 +26,6 @@ import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.events.FileImport;
 import ripple.events.Pacer;
-import ripple.runtime.KafkaSettings;
 import ripple.events.EventFileReader;
 import ripple.events.FileRows;
 import ripple.events.ItemFileReader;
@@ -182,8 +181,8 @@ public final class ImportCommand implements Callable<Integer> {
     private static void ensureTopics(RippleConfig config, Topics topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = CliSupport.admin(config)) {
-            TopicAdmin.ensure(admin, topics, config.intValue("topics.partitions"),
-                    KafkaSettings.replicationFactor(config));
+            TopicAdmin.ensure(admin, topics, topics.settings().partitions(),
+                    topics.settings().replication());
         }
     }
 

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import ripple.config.RippleConfig;
+import ripple.topics.TopicSettings;
 
 /**
  * Kafka client and Kafka Streams properties built from Ripple's settings, then the {@code kafka.*} pass-through (every
@@ -68,11 +69,6 @@ public final class KafkaSettings {
      * so that a production cluster's changelogs and topics get its replication rather than 1.
      */
     public static short replicationFactor(RippleConfig c) {
-        int rf = c.intValue("topics.replication-factor");
-        if (rf == 0) {
-            throw new ripple.config.ConfigException("topics.replication-factor",
-                    "invalid value '0': expected -1 (the broker's default.replication.factor) or a positive number");
-        }
-        return (short) rf;
+        return TopicSettings.replicationFactor(c);
     }
 }

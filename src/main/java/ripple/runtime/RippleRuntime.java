@@ -46,6 +46,7 @@ import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.SchemaRegistry;
 import ripple.topics.TopicAdmin;
+import ripple.topics.TopicSettings;
 import ripple.topics.Topics;
 
 /**
@@ -81,13 +82,12 @@ public final class RippleRuntime implements AutoCloseable {
     }
 
     public static RippleRuntime start(RippleConfig config, Role role, SchemaRegistry registry) throws Exception {
-        Topics topics = Topics.create(config, registry);
+        TopicSettings topicSettings = TopicSettings.from(config);
+        Topics topics = Topics.create(topicSettings, registry);
         ScoringSettings scoring = role.scores() ? ScoringSettings.from(config) : null;
         EmbedderSettings embedding = role.embeds() ? EmbedderSettings.from(config) : null;
         Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
         OpsSettings ops = OpsSettings.from(config);
-        int partitions = config.intValue("topics.partitions");
-        short replication = KafkaSettings.replicationFactor(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
         try {
@@ -95,7 +95,7 @@ public final class RippleRuntime implements AutoCloseable {
             // first, so that probes get an answer (503) while topics are checked and the model loads
             runtime.http = OpsServer.start(ops, runtime::health, runtime.meters, runtime::lookUp);
             try (Admin admin = Admin.create(KafkaSettings.client(config))) {
-                TopicAdmin.ensure(admin, topics, partitions, replication);
+                TopicAdmin.ensure(admin, topics, topicSettings.partitions(), topicSettings.replication());
             }
             log.info("schemas ready: {}", topics.prepareSchemas(role.scores(), role.embeds()));
             RippleMetrics rippleMetrics = new RippleMetrics(runtime.meters);

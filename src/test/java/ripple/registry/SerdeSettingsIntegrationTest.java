@@ -199,7 +199,7 @@ class SerdeSettingsIntegrationTest {
         assertThatThrownBy(() -> Topics.create(lookUp, producerClient()).prepareSchemas(true, false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.auto.register.schemas")
                 .hasMessageContaining("'unregistered-scores-value'");
-        assertThatThrownBy(() -> Topics.serdeSettings(config(Map.of("schema.registry.use.latest.version", "true"))))
+        assertThatThrownBy(() -> ripple.topics.TopicSettings.serdeSettings(config(Map.of("schema.registry.use.latest.version", "true"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.use.latest.version");
     }
 
