@@ -152,7 +152,7 @@ public final class Backtest {
     }
 
     /** Runs every replay and returns the report: the first setting's figures, plus a {@code grid} list when several. */
-    public Map<String, Object> run(List<Map<String, String>> settings, BacktestProgress progress) {
+    public BacktestReport run(List<Map<String, String>> settings, BacktestProgress progress) {
         // --exclude-seen is the scorer's own setting, so the replayed scorer's top-K and every model agree
         List<RippleConfig> configs = settings.stream().map(s -> configFor(base, s))
                 .map(c -> options.excludeSeen() ? c.with("scoring.exclude-seen", "true") : c).toList();
@@ -194,7 +194,7 @@ public final class Backtest {
             }
             progress.update(done.get(), total);
             progress.finish();
-            List<Map<String, Object>> reports = new ArrayList<>();
+            List<BacktestReport> reports = new ArrayList<>();
             for (int i = 0; i < configs.size(); i++) {
                 List<Replay.Result> results = new ArrayList<>();
                 for (Future<Replay.Result> f : futures.get(i)) {
@@ -202,12 +202,7 @@ public final class Backtest {
                 }
                 reports.add(report(settings.get(i), configs.get(i), results, ablationLists.get(i)));
             }
-            Map<String, Object> report = new LinkedHashMap<>(reports.get(0));
-            report.put("wallSeconds", (System.nanoTime() - started) / 1e9);
-            if (reports.size() > 1) {
-                report.put("grid", reports);
-            }
-            return report;
+            return reports.get(0).withRun((System.nanoTime() - started) / 1e9, reports.size() > 1 ? reports : null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("backtest interrupted", e);
@@ -219,27 +214,13 @@ public final class Backtest {
         }
     }
 
-    private Map<String, Object> report(Map<String, String> overrides, RippleConfig config, List<Replay.Result> results,
+    private BacktestReport report(Map<String, String> overrides, RippleConfig config, List<Replay.Result> results,
                                        List<Ablation> ablationList) {
         Replay.Result main = results.get(0);
         long bootstrapStarted = System.nanoTime();
         int k = options.ks().contains(10) ? 10 : options.maxK();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("source", input.source());
-        r.put("events", input.events().size());
-        r.put("accepted", main.accepted);
-        r.put("deadLetters", main.deadLetters);
-        r.put("evaluated", main.evaluated());
-        r.put("eventsPerSec", main.replayed / Math.max(main.seconds, 1e-9));
-        r.put("replaySeconds", main.seconds);
-        r.put("from", Instant.ofEpochMilli(input.firstTime()).toString());
-        r.put("to", Instant.ofEpochMilli(input.lastTime()).toString());
-        r.put("k", options.ks());
-        r.put("targets", options.targets().stream().sorted().map(Enum::name).toList());
         boolean excludeSeen = config.bool("scoring.exclude-seen");
-        int seenWindow = config.intValue("features.recent-items", 1, 255);
-        r.put("excludeSeen", excludeSeen);
-        r.put("excludeSeenItems", excludeSeen ? seenWindow : null);
+        int seenWindow = config.intValue("features.recent-items");
         String exclusion = excludeSeen
                 ? " Exclude-seen: every model, Ripple included, skips the same items, the user's last " + seenWindow
                 + " distinct items before the event (features.recent-items; as the scorer's top-K does), and ranks"
@@ -248,31 +229,31 @@ public final class Backtest {
                 + " newToUser for first visits. itemknn-norepeat is then the same model as itemknn (kept for the"
                 + " report's shape); Ripple's candidateRecall counts an excluded item as not retrieved."
                 : "";
-        r.put("candidates", "Ripple: the candidates its own ranker retrieves for the user before the event (the "
+        String candidates = "Ripple: the candidates its own ranker retrieves for the user before the event (the "
                 + "scorer's state, prior + user weights, as it will score the event; " + main.catalogue
                 + " catalogue items at the end, of which only those the candidate sources (scoring.sources) propose "
                 + "are ranked); an item not retrieved is a miss. Baselines: every catalogue item known before "
                 + "the event, " + (excludeSeen ? "less the excluded ones" : "repeats allowed") + ". Ties: equal "
                 + "scores go to the earlier catalogue item (lower catalogue index), for every model. Ranks beyond "
-                + options.maxK() + " count as misses, so mrr is MRR@" + options.maxK() + "." + exclusion);
-        r.put("aucLogloss", "auc: over the candidates Ripple's ranker saw for the event, the share of the other "
+                + options.maxK() + " count as misses, so mrr is MRR@" + options.maxK() + "." + exclusion;
+        String aucLogloss = "auc: over the candidates Ripple's ranker saw for the event, the share of the other "
                 + "candidates scored below the item (ties half); every model is scored on that same item set, and "
                 + "events whose item was not retrieved have no auc (left out). logloss: Ripple's softmax "
                 + "cross-entropy of the item over the candidates' scores, when retrieved; the baselines have no "
-                + "probability (null).");
-        r.put("confidence", "[lo, hi]: 95% percentile bootstrap over evaluated events, " + options.resamples()
+                + "probability (null).";
+        String confidence = "[lo, hi]: 95% percentile bootstrap over evaluated events, " + options.resamples()
                 + " resamples, seed " + options.seed() + "; ratios and deltas are paired (the same resampled events "
-                + "on both sides).");
-        r.put("textItems", input.features().size());
+                + "on both sides).";
+        String note = null;
         if (input.features().isEmpty()) {
-            r.put("note", "no item text in this input: text features are zero for every item, so ripple-no-text "
-                    + "is the same model as ripple; influence and context carry it; content-knn is left out.");
+            note = "no item text in this input: text features are zero for every item, so ripple-no-text "
+                    + "is the same model as ripple; influence and context carry it; content-knn is left out.";
         }
         Bootstrap bootstrap = new Bootstrap(options.resamples(), options.seed());
 
         // per segment, every model of the main pass with intervals, and Ripple against the best baseline
-        Map<String, Map<String, Object>> bySegment = new LinkedHashMap<>();
-        Map<String, Object> comparison = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Object>>> bySegment = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> comparison = new LinkedHashMap<>();
         Map<String, Long> segmentEvents = new LinkedHashMap<>();
         for (String segment : Segments.NAMES) {
             int[] rows = rows(main, segment);
@@ -317,9 +298,9 @@ public final class Backtest {
             }
         }
 
-        Map<String, Object> models = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> models = new LinkedHashMap<>();
         bySegment.forEach((name, segs) -> models.put(name, segs.get("all")));
-        Map<String, Object> ablationReport = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> ablationReport = new LinkedHashMap<>();
         for (int i = 1; i < results.size(); i++) {
             Replay.Result res = results.get(i);
             Ablation a = ablationList.get(i - 1);
@@ -335,14 +316,7 @@ public final class Backtest {
             ablationReport.put(res.model, ab);
         }
 
-        Map<String, Object> segments = new LinkedHashMap<>();
-        segments.put("definitions", Segments.DEFINITIONS);
-        segments.put("events", segmentEvents);
-        segments.put("models", bySegment);
-
-        Map<String, Object> series = new LinkedHashMap<>();
-        series.put("times", bucketTimes());
-        Map<String, Object> seriesModels = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> seriesModels = new LinkedHashMap<>();
         for (Replay.Result res : results) {
             res.series.forEach((name, buckets) -> {
                 Map<String, List<Double>> m = new LinkedHashMap<>();
@@ -357,31 +331,14 @@ public final class Backtest {
                 seriesModels.put(name, m);
             });
         }
-        series.put("models", seriesModels);
-        r.put("models", models);
-        r.put("comparison", comparison);
-        r.put("segments", segments);
-        r.put("ablations", ablationReport);
-        Map<String, Object> influence = influence(main);
+        Map<String, Map<String, Object>> influence = influence(main);
         ablationReport.forEach((name, ab) -> {
-            if (name.startsWith("ripple-without-") && influence.get(name.substring("ripple-without-".length()))
-                    instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> typed = (Map<String, Object>) m;
-                typed.put("withheld", ((Map<?, ?>) ab).get("all"));
+            Map<String, Object> type = name.startsWith("ripple-without-")
+                    ? influence.get(name.substring("ripple-without-".length())) : null;
+            if (type != null) {
+                type.put("withheld", ab.get("all"));
             }
         });
-        r.put("influence", influence);
-        r.put("weights", main.weights);
-        r.put("userState", main.stateSizes);
-        r.put("series", series);
-        Map<String, Object> phases = new LinkedHashMap<>();
-        phases.put("mainReplaySeconds", main.seconds);
-        phases.put("rippleRankingSeconds", main.rankSeconds);
-        phases.put("baselineSeconds", main.baselineSeconds);
-        phases.put("ablationReplaySeconds", results.stream().skip(1).mapToDouble(x -> x.seconds).sum());
-        phases.put("bootstrapSeconds", (System.nanoTime() - bootstrapStarted) / 1e9);
-        r.put("phases", phases);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("overrides", overrides);
         config.asMap().entrySet().stream()
@@ -391,8 +348,16 @@ public final class Backtest {
         settings.put("backtest.recent-half-life", options.recentHalfLife().toString());
         settings.put("backtest.horizon", options.horizon().toString());
         settings.put("backtest.bootstrap-resamples", options.resamples());
-        r.put("settings", settings);
-        return r;
+        BacktestReport.Phases phases = new BacktestReport.Phases(main.seconds, main.rankSeconds, main.baselineSeconds,
+                results.stream().skip(1).mapToDouble(x -> x.seconds).sum(), (System.nanoTime() - bootstrapStarted) / 1e9);
+        return new BacktestReport(input.source(), input.events().size(), main.accepted, main.deadLetters,
+                main.evaluated(), main.replayed / Math.max(main.seconds, 1e-9), main.seconds,
+                Instant.ofEpochMilli(input.firstTime()).toString(), Instant.ofEpochMilli(input.lastTime()).toString(),
+                options.ks(), options.targets().stream().sorted().map(Enum::name).toList(), excludeSeen,
+                excludeSeen ? seenWindow : null, candidates, aucLogloss, confidence, input.features().size(), note,
+                models, comparison, new BacktestReport.SegmentMetrics(Segments.DEFINITIONS, segmentEvents, bySegment),
+                ablationReport, influence, main.weights, main.stateSizes,
+                new BacktestReport.Series(bucketTimes(), seriesModels), phases, settings, null, null);
     }
 
     /** Whether the paired interval of ndcg ripple / best baseline lies above 1, below 1, or spans it. */
@@ -489,8 +454,8 @@ public final class Backtest {
         return m;
     }
 
-    private Map<String, Object> influence(Replay.Result main) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    private Map<String, Map<String, Object>> influence(Replay.Result main) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         ConversionLift.of(input.events(), options.horizon()).forEach((type, lift) -> {
             Map<String, Object> m = new LinkedHashMap<>(lift);
             double[] moves = main.weightMoves.get(type);

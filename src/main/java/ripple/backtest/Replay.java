@@ -82,7 +82,7 @@ final class Replay {
         this.stateDir = stateDir;
         this.progress = progress;
         this.excludeSeen = config.bool("scoring.exclude-seen");
-        this.seenWindow = config.intValue("features.recent-items", 1, 255);
+        this.seenWindow = config.intValue("features.recent-items");
     }
 
     /** What a replay measured: sums per model and segment, and every evaluated event's ranks for the bootstrap. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,22 +34,25 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static void write(Map<String, Object> report, Path dir) throws IOException {
+    public static void write(BacktestReport report, Path dir) throws IOException {
         Files.createDirectories(dir);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Files.writeString(dir.resolve("report.json"), json.writeValueAsString(finite(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.json"), json(report), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), html(report), StandardCharsets.UTF_8);
         writeWindows(report, dir.resolve("windows.csv"));
+    }
+
+    /** The report as JSON, the fields in the record's order; NaN and infinities as null. */
+    static String json(BacktestReport report) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        return json.writeValueAsString(finite(json.convertValue(report, LinkedHashMap.class)));
     }
 
     /** Columns of windows.csv; {@code time} is the middle of the window, a metric is empty where it had no events. */
     static final List<String> WINDOW_COLUMNS = List.of("window", "time", "model", "events", "hr@10", "ndcg@10", "mrr");
 
-    @SuppressWarnings("unchecked")
-    private static void writeWindows(Map<String, Object> report, Path file) throws IOException {
-        Map<String, Object> series = (Map<String, Object>) report.get("series");
-        List<String> times = (List<String>) series.get("times");
-        Map<String, Map<String, List<Double>>> byModel = (Map<String, Map<String, List<Double>>>) series.get("models");
+    private static void writeWindows(BacktestReport report, Path file) throws IOException {
+        List<String> times = report.series().times();
+        Map<String, Map<String, List<Double>>> byModel = report.series().models();
         try (CSVPrinter csv = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
                 CSVFormat.RFC4180.builder().setHeader(WINDOW_COLUMNS.toArray(String[]::new)).get())) {
             for (int w = 0; w < times.size(); w++) {
@@ -92,44 +96,44 @@ public final class ReportWriter {
     }
 
     @SuppressWarnings("unchecked")
-    static String html(Map<String, Object> r) {
+    static String html(BacktestReport r) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ripple backtest</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;")
                 .append("margin:8px 0 24px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
                 .append("th:first-child,td:first-child{text-align:left}svg{background:#fafafa;border:1px solid #ddd}")
                 .append(".note{color:#555;max-width:60em}</style></head><body>\n");
-        h.append("<h1>Ripple backtest</h1>\n<p>").append(esc(String.valueOf(r.get("source")))).append(": ")
-                .append(r.get("events")).append(" events, ").append(r.get("evaluated")).append(" evaluated, ")
-                .append(fmt(r.get("eventsPerSec"), "%.0f")).append(" events/s, event time ")
-                .append(esc(String.valueOf(r.get("from")))).append(" to ").append(esc(String.valueOf(r.get("to"))))
+        h.append("<h1>Ripple backtest</h1>\n<p>").append(esc(String.valueOf(r.source()))).append(": ")
+                .append(r.events()).append(" events, ").append(r.evaluated()).append(" evaluated, ")
+                .append(fmt(r.eventsPerSec(), "%.0f")).append(" events/s, event time ")
+                .append(esc(String.valueOf(r.from()))).append(" to ").append(esc(String.valueOf(r.to())))
                 .append(".</p>\n");
-        for (String note : List.of("candidates", "aucLogloss", "note")) {
-            if (r.get(note) != null) {
-                h.append("<p class=\"note\">").append(esc(String.valueOf(r.get(note)))).append("</p>\n");
+        for (String note : Arrays.asList(r.candidates(), r.aucLogloss(), r.note())) {
+            if (note != null) {
+                h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
             }
         }
 
-        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) r.get("models");
+        Map<String, Map<String, Object>> models = r.models();
         h.append("<h2>Quality (all evaluated events)</h2>\n");
-        if (r.get("confidence") != null) {
-            h.append("<p class=\"note\">").append(esc(String.valueOf(r.get("confidence")))).append("</p>\n");
+        if (r.confidence() != null) {
+            h.append("<p class=\"note\">").append(esc(r.confidence())).append("</p>\n");
         }
         h.append(table("metrics", "model", models));
 
-        if (r.get("comparison") instanceof Map<?, ?> comparison && !comparison.isEmpty()) {
+        Map<String, Map<String, Object>> comparison = r.comparison();
+        if (comparison != null && !comparison.isEmpty()) {
             h.append("<h2>Ripple against the best baseline</h2>\n<p class=\"note\">Per segment, the baseline with "
                     + "the best ndcg@10 there, and Ripple's ratio to it with a paired bootstrap interval.</p>\n");
-            h.append(table("comparison", "segment", (Map<String, Map<String, Object>>) comparison));
+            h.append(table("comparison", "segment", comparison));
         }
 
-        if (r.get("segments") instanceof Map<?, ?> segMap) {
-            Map<String, Object> segments = (Map<String, Object>) segMap;
-            h.append("<h2>Segments</h2>\n<p class=\"note\">").append(esc(String.valueOf(segments.get("definitions"))))
-                    .append(". Events: ").append(esc(String.valueOf(segments.get("events")))).append(".</p>\n");
-            Map<String, Map<String, Map<String, Object>>> bySegment =
-                    (Map<String, Map<String, Map<String, Object>>>) segments.get("models");
-            List<String> names = new ArrayList<>(((Map<String, Object>) segments.get("events")).keySet());
+        if (r.segments() != null) {
+            BacktestReport.SegmentMetrics segments = r.segments();
+            h.append("<h2>Segments</h2>\n<p class=\"note\">").append(esc(String.valueOf(segments.definitions())))
+                    .append(". Events: ").append(esc(String.valueOf(segments.events()))).append(".</p>\n");
+            Map<String, Map<String, Map<String, Object>>> bySegment = segments.models();
+            List<String> names = new ArrayList<>(segments.events().keySet());
             for (String metric : List.of("hr@10", "ndcg@10")) {
                 h.append("<table id=\"segments-").append(esc(metric)).append("\"><tr><th>").append(esc(metric))
                         .append("</th>");
@@ -148,11 +152,12 @@ public final class ReportWriter {
             }
         }
 
-        if (r.get("ablations") instanceof Map<?, ?> ablations && !ablations.isEmpty()) {
+        Map<String, Map<String, Object>> ablations = r.ablations();
+        if (ablations != null && !ablations.isEmpty()) {
             h.append("<h2>Ablations</h2>\n<p class=\"note\">Each against the main replay on the events both "
                     + "evaluated: the change (ablation - ripple) with a paired bootstrap interval.</p>\n");
             Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-            ((Map<String, Map<String, Object>>) ablations).forEach((name, a) -> {
+            ablations.forEach((name, a) -> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("kind", a.get("kind"));
                 row.put("change", a.get("change"));
@@ -166,24 +171,28 @@ public final class ReportWriter {
             h.append(table("ablations", "replay", rows));
         }
 
-        if (r.get("weights") instanceof Map<?, ?> weights && weights.get("features") instanceof Map<?, ?> features) {
+        if (r.weights() != null && r.weights().get("features") instanceof Map<?, ?> features) {
+            Map<String, Object> weights = r.weights();
             h.append("<h2>Learned weights</h2>\n<p class=\"note\">").append(esc(String.valueOf(weights.get("note"))))
                     .append(" Users: ").append(weights.get("users")).append(".</p>\n");
             h.append(table("weights", "feature", (Map<String, Map<String, Object>>) features));
         }
-        if (r.get("phases") instanceof Map<?, ?> phases) {
-            h.append("<p class=\"note\" id=\"phases\">Seconds: ").append(esc(String.valueOf(phases))).append("</p>\n");
+        if (r.phases() != null) {
+            BacktestReport.Phases p = r.phases();
+            h.append("<p class=\"note\" id=\"phases\">Seconds: ").append(esc("{mainReplaySeconds=" + p.mainReplaySeconds()
+                    + ", rippleRankingSeconds=" + p.rippleRankingSeconds() + ", baselineSeconds=" + p.baselineSeconds()
+                    + ", ablationReplaySeconds=" + p.ablationReplaySeconds() + ", bootstrapSeconds="
+                    + p.bootstrapSeconds() + "}")).append("</p>\n");
         }
 
-        Map<String, Object> series = (Map<String, Object>) r.get("series");
-        List<String> times = (List<String>) series.get("times");
-        Map<String, Map<String, List<Double>>> byModel = (Map<String, Map<String, List<Double>>>) series.get("models");
+        List<String> times = r.series().times();
+        Map<String, Map<String, List<Double>>> byModel = r.series().models();
         for (String metric : List.of("hr@10", "ndcg@10", "mrr")) {
             h.append("<h2>").append(esc(metric)).append(" over event time</h2>\n");
             h.append(chart(metric, times, byModel));
         }
 
-        Map<String, Map<String, Object>> influence = (Map<String, Map<String, Object>>) r.get("influence");
+        Map<String, Map<String, Object>> influence = r.influence();
         h.append("<h2>Behaviour influence</h2>\n<p class=\"note\">Conversion lift: the probability that the same user "
                 + "carts or buys the same item or category within the horizon after this behaviour, over that "
                 + "probability after any behaviour. Weight-change norm and top-K churn: how far Ripple moved the user "
@@ -199,18 +208,17 @@ public final class ReportWriter {
                 .append("</td><td>").append(withheld(m, "hr@10")).append("</td></tr>\n"));
         h.append("</table>\n");
 
-        Map<String, Object> settings = (Map<String, Object>) r.get("settings");
+        Map<String, Object> settings = r.settings();
         h.append("<h2>Settings</h2>\n<table id=\"settings\">\n");
         settings.forEach((k, v) -> h.append("<tr><td>").append(esc(k)).append("</td><td>")
                 .append(esc(String.valueOf(v))).append("</td></tr>\n"));
         h.append("</table>\n");
-        if (r.get("grid") instanceof List<?> grid) {
+        if (r.grid() != null) {
             h.append("<h2>Grid</h2>\n<table id=\"grid\"><tr><th>overrides</th><th>ripple hr@10</th>")
                     .append("<th>ripple ndcg@10</th><th>ripple auc</th><th>ripple logloss</th></tr>\n");
-            for (Object o : grid) {
-                Map<String, Object> g = (Map<String, Object>) o;
-                Map<String, Object> rip = ((Map<String, Map<String, Object>>) g.get("models")).get("ripple");
-                h.append("<tr><td>").append(esc(String.valueOf(((Map<String, Object>) g.get("settings")).get("overrides"))))
+            for (BacktestReport g : r.grid()) {
+                Map<String, Object> rip = g.models().get("ripple");
+                h.append("<tr><td>").append(esc(String.valueOf(g.settings().get("overrides"))))
                         .append("</td><td>").append(fmt(rip.get("hr@10"), "%.4f")).append("</td><td>")
                         .append(fmt(rip.get("ndcg@10"), "%.4f")).append("</td><td>").append(fmt(rip.get("auc"), "%.4f"))
                         .append("</td><td>").append(fmt(rip.get("logloss"), "%.4f")).append("</td></tr>\n");

@@ -37,8 +37,8 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.ScoreUpdate;
 import ripple.config.RippleConfig;
-import ripple.dev.EmbeddedKafka;
-import ripple.registry.KafkaSchemaStore;
+import ripple.dev.LocalStack;
+import ripple.dev.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
@@ -74,11 +74,11 @@ public final class EndToEndBenchmark {
 
     public static Result run(Options o, java.io.PrintStream log) throws Exception {
         Path dir = Files.createTempDirectory("ripple-bench-e2e");
-        EmbeddedKafka kafka = null;
+        LocalStack local = null;
         String bootstrap = o.bootstrap();
         if (bootstrap == null) {
-            kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(0).build().start();
-            bootstrap = kafka.bootstrapServers();
+            local = LocalStack.builder(dir.resolve("kafka")).start();
+            bootstrap = local.bootstrapServers();
         }
         String run = UUID.randomUUID().toString().substring(0, 8);
         RippleConfig c = RippleConfig.defaultConfig();
@@ -100,8 +100,11 @@ public final class EndToEndBenchmark {
         Properties client = KafkaSettings.client(config);
         Map<String, Object> clientMap = new HashMap<>();
         client.forEach((k, v) -> clientMap.put((String) k, v));
-        try (KafkaSchemaStore registry = KafkaSchemaStore.open(clientMap, KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30));
-             Admin admin = Admin.create(client)) {
+        // the local stack's own store, or one on the given cluster's _schemas topic
+        KafkaSchemaStore own = local == null
+                ? KafkaSchemaStore.open(clientMap, KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30)) : null;
+        SchemaRegistry registry = local == null ? own : local.schemaStore();
+        try (Admin admin = Admin.create(client)) {
             Topics topics = Topics.create(config, registry);
             TopicAdmin.ensure(admin, topics, o.partitions(), (short) 1);
             String passthroughOut = "bench-" + run + "-passthrough";
@@ -149,8 +152,11 @@ public final class EndToEndBenchmark {
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough, percentile(latencies, 0.5),
                     percentile(latencies, 0.99), rate, rssPeakMb(), stateBytes);
         } finally {
-            if (kafka != null) {
-                kafka.close();
+            if (own != null) {
+                own.close();
+            }
+            if (local != null) {
+                local.close();
             }
         }
     }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,22 +20,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.avro.Item;
-import ripple.avro.ItemFeatures;
 import ripple.backtest.Backtest;
 import ripple.backtest.BacktestProgress;
-import ripple.backtest.ItemEmbeddings;
+import ripple.backtest.BacktestReport;
 import ripple.backtest.ReplayInput;
+import ripple.backtest.ReplayInputs;
 import ripple.backtest.ReplayOptions;
 import ripple.backtest.ReportWriter;
-import ripple.backtest.TopicSource;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.dev.SyntheticGenerator;
 import ripple.events.EventFileReader;
-import ripple.events.FileRows;
 import ripple.topics.Topics;
 
 /**
@@ -175,16 +170,13 @@ public final class BacktestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | IllegalStateException e) {
             return CliSupport.fail(err, "backtest", e.getMessage());
         }
-        if (input == null) {
-            return CliSupport.EXIT_FAILURE;
-        }
         if (input.events().isEmpty()) {
             return CliSupport.fail(err, "backtest", "no events to replay");
         }
         // events.min-timestamp guards live streams; a replay's own data decides (see --max-span), so that real
         // history older than the live floor is replayed rather than dead-lettered.
         config = config.with("events.min-timestamp", input.events().get(0).getTimestamp().toString());
-        Map<String, Object> report = new Backtest(config, input, options, !noAblations, cores)
+        BacktestReport report = new Backtest(config, input, options, !noAblations, cores)
                 .run(settings, progress);
         printSummary(out, report);
         if (reportDir != null) {
@@ -196,10 +188,11 @@ public final class BacktestCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The events and item features to replay, or null when a file could not be read (already reported). */
+    /** The events and item features to replay. */
     private ReplayInput input(RippleConfig config, int cores, PrintWriter out, BacktestProgress progress)
             throws IOException {
         String format = files.format == null ? null : files.format.toLowerCase(Locale.ROOT);
+        String textModel = config.list("features.text.models").get(0);
         if (fromTopic != null) {
             if (format != null || files.input != null) {
                 throw usage("--from-topic replaces --format and --input");
@@ -209,32 +202,13 @@ public final class BacktestCommand implements Callable<Integer> {
                 throw new IllegalStateException(unreachable);
             }
             Topics topics = Topics.create(config, CliSupport.registry(config));
-            Properties p = CliSupport.assignedConsumerProperties(config, "ripple-backtest-reader");
-            BacktestProgress.Step reading = progress.step("reading topic " + fromTopic);
-            TopicSource.Read read = TopicSource.read(p, fromTopic, topics.behaviorEvents.valueSerde().deserializer(),
-                    from, to, Duration.ofMinutes(10), reading);
-            reading.end();
-            read.skipped().stream().limit(10).forEach(s ->
-                    out.println("  partition " + s.partition() + " offset " + s.offset() + ": " + s.reason()));
-            if (!read.skipped().isEmpty()) {
-                out.println(fromTopic + ": " + read.skipped().size() + " records skipped");
-            }
-            return sorted(progress, "topic " + fromTopic, read.events(), List.of());
+            return ReplayInputs.fromTopic(CliSupport.assignedConsumerProperties(config, "ripple-backtest-reader"),
+                    fromTopic, topics.behaviorEvents.valueSerde().deserializer(), from, to, limit, progress, out);
         }
         if ("synthetic".equals(format)) {
             int items = files.items == null ? 240 : parseCount(files.items.toString());
-            SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
-                    .withSeed(seed).withUsers(users).withItems(items));
-            List<Item> catalogue = generator.items();
-            List<BehaviorEvent> generated = generator.events(syntheticEvents);
-            if (noCategories) {
-                // The generator's records are fresh, so they are changed in place.
-                catalogue.forEach(i -> i.setCategory(null));
-                generated.forEach(e -> e.setContext(withoutCategory(e.getContext())));
-            }
-            List<ItemFeatures> features = embed(progress, catalogue, config, cores);
-            return sorted(progress, "synthetic (seed " + seed + ", " + users + " users, " + items + " items"
-                    + (noCategories ? ", no categories" : "") + ")", generated, features);
+            return ReplayInputs.synthetic(SyntheticGenerator.Settings.defaults().withSeed(seed).withUsers(users)
+                    .withItems(items), syntheticEvents, noCategories, textModel, cores, limit, progress);
         }
         if (files.input == null) {
             throw usage("give --format taobao|csv|jsonl --input FILE, --format synthetic, or --from-topic TOPIC");
@@ -244,84 +218,11 @@ public final class BacktestCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read " + file.toAbsolutePath());
             }
         }
-        // Read without a floor first: the floor is relative to the newest event, known only once all are read.
+        // No floor yet: it is relative to the newest event (--max-span), known only once all are read.
         EventFileReader reader = files.eventReader().withTimestampRange(Instant.EPOCH.plusMillis(1),
                 Instant.now().plus(config.duration("events.max-future-skew")));
-        List<FileRows.Parsed<BehaviorEvent>> parsed = new ArrayList<>();
-        BadRowReport bad = new BadRowReport();
-        BacktestProgress.Step reading = progress.step("reading " + files.input);
-        long size = Files.size(files.input);
-        try (FileRows<BehaviorEvent> rows = reader.open(files.input)) {
-            while (rows.hasNext()) {
-                FileRows.Row<BehaviorEvent> row = rows.next();
-                reading.update(rows.bytesRead(), size);
-                if (row instanceof FileRows.Bad<BehaviorEvent> b) {
-                    bad.add(b);
-                } else if (row instanceof FileRows.Parsed<BehaviorEvent> p) {
-                    if (p.value().getTimestamp() == null) {
-                        // a replay goes in event time; an event without one has no place in it
-                        bad.add(new FileRows.Bad<>(p.line(), "no timestamp: a backtest replays in event time", ""));
-                    } else {
-                        parsed.add(p);
-                    }
-                }
-            }
-        }
-        reading.end();
-        Instant floor = parsed.stream().map(p -> p.value().getTimestamp()).max(Instant::compareTo)
-                .orElse(Instant.now()).minus(maxSpan);
-        List<BehaviorEvent> events = new ArrayList<>(parsed.size());
-        for (FileRows.Parsed<BehaviorEvent> p : parsed) {
-            Instant t = p.value().getTimestamp();
-            if (t.isBefore(floor)) {
-                bad.add(new FileRows.Bad<>(p.line(), "timestamp " + t + " is more than --max-span (" + maxSpan.toDays() + " days)"
-                        + " before the newest event (the floor is " + floor + ")", ""));
-            } else {
-                events.add(p.value());
-            }
-        }
-        bad.print(out, files.input.toString());
-        List<ItemFeatures> features = List.of();
-        if (files.items != null) {
-            List<Item> items = new ArrayList<>();
-            BadRowReport badItems = new BadRowReport();
-            try (FileRows<Item> rows = files.itemReader().open(files.items)) {
-                while (rows.hasNext()) {
-                    FileRows.Row<Item> row = rows.next();
-                    if (row instanceof FileRows.Bad<Item> b) {
-                        badItems.add(b);
-                    } else if (row instanceof FileRows.Parsed<Item> p) {
-                        items.add(p.value());
-                    }
-                }
-            }
-            badItems.print(out, files.items.toString());
-            features = embed(progress, items, config, cores);
-        }
-        out.println(files.input + ": " + events.size() + " events, " + bad.count() + " bad rows");
-        return sorted(progress, files.input.toString(), events, features);
-    }
-
-    private static List<ItemFeatures> embed(BacktestProgress progress, List<Item> items, RippleConfig config, int cores) {
-        BacktestProgress.Step step = progress.step("embedding " + items.size() + " items with " + textModel(config));
-        List<ItemFeatures> features = ItemEmbeddings.embed(items, textModel(config), cores, step);
-        step.end();
-        return features;
-    }
-
-    /** The events in event time, the first --limit of them. */
-    private ReplayInput sorted(BacktestProgress progress, String source, List<BehaviorEvent> events,
-                               List<ItemFeatures> features) {
-        BacktestProgress.Step step = progress.step(String.format(Locale.ROOT, "sorting %,d events by event time",
-                events.size()));
-        ReplayInput all = ReplayInput.of(source, events, features);
-        step.end();
-        return limit == null || all.events().size() <= limit ? all
-                : ReplayInput.of(source, all.events().subList(0, limit), features);
-    }
-
-    private static String textModel(RippleConfig config) {
-        return config.list("features.text.models").get(0);
+        return ReplayInputs.fromFile(reader, files.input, files.items == null ? null : files.itemReader(), files.items,
+                maxSpan, textModel, cores, limit, progress, out);
     }
 
     private Map<String, List<String>> gridAxes() {
@@ -344,22 +245,20 @@ public final class BacktestCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static void printSummary(PrintWriter out, Map<String, Object> report) {
-        List<Map<String, Object>> runs = report.get("grid") instanceof List<?> g ? (List<Map<String, Object>>) g : List.of(report);
-        for (Map<String, Object> r : runs) {
-            Map<String, Object> s = (Map<String, Object>) r.get("settings");
-            out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.get("source"),
-                    r.get("events"), r.get("evaluated"), (Double) r.get("eventsPerSec"), s.get("overrides"));
-            if (Boolean.TRUE.equals(r.get("excludeSeen"))) {
+    private static void printSummary(PrintWriter out, BacktestReport report) {
+        for (BacktestReport r : report.grid() != null ? report.grid() : List.of(report)) {
+            out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.source(),
+                    r.events(), r.evaluated(), r.eventsPerSec(), r.settings().get("overrides"));
+            if (r.excludeSeen()) {
                 out.printf(Locale.ROOT, "  exclude-seen: every model skips the user's last %s distinct items%n",
-                        r.get("excludeSeenItems"));
+                        r.excludeSeenItems());
             }
-            ((Map<String, Map<String, Object>>) r.get("models")).forEach((name, m) -> out.printf(Locale.ROOT,
+            r.models().forEach((name, m) -> out.printf(Locale.ROOT,
                     "  %-24s hr@10 %s %s  ndcg@10 %s %s  mrr %s  auc %s  logloss %s%n", name, f(m.get("hr@10")),
                     ci(m.get("hr@10_ci")), f(m.get("ndcg@10")), ci(m.get("ndcg@10_ci")), f(m.get("mrr")),
                     f(m.get("auc")), f(m.get("logloss"))));
-            if (r.get("comparison") instanceof Map<?, ?> c && c.get("all") instanceof Map<?, ?> all) {
+            Map<String, Object> all = r.comparison().get("all");
+            if (all != null) {
                 out.printf(Locale.ROOT, "  ripple / %s (best baseline): ndcg@10 %s %s%n", all.get("bestBaseline"),
                         f(all.get("ndcg@10_ratio")), ci(all.get("ndcg@10_ratio_ci")));
             }
@@ -376,11 +275,5 @@ public final class BacktestCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    private static Map<String, String> withoutCategory(Map<String, String> context) {
-        Map<String, String> out = new LinkedHashMap<>(context);
-        out.remove("category");
-        return out;
     }
 }

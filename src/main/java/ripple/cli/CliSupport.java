@@ -1,7 +1,6 @@
 package ripple.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -13,8 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
-import ripple.registry.HttpSchemaRegistry;
 import ripple.runtime.KafkaSettings;
+import ripple.runtime.Registries;
 import ripple.serde.SchemaRegistry;
 
 /** Registry and Kafka clients for command-line tools, built from Ripple's settings. */
@@ -51,28 +50,8 @@ public final class CliSupport {
      * @throws ConfigException naming the registry setting that is wrong
      */
     public static SchemaRegistry registry(RippleConfig config) {
-        HttpSchemaRegistry.Builder builder;
-        try {
-            builder = HttpSchemaRegistry.builder(config.nonEmpty("schema.registry.url"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("schema.registry.url", e.getMessage());
-        }
-        try {
-            builder.basicAuth(config.string("schema.registry.basic.auth.user.info"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("schema.registry.basic.auth.user.info", e.getMessage());
-        }
-        String trustStore = config.string("schema.registry.ssl.truststore.location");
-        if (!trustStore.isBlank()) {
-            String password = config.string("schema.registry.ssl.truststore.password");
-            builder.trustStore(Path.of(trustStore), password.isEmpty() ? null : password.toCharArray(), null);
-        }
-        try {
-            return builder.buildCached();
-        } catch (IllegalArgumentException e) {
-            // the trust store is loaded when the client is built
-            throw new ConfigException("schema.registry.ssl.truststore.location", e.getMessage());
-        }
+        // the one factory of the registry client: the commands' client is the runtime's
+        return Registries.http(config);
     }
 
     /**

@@ -10,12 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +24,8 @@ import ripple.avro.BehaviorEvent;
 import ripple.avro.Item;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
-import ripple.runtime.KafkaSettings;
+import ripple.events.FileImport;
+import ripple.events.Pacer;
 import ripple.events.EventFileReader;
 import ripple.events.FileRows;
 import ripple.events.ItemFileReader;
@@ -69,10 +67,6 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Import at most N events.")
     Long limit;
 
-    /** What loading one file came to. {@code failure} is the first error producing, which stops the load. */
-    private record Outcome(long produced, Exception failure) {
-    }
-
     @Override
     public Integer call() {
         Path input = files.input;
@@ -111,10 +105,8 @@ public final class ImportCommand implements Callable<Integer> {
             ensureTopics(config, topics);
             long imported = 0;
             if (itemReader != null) {
-                Outcome o;
-                try (FileRows<Item> rows = itemReader.open(items)) {
-                    o = load(config, items, rows, topics.items, Item::getItemId, Long.MAX_VALUE, null, "items");
-                }
+                FileImport.Outcome o = load(config, items, itemReader::open, topics.items, Item::getItemId,
+                        Long.MAX_VALUE, null, "items");
                 imported += o.produced();
                 if (o.failure() != null) {
                     return CliSupport.fail(err, "import", "stopped after a failure producing to " + topics.items.name()
@@ -122,11 +114,9 @@ public final class ImportCommand implements Callable<Integer> {
                 }
             }
             if (eventReader != null) {
-                Outcome o;
-                try (FileRows<BehaviorEvent> rows = eventReader.open(input)) {
-                    o = load(config, input, rows, topics.behaviorEvents, BehaviorEvent::getUserId,
-                            limit == null ? Long.MAX_VALUE : limit, rate == null ? null : new Pacer(rate), "events");
-                }
+                FileImport.Outcome o = load(config, input, eventReader::open, topics.behaviorEvents,
+                        BehaviorEvent::getUserId, limit == null ? Long.MAX_VALUE : limit,
+                        rate == null ? null : new Pacer(rate), "events");
                 imported += o.produced();
                 if (o.failure() != null) {
                     return CliSupport.fail(err, "import", "stopped after a failure producing to " + eventsTopic
@@ -157,61 +147,33 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Produces every parsed row of a file, keyed by {@code key}, and reports bad rows and counts. The record
-     * timestamp is left to the producer (now) rather than set to the event's time: retention and compaction go by
-     * record timestamps, and a replay of a 2017 log stamped 2017 would be deleted by retention as soon as written.
-     * The event's own time travels in its {@code timestamp} field.
-     */
-    private <T> Outcome load(RippleConfig config, Path file, FileRows<T> rows, Topic<String, T> topic,
-                             Function<T, String> key, long limit, Pacer pacer, String what) throws InterruptedException {
+    /** Opens a file's rows. */
+    private interface Opener<T> {
+        FileRows<T> open(Path file) throws IOException;
+    }
+
+    /** Produces a file's rows (see {@link FileImport}), with progress on stderr and the counts on stdout. */
+    private <T> FileImport.Outcome load(RippleConfig config, Path file, Opener<T> opener, Topic<String, T> topic,
+                                        Function<T, String> key, long limit, Pacer pacer, String what)
+            throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        BadRowReport bad = new BadRowReport();
-        AtomicLong acked = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long read = 0;
-        long sent = 0;
         long startNanos = System.nanoTime();
         // progress on stderr, so that the summary on stdout can be redirected
         ImportProgress progress = new ImportProgress(spec.commandLine().getErr(), Terminals.stderr(), what, size(file));
-        try (KafkaProducer<String, T> producer = new KafkaProducer<>(
-                CliSupport.producerProperties(config, "ripple-import-" + what),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            while (sent < limit && failure.get() == null && rows.hasNext()) {
-                FileRows.Row<T> row = rows.next();
-                read++;
-                if (row instanceof FileRows.Bad<T> b) {
-                    bad.add(b);
-                } else if (row instanceof FileRows.Parsed<T> p) {
-                    if (pacer != null) {
-                        pacer.await();
-                    }
-                    try {
-                        producer.send(new ProducerRecord<>(topic.name(), key.apply(p.value()), p.value()), (meta, e) -> {
-                            if (e == null) {
-                                acked.incrementAndGet();
-                            } else {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
-                        sent++;
-                    } catch (KafkaException | SchemaRegistryException e) {
-                        // Raised before sending: the value could not be serialised (registry down) or the
-                        // producer is closed or fenced; every later record would fail the same way.
-                        failure.compareAndSet(null, e);
-                    }
-                }
-                progress.update(read, acked.get(), bad.count(), rows.bytesRead());
-            }
-            producer.flush();
+        FileImport.Outcome o;
+        try (FileRows<T> rows = opener.open(file);
+             KafkaProducer<String, T> producer = new KafkaProducer<>(
+                     CliSupport.producerProperties(config, "ripple-import-" + what),
+                     topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            o = FileImport.produce(rows, producer, topic.name(), key, limit, pacer, progress::update);
         }
         progress.finish();
-        bad.print(out, file.toString());
+        o.bad().print(out, file.toString());
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         out.printf(Locale.ROOT, "%s from %s -> %s: read %d, produced %d, bad %d (%.1f s)%n",
-                what, file, topic.name(), read, acked.get(), bad.count(), seconds);
+                what, file, topic.name(), o.read(), o.produced(), o.bad().count(), seconds);
         out.flush();
-        return new Outcome(acked.get(), failure.get());
+        return o;
     }
 
     /** Creates whichever of Ripple's topics are missing, partitioned as configured, before anything is produced:
@@ -219,8 +181,8 @@ public final class ImportCommand implements Callable<Integer> {
     private static void ensureTopics(RippleConfig config, Topics topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = CliSupport.admin(config)) {
-            TopicAdmin.ensure(admin, topics, config.intValue("topics.partitions", 1, 100_000),
-                    KafkaSettings.replicationFactor(config));
+            TopicAdmin.ensure(admin, topics, topics.settings().partitions(),
+                    topics.settings().replication());
         }
     }
 

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -36,6 +32,7 @@ import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.privacy.Pseudonyms;
 import ripple.registry.SchemaRegistryException;
+import ripple.serde.Utf8;
 import ripple.topics.Topic;
 import ripple.topics.Topics;
 
@@ -236,14 +233,7 @@ public final class TailCommand implements Callable<Integer> {
         if (bytes == null) {
             return null;
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8.decodeOrNull(bytes);
     }
 
     private ParameterException usage(String message) {

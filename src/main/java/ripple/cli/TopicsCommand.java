@@ -10,7 +10,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 import ripple.config.RippleConfig;
-import ripple.runtime.KafkaSettings;
 import ripple.runtime.Registries;
 import ripple.topics.TopicAdmin;
 import ripple.topics.Topics;
@@ -40,8 +39,8 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = CliSupport.admin(c)) {
             switch (action) {
                 case "create":
-                    var created = TopicAdmin.ensure(admin, topics, c.intValue("topics.partitions", 1, 10_000),
-                            KafkaSettings.replicationFactor(c));
+                    var created = TopicAdmin.ensure(admin, topics, topics.settings().partitions(),
+                            topics.settings().replication());
                     System.out.println(created.isEmpty() ? "all topics exist" : "created " + created);
                     return 0;
                 case "describe":

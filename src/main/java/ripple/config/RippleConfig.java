@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Ripple's settings: the defaults below, overridden by a properties file, overridden by environment variables
- * ({@code scoring.top-k} is {@code RIPPLE_SCORING_TOP_K}). Every key is documented in config/application.properties.
+ * Ripple's settings: the defaults of {@link Settings}, overridden by a properties file, overridden by environment
+ * variables ({@code scoring.top-k} is {@code RIPPLE_SCORING_TOP_K}). Every key is defined, with its type, bounds and
+ * documentation, in {@link Settings}, and documented at more length in config/application.properties.
  * Values are checked when read, and a bad one fails with a message naming the key.
  */
 public final class RippleConfig {
@@ -47,96 +48,10 @@ public final class RippleConfig {
         this.sources = sources;
     }
 
+    /** The defaults of {@link Settings#ALL}, in its order. */
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("application.id", "ripple");
-        d.put("instance.id", "");
-        d.put("bootstrap.servers", "127.0.0.1:9092");
-        d.put("schema.registry.url", "http://127.0.0.1:8081");
-        d.put("schema.registry.auto.register.schemas", "true");
-        d.put("schema.registry.use.latest.version", "false");
-        d.put("schema.registry.key.subject.name.strategy", "topic");
-        d.put("schema.registry.value.subject.name.strategy", "topic");
-        d.put("schema.registry.basic.auth.credentials.source", "USER_INFO");
-        d.put("schema.registry.basic.auth.user.info", "");
-        d.put("schema.registry.bearer.auth.credentials.source", "");
-        d.put("schema.registry.bearer.auth.token", "");
-        d.put("schema.registry.bearer.auth.logical.cluster", "");
-        d.put("schema.registry.bearer.auth.identity.pool.id", "");
-        d.put("schema.registry.ssl.truststore.location", "");
-        d.put("schema.registry.ssl.truststore.password", "");
-        d.put("role", "all");
-        d.put("state.dir", ".ripple/state");
-        d.put("state.rocksdb.memory-mb", "256");
-        d.put("processing.guarantee", "exactly_once_v2");
-        d.put("num.stream.threads", "1");
-        d.put("commit.interval", "200ms");
-        d.put("http.host", "127.0.0.1");
-        d.put("http.port", "8080");
-        d.put("http.advertised-host", "");
-        d.put("http.bearer-token", "");
-        d.put("shutdown.timeout", "25s");
-        d.put("topics.behavior-events", "behavior-events");
-        d.put("topics.items", "items");
-        d.put("topics.item-features", "item-features");
-        d.put("topics.scores", "scores");
-        d.put("topics.recommendations", "recommendations");
-        d.put("topics.weight-updates", "weight-updates");
-        d.put("topics.dead-letters", "dead-letters");
-        d.put("topics.item-influence", "ripple-item-influence");
-        d.put("topics.item-neighbours", "ripple-item-neighbours");
-        d.put("topics.user-erasure", "user-erasure");
-        d.put("topics.partitions", "6");
-        d.put("topics.replication-factor", "-1");
-        d.put("events.dedupe-window", "1h");
-        d.put("events.default-scenario", "ecommerce");
-        d.put("events.min-timestamp", "2000-01-01T00:00:00Z");
-        d.put("events.max-future-skew", "1d");
-        d.put("events.max-field-length", "1024");
-        d.put("events.max-dwell", "1d");
-        d.put("features.text.dims", "64");
-        d.put("features.text.clusters", "16");
-        d.put("features.text.models", "bge-small-zh");
-        d.put("features.text.seed", "42");
-        d.put("features.half-life", "1d");
-        d.put("features.recent-items", "24");
-        d.put("features.categories", "12");
-        d.put("features.ablate", "");
-        d.put("learning.optimizer", "adagrad");
-        d.put("learning.rate", "0.3");
-        d.put("learning.l2", "0.0001");
-        d.put("learning.loss", "softmax");
-        d.put("learning.negatives", "8");
-        d.put("learning.uniform-negatives", "2");
-        d.put("learning.unretrieved", "false");
-        d.put("learning.user-shrink", "0.01");
-        d.put("learning.prior-rate", "0.3");
-        d.put("learning.strengths", "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8");
-        d.put("scoring.top-k", "20");
-        d.put("scoring.exclude-seen", "false");
-        d.put("scoring.coalesce-interval", "0ms");
-        d.put("scoring.candidates", "200");
-        d.put("scoring.popular-items", "50");
-        d.put("scoring.neighbours", "30");
-        d.put("scoring.covisit-history", "5");
-        d.put("scoring.sources", "recent,covisit,popular,category,text");
-        d.put("scoring.index.refresh", "1s");
-        d.put("scoring.index.max-conn", "16");
-        d.put("scoring.index.beam-width", "100");
-        d.put("embedding.model", "bge-small-zh");
-        d.put("embedding.model.file", "");
-        d.put("embedding.model.tokenizer", "");
-        d.put("embedding.model.pooling", "");
-        d.put("embedding.model.lowercase", "false");
-        d.put("embedding.max-seq-length", "128");
-        d.put("embedding.device", "auto");
-        d.put("embedding.threads", "");
-        d.put("embedding.batch-size", "32");
-        d.put("embedding.linger", "100ms");
-        d.put("embedding.max-text-chars", "10000");
-        d.put("privacy.pseudonymise", "false");
-        d.put("privacy.hmac-key", "");
-        d.put("privacy.hmac-key-file", "");
+        Settings.ALL.forEach(s -> d.put(s.key(), s.defaultValue()));
         return Collections.unmodifiableMap(d);
     }
 
@@ -265,7 +180,11 @@ public final class RippleConfig {
         return sources.getOrDefault(key, "default");
     }
 
-    public int intValue(String key, int min, int max) {
+    /** An INT setting, within its definition's bounds. */
+    public int intValue(String key) {
+        Settings.Setting def = definition(key, Settings.Type.INT);
+        int min = (int) def.min();
+        int max = (int) def.max();
         String v = string(key);
         try {
             int i = Integer.parseInt(v);
@@ -278,8 +197,15 @@ public final class RippleConfig {
         }
     }
 
-    public double doubleValue(String key, double min, double max) {
-        return parseDouble(key, string(key), min, max);
+    /** An INT setting that may be left empty (for "decided at run time", such as one thread per core). */
+    public java.util.OptionalInt optionalInt(String key) {
+        return string(key).isBlank() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(intValue(key));
+    }
+
+    /** A DOUBLE setting, within its definition's bounds. */
+    public double doubleValue(String key) {
+        Settings.Setting def = definition(key, Settings.Type.DOUBLE);
+        return parseDouble(key, string(key), def.min(), def.max());
     }
 
     private double parseDouble(String key, String v, double min, double max) {
@@ -364,8 +290,11 @@ public final class RippleConfig {
         return v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** Parses {@code NAME:number,NAME:number}; names are upper-cased. */
-    public Map<String, Double> weights(String key, double min, double max) {
+    /** Parses {@code NAME:number,NAME:number}, each number within the definition's bounds; names are upper-cased. */
+    public Map<String, Double> weights(String key) {
+        Settings.Setting def = definition(key, Settings.Type.WEIGHTS);
+        double min = def.min();
+        double max = def.max();
         Map<String, Double> out = new LinkedHashMap<>();
         for (String part : list(key)) {
             String[] kv = part.split(":");
@@ -395,6 +324,15 @@ public final class RippleConfig {
 
     public Map<String, String> asMap() {
         return Collections.unmodifiableMap(values);
+    }
+
+    /** The definition of a key read as {@code type}: reading a setting as another type is a programming error. */
+    private static Settings.Setting definition(String key, Settings.Type type) {
+        Settings.Setting def = Settings.of(key);
+        if (def == null || def.type() != type) {
+            throw new IllegalArgumentException(key + " is not defined as " + type + " (see Settings)");
+        }
+        return def;
     }
 
     private ConfigException bad(String key, String value, String expected) {

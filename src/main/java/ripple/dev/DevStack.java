@@ -21,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.config.RippleConfig;
 import ripple.ops.PortInUseException;
-import ripple.registry.KafkaSchemaStore;
-import ripple.registry.RegistryServer;
 import ripple.runtime.KafkaSettings;
 import ripple.runtime.Registries;
 import ripple.runtime.RippleRuntime;
@@ -81,6 +79,24 @@ public final class DevStack {
         }
     }
 
+    /** The settings of the dev stack's own roles, against its broker. */
+    private static RippleConfig devConfig(RippleConfig withHttp, Options o, String bootstrap) {
+        RippleConfig config = withHttp.with("bootstrap.servers", bootstrap)
+                .with("state.dir", o.dataDir().resolve("state").toString());
+        if (config.string("instance.id").isBlank()) {
+            // one instance per data directory: after a crash (kill -9) the next start takes its tasks back at
+            // once, rather than a minute later when the dead member's session has timed out
+            config = config.with("instance.id", DEV_INSTANCE_ID);
+        }
+        return config;
+    }
+
+    private static Map<String, Object> asMap(Properties p) {
+        Map<String, Object> m = new HashMap<>();
+        p.forEach((k, v) -> m.put((String) k, v));
+        return m;
+    }
+
     /**
      * Runs the demo stack until {@code stop} is set or the demo ends.
      *
@@ -96,7 +112,7 @@ public final class DevStack {
         // every port first: a taken one costs one line, not a half-started stack
         PortInUseException.requireFree(HOST, o.kafkaPort(), "another Kafka broker", "--kafka-port");
         PortInUseException.requireFree(HOST, o.registryPort(), "another schema registry", "--registry-port");
-        PortInUseException.requireFree(withHttp.string("http.host"), withHttp.intValue("http.port", 0, 65535),
+        PortInUseException.requireFree(withHttp.string("http.host"), withHttp.intValue("http.port"),
                 "another Ripple or web server", "--http-port");
         Files.createDirectories(o.dataDir());
         AtomicBoolean othersWrote = new AtomicBoolean();
@@ -105,101 +121,90 @@ public final class DevStack {
             System.setErr(StatusScreen.marking(stderr, othersWrote));
         }
         try (BrokerLog brokerLog = BrokerLog.to(o.dataDir().resolve("broker.log"));
-             EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(o.dataDir().resolve("kafka")).port(o.kafkaPort())
-                .build().start()) {
-            out.printf(Locale.ROOT, "kafka: %s (data in %s, broker log %s)%n", kafka.bootstrapServers(),
-                    kafka.dataDir(), brokerLog.file());
+             LocalStack stack = LocalStack.builder(o.dataDir().resolve("kafka")).kafkaPort(o.kafkaPort())
+                     .registry(HOST, o.registryPort())
+                     .client(bootstrap -> asMap(KafkaSettings.client(devConfig(withHttp, o, bootstrap))))
+                     .start()) {
+            out.printf(Locale.ROOT, "kafka: %s (data in %s, broker log %s)%n", stack.bootstrapServers(),
+                    stack.kafka().dataDir(), brokerLog.file());
+            out.printf(Locale.ROOT, "schema registry: %s%n", stack.registryUrl());
             out.flush();
-            RippleConfig config = withHttp.with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("state.dir", o.dataDir().resolve("state").toString());
-            if (config.string("instance.id").isBlank()) {
-                // one instance per data directory: after a crash (kill -9) the next start takes its tasks back at
-                // once, rather than a minute later when the dead member's session has timed out
-                config = config.with("instance.id", DEV_INSTANCE_ID);
-            }
+            RippleConfig config = devConfig(withHttp, o, stack.bootstrapServers())
+                    .with("schema.registry.url", stack.registryUrl());
             Properties client = KafkaSettings.client(config);
-            Map<String, Object> clientMap = new HashMap<>();
-            client.forEach((k, v) -> clientMap.put((String) k, v));
-            try (RegistryServer registry = RegistryServer.start(
-                    KafkaSchemaStore.open(clientMap, KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30)),
-                    HOST, o.registryPort())) {
-                config = config.with("schema.registry.url", registry.url().toString());
-                out.printf(Locale.ROOT, "schema registry: %s%n", registry.url());
+            SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
+                    .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
+            try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
+                 Admin admin = Admin.create(client);
+                 DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
+                 ConsoleView view = new ConsoleView(client, runtime.topics(), generator,
+                         new StatusScreen(out, terminal, width, othersWrote))) {
+                out.printf(Locale.ROOT, "http: %s (/health, /metrics, /users/{id}/recommendations)%n",
+                        runtime.httpUrl());
                 out.flush();
-                SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
-                        .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
-                try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));
-                     Admin admin = Admin.create(client);
-                     DemoProducer producer = new DemoProducer(generator, client, runtime.topics());
-                     ConsoleView view = new ConsoleView(client, runtime.topics(), generator,
-                             new StatusScreen(out, terminal, width, othersWrote))) {
-                    out.printf(Locale.ROOT, "http: %s (/health, /metrics, /users/{id}/recommendations)%n",
-                            runtime.httpUrl());
-                    out.flush();
-                    if (!runtime.awaitRunning(Duration.ofSeconds(120))) {
-                        throw new IllegalStateException("Ripple did not reach RUNNING within 120 s");
-                    }
-                    out.printf(Locale.ROOT, "ripple: running (%.1f s after start); producing %d items and events at %d/s%n",
-                            (System.nanoTime() - t0) / 1e9, o.items(), o.rate());
-                    out.flush();
-                    producer.sendCatalogue();
-                    long deadline = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
-                    AtomicBoolean producing = new AtomicBoolean(true);
-                    Thread feeder = new Thread(() -> {
-                        try {
-                            producer.run(o.events() <= 0 ? Long.MAX_VALUE : o.events(), o.rate(),
-                                    () -> !stop.get() && System.nanoTime() < deadline);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } finally {
-                            producing.set(false);
-                        }
-                    }, "ripple-demo-producer");
-                    feeder.start();
-                    long lastRender = 0;
-                    long producedAtLastRender = 0;
-                    long idleSince = 0;
-                    String status = "";
-                    long drainedAt = 0;
-                    long lastDrainCheck = 0;
-                    while (!stop.get()) {
-                        view.poll(Duration.ofMillis(200));
-                        long now = System.nanoTime();
-                        if (now - lastRender > 1_000_000_000L) {
-                            double rate = (producer.sent() - producedAtLastRender) / ((now - lastRender) / 1e9);
-                            producedAtLastRender = producer.sent();
-                            lastRender = now;
-                            var catalog = runtime.catalog();
-                            status = String.format(Locale.ROOT,
-                                    "ripple dev | events sent %d (%.0f/s) | items in catalogue %d | recommendations %d | Ctrl-C stops",
-                                    producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received());
-                            view.render(status, false);
-                        }
-                        // After the producer stops, wait for the scorer to drain (a fixed few seconds once cut off
-                        // a slow machine's last events), then a second more for the view; at most DRAIN_MAX.
-                        if (!producing.get()) {
-                            idleSince = idleSince == 0 ? now : idleSince;
-                            if (drainedAt == 0 && now - lastDrainCheck > 500_000_000L) {
-                                lastDrainCheck = now;
-                                drainedAt = drained(admin, config.nonEmpty("application.id"),
-                                        runtime.topics().behaviorEvents.name()) ? now : 0;
-                            }
-                            if (drainedAt != 0 && now - drainedAt > 1_000_000_000L) {
-                                break;
-                            }
-                            if (now - idleSince > DRAIN_MAX.toNanos()) {
-                                log.warn("the scorer had not caught up with the demo's events {} after they stopped",
-                                        DRAIN_MAX);
-                                break;
-                            }
-                        }
-                    }
-                    view.render(status, true);
-                    stop.set(true);
-                    feeder.join(10_000);
-                    double first = view.firstAtNanos() == 0 ? -1 : (view.firstAtNanos() - t0) / 1e9;
-                    return new Summary(producer.sent(), view.received(), first, (System.nanoTime() - t0) / 1e9);
+                if (!runtime.awaitRunning(Duration.ofSeconds(120))) {
+                    throw new IllegalStateException("Ripple did not reach RUNNING within 120 s");
                 }
+                out.printf(Locale.ROOT, "ripple: running (%.1f s after start); producing %d items and events at %d/s%n",
+                        (System.nanoTime() - t0) / 1e9, o.items(), o.rate());
+                out.flush();
+                producer.sendCatalogue();
+                long deadline = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
+                AtomicBoolean producing = new AtomicBoolean(true);
+                Thread feeder = new Thread(() -> {
+                    try {
+                        producer.run(o.events() <= 0 ? Long.MAX_VALUE : o.events(), o.rate(),
+                                () -> !stop.get() && System.nanoTime() < deadline);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        producing.set(false);
+                    }
+                }, "ripple-demo-producer");
+                feeder.start();
+                long lastRender = 0;
+                long producedAtLastRender = 0;
+                long idleSince = 0;
+                String status = "";
+                long drainedAt = 0;
+                long lastDrainCheck = 0;
+                while (!stop.get()) {
+                    view.poll(Duration.ofMillis(200));
+                    long now = System.nanoTime();
+                    if (now - lastRender > 1_000_000_000L) {
+                        double rate = (producer.sent() - producedAtLastRender) / ((now - lastRender) / 1e9);
+                        producedAtLastRender = producer.sent();
+                        lastRender = now;
+                        var catalog = runtime.catalog();
+                        status = String.format(Locale.ROOT,
+                                "ripple dev | events sent %d (%.0f/s) | items in catalogue %d | recommendations %d | Ctrl-C stops",
+                                producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received());
+                        view.render(status, false);
+                    }
+                    // After the producer stops, wait for the scorer to drain (a fixed few seconds once cut off
+                    // a slow machine's last events), then a second more for the view; at most DRAIN_MAX.
+                    if (!producing.get()) {
+                        idleSince = idleSince == 0 ? now : idleSince;
+                        if (drainedAt == 0 && now - lastDrainCheck > 500_000_000L) {
+                            lastDrainCheck = now;
+                            drainedAt = drained(admin, config.nonEmpty("application.id"),
+                                    runtime.topics().behaviorEvents.name()) ? now : 0;
+                        }
+                        if (drainedAt != 0 && now - drainedAt > 1_000_000_000L) {
+                            break;
+                        }
+                        if (now - idleSince > DRAIN_MAX.toNanos()) {
+                            log.warn("the scorer had not caught up with the demo's events {} after they stopped",
+                                    DRAIN_MAX);
+                            break;
+                        }
+                    }
+                }
+                view.render(status, true);
+                stop.set(true);
+                feeder.join(10_000);
+                double first = view.firstAtNanos() == 0 ? -1 : (view.firstAtNanos() - t0) / 1e9;
+                return new Summary(producer.sent(), view.received(), first, (System.nanoTime() - t0) / 1e9);
             }
         } finally {
             System.setErr(stderr);

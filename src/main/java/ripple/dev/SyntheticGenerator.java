@@ -49,7 +49,7 @@ import ripple.avro.Item;
 public final class SyntheticGenerator {
 
     /** How many topics are built in: the most {@link Settings#topics()} may be. */
-    public static final int BUILT_IN_TOPICS = Topic.BUILT_IN.size();
+    public static final int BUILT_IN_TOPICS = Theme.BUILT_IN.size();
 
     /**
      * Generator settings; {@link #defaults()} and the withers make variants.
@@ -211,7 +211,7 @@ public final class SyntheticGenerator {
 
     private final Settings settings;
     private final Scenario scenario;
-    private final List<Topic> topics;
+    private final List<Theme> topics;
     private final List<Item> items;
     private final Map<String, Integer> itemIndex;
     private final int[] itemTopic;
@@ -231,7 +231,7 @@ public final class SyntheticGenerator {
     public SyntheticGenerator(Settings settings) {
         this.settings = settings;
         this.scenario = Scenario.of(settings.scenario());
-        this.topics = Topic.BUILT_IN.subList(0, settings.topics());
+        this.topics = Theme.BUILT_IN.subList(0, settings.topics());
         // Independent streams, so that e.g. the catalogue does not depend on how users are drawn.
         SplittableRandom root = new SplittableRandom(settings.seed());
         SplittableRandom catalogueRng = root.split();
@@ -378,7 +378,7 @@ public final class SyntheticGenerator {
         return i;
     }
 
-    private Item newItem(String id, Topic topic, RandomGenerator rng, Instant updatedAt) {
+    private Item newItem(String id, Theme topic, RandomGenerator rng, Instant updatedAt) {
         boolean zh = rng.nextDouble() < settings.chineseFraction();
         List<String> products = pickDistinct(topic.products(zh), 3, rng);
         List<String> adjectives = pickDistinct(topic.adjectives(zh), 1 + rng.nextInt(2), rng);

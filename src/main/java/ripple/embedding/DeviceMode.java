@@ -10,7 +10,7 @@ public enum DeviceMode {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new EmbeddingConfigException(EmbeddingSettings.DEVICE, "must be cpu, gpu or auto, was '" + value + "'");
+            throw new EmbeddingConfigException(TextModelSettings.DEVICE, "must be cpu, gpu or auto, was '" + value + "'");
         }
     }
 }

@@ -22,7 +22,7 @@ final class DeviceSelector {
      * to start (no CUDA 12 / cuDNN 9 on the host); {@link TextEmbedder} handles that when it loads.
      */
     static Choice select(DeviceMode mode) {
-        String setting = EmbeddingSettings.DEVICE + "=" + mode.name().toLowerCase(Locale.ROOT);
+        String setting = TextModelSettings.DEVICE + "=" + mode.name().toLowerCase(Locale.ROOT);
         if (mode == DeviceMode.CPU) {
             return new Choice(false, setting);
         }
@@ -32,7 +32,7 @@ final class DeviceSelector {
         String why = "CUDA provider not available in this ONNX Runtime build (providers: "
                 + OrtEnvironment.getAvailableProviders() + "; build with -Pgpu for onnxruntime_gpu)";
         if (mode == DeviceMode.GPU) {
-            throw new EmbeddingConfigException(EmbeddingSettings.DEVICE, "gpu requested but " + why);
+            throw new EmbeddingConfigException(TextModelSettings.DEVICE, "gpu requested but " + why);
         }
         return new Choice(false, setting + " and " + why);
     }

@@ -2,8 +2,8 @@ package ripple.embedding;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import java.util.concurrent.atomic.AtomicLong;
-import ripple.events.Rejection;
-import ripple.ops.RippleMetrics;
+import ripple.metrics.Rejection;
+import ripple.metrics.RippleMetrics;
 
 /**
  * Counters of the embedder role, shared by all its stream tasks. Plain numbers that tests can read, also

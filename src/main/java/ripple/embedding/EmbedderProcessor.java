@@ -1,9 +1,6 @@
 package ripple.embedding;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +19,9 @@ import org.slf4j.LoggerFactory;
 import ripple.avro.Item;
 import ripple.avro.ItemFeatures;
 import ripple.events.DeadLetters;
-import ripple.events.Rejection;
+import ripple.metrics.Rejection;
 import ripple.serde.SerdeException;
+import ripple.serde.Utf8;
 
 /**
  * Raw item records in; {@link ItemFeatures} keyed by item id (null for a deleted item), or a
@@ -86,10 +84,7 @@ final class EmbedderProcessor extends ContextualProcessor<byte[], byte[], String
         }
         String itemId;
         try {
-            itemId = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(key)).toString();
+            itemId = Utf8.decode(key);
         } catch (CharacterCodingException e) {
             deadLetter(Rejection.MALFORMED_BYTES, "the key is not valid UTF-8", e, source, key, record.value(),
                     record.timestamp());

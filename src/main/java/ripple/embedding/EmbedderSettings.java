@@ -1,9 +1,7 @@
 package ripple.embedding;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 
@@ -16,7 +14,7 @@ import ripple.config.RippleConfig;
  * @param models       one model for every item, or two: Chinese first, English second
  *                     ({@code embedding.model=bge-small-zh,minilm-en})
  */
-public record EmbedderSettings(int batchSize, Duration linger, int maxTextChars, List<EmbeddingSettings> models) {
+public record EmbedderSettings(int batchSize, Duration linger, int maxTextChars, List<TextModelSettings> models) {
 
     public static final String BATCH_SIZE = "embedding.batch-size";
     public static final String LINGER = "embedding.linger";
@@ -30,24 +28,21 @@ public record EmbedderSettings(int batchSize, Duration linger, int maxTextChars,
             throw new ConfigException(LINGER, "must be at least 1ms, was " + linger);
         }
         if (models.isEmpty() || models.size() > 2) {
-            throw new ConfigException(EmbeddingSettings.MODEL, "name one model, or two (Chinese first, then English)");
+            throw new ConfigException(TextModelSettings.MODEL, "name one model, or two (Chinese first, then English)");
         }
         models = List.copyOf(models);
     }
 
     public static EmbedderSettings from(RippleConfig c) {
-        List<String> names = c.list(EmbeddingSettings.MODEL);
+        List<String> names = c.list(TextModelSettings.MODEL);
         if (names.isEmpty() || names.size() > 2) {
-            throw new ConfigException(EmbeddingSettings.MODEL, "invalid value '" + c.string(EmbeddingSettings.MODEL)
+            throw new ConfigException(TextModelSettings.MODEL, "invalid value '" + c.string(TextModelSettings.MODEL)
                     + "': name one model, or two (Chinese first, then English), e.g. bge-small-zh,minilm-en");
         }
         // every other embedding.* key applies to both models
-        List<EmbeddingSettings> models = names.stream().map(name -> {
-            Map<String, String> one = new HashMap<>(c.asMap());
-            one.put(EmbeddingSettings.MODEL, name);
-            return EmbeddingSettings.from(one);
-        }).toList();
-        return new EmbedderSettings(c.intValue(BATCH_SIZE, 1, 4096), c.duration(LINGER),
+        List<TextModelSettings> models = names.stream()
+                .map(name -> TextModelSettings.from(c.with(TextModelSettings.MODEL, name))).toList();
+        return new EmbedderSettings(c.intValue(BATCH_SIZE), c.duration(LINGER),
                 models.get(0).maxTextChars(), models);
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import ripple.config.RippleConfig;
 
 /**
  * Measures what DJL costs: Ripple's predictor path against plain {@code OrtSession.run} on the same
@@ -183,6 +184,7 @@ public final class EmbeddingBenchmark {
     static List<String> syntheticTexts(boolean chinese, int n, long seed) {
         Random random = new Random(seed);
         List<String> texts = new ArrayList<>(n);
+        int maxTextChars = RippleConfig.defaultConfig().intValue(TextModelSettings.MAX_TEXT_CHARS);
         for (int i = 0; i < n; i++) {
             String title;
             String category;
@@ -206,7 +208,7 @@ public final class EmbeddingBenchmark {
                 }
             }
             texts.add(ItemText.of(title, category, tags, description.toString(), null,
-                    EmbeddingSettings.DEFAULT_MAX_TEXT_CHARS).text());
+                    maxTextChars).text());
         }
         return texts;
     }

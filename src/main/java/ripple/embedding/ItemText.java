@@ -39,7 +39,7 @@ public record ItemText(String text, String declaredLanguage) {
         if (text.length() > maxChars) {
             throw new BadItemTextException(BadItemTextException.Reason.OVERSIZED_TEXT,
                     "item text has " + text.length() + " characters, more than the " + maxChars
-                            + " allowed by " + EmbeddingSettings.MAX_TEXT_CHARS);
+                            + " allowed by " + TextModelSettings.MAX_TEXT_CHARS);
         }
         return new ItemText(sanitise(text), declaredLanguage);
     }

@@ -43,7 +43,7 @@ public record ModelSpec(String modelId, String onnx, String tokenizer, Pooling p
 
     public ModelSpec {
         if (maxSeqLength < 3 || maxSeqLength > modelMaxLength) {
-            throw new EmbeddingConfigException(EmbeddingSettings.MAX_SEQ_LENGTH, "must be between 3 and "
+            throw new EmbeddingConfigException(TextModelSettings.MAX_SEQ_LENGTH, "must be between 3 and "
                     + modelMaxLength + " for model " + modelId + ", was " + maxSeqLength);
         }
     }
@@ -58,7 +58,7 @@ public record ModelSpec(String modelId, String onnx, String tokenizer, Pooling p
     public static ModelSpec builtIn(String name) {
         ModelSpec spec = BUILT_IN.get(name == null ? "" : name.trim().toLowerCase(Locale.ROOT));
         if (spec == null) {
-            throw new EmbeddingConfigException(EmbeddingSettings.MODEL, "unknown model '" + name
+            throw new EmbeddingConfigException(TextModelSettings.MODEL, "unknown model '" + name
                     + "'; use one of " + new java.util.TreeSet<>(BUILT_IN.keySet()) + " or 'file'");
         }
         return spec;
@@ -90,11 +90,11 @@ public record ModelSpec(String modelId, String onnx, String tokenizer, Pooling p
 
     /** The setting a user edits to change the ONNX file: named in every error about it. */
     public String modelSetting() {
-        return isBuiltIn() ? EmbeddingSettings.MODEL : EmbeddingSettings.MODEL_FILE;
+        return isBuiltIn() ? TextModelSettings.MODEL : TextModelSettings.MODEL_FILE;
     }
 
     public String tokenizerSetting() {
-        return isBuiltIn() ? EmbeddingSettings.MODEL : EmbeddingSettings.MODEL_TOKENIZER;
+        return isBuiltIn() ? TextModelSettings.MODEL : TextModelSettings.MODEL_TOKENIZER;
     }
 
     /** Where a missing built-in comes from, for error messages. */

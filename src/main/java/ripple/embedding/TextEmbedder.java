@@ -48,7 +48,7 @@ public final class TextEmbedder implements AutoCloseable {
         this.dims = embedTokens(tokenizer.tokenize(List.of("ripple")))[0].length;
     }
 
-    public static TextEmbedder open(EmbeddingSettings settings) {
+    public static TextEmbedder open(TextModelSettings settings) {
         return open(settings.model(), settings.device(), settings.threads());
     }
 
@@ -63,10 +63,10 @@ public final class TextEmbedder implements AutoCloseable {
                 return create(spec.fp32Sibling().orElse(spec), choice, threads);
             } catch (GpuStartFailure e) {
                 if (mode == DeviceMode.GPU) {
-                    throw new EmbeddingConfigException(EmbeddingSettings.DEVICE,
+                    throw new EmbeddingConfigException(TextModelSettings.DEVICE,
                             "gpu requested but the CUDA provider failed to start: " + e.getMessage(), e.getCause());
                 }
-                choice = new DeviceSelector.Choice(false, EmbeddingSettings.DEVICE
+                choice = new DeviceSelector.Choice(false, TextModelSettings.DEVICE
                         + "=auto and the CUDA provider is compiled in but failed to start (" + e.getMessage() + ")");
             }
         }

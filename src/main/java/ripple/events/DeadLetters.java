@@ -1,12 +1,12 @@
 package ripple.events;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import ripple.avro.DeadLetter;
+import ripple.metrics.Rejection;
 import ripple.privacy.Pseudonyms;
+import ripple.serde.Utf8;
 
 /** Builds dead-letter records that say where a record came from and why it was not processed. */
 public final class DeadLetters {
@@ -36,13 +36,8 @@ public final class DeadLetters {
         if (key == null) {
             return null;
         }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(key)).toString();
-            return pseudonyms.of(text).getBytes(StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        String text = Utf8.decodeOrNull(key);
+        return text == null ? null : pseudonyms.of(text).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The dead letter's key on its topic: the original key's bytes. */

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
+import ripple.config.RippleConfig;
 
 /**
  * Reads behaviour events from files: the Taobao UserBehavior CSV, any delimited file with a column mapping, or
@@ -29,8 +30,8 @@ import ripple.avro.BehaviorType;
  */
 public final class EventFileReader {
 
-    /** Events before this are bad rows unless configured otherwise; the default of {@code events.min-timestamp}. */
-    public static final Instant DEFAULT_MIN_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
+    /** Events before this are bad rows unless configured otherwise: the default of {@code events.min-timestamp}. */
+    public static final Instant DEFAULT_MIN_TIMESTAMP = RippleConfig.defaultConfig().instant("events.min-timestamp");
 
     public enum Format { TAOBAO, CSV, JSONL }
 

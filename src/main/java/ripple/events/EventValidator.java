@@ -1,15 +1,15 @@
 package ripple.events;
 
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.scoring.ScoringSettings;
+import ripple.metrics.Rejection;
 import ripple.serde.SerdeException;
+import ripple.serde.Utf8;
 
 /**
  * Turns the raw bytes of a behaviour event into a valid, complete event, or says why it cannot be used.
@@ -24,7 +24,7 @@ import ripple.serde.SerdeException;
  */
 public final class EventValidator {
     private final Deserializer<BehaviorEvent> deserializer;
-    private final ScoringSettings settings;
+    private final IntakeSettings settings;
 
     public sealed interface Result permits Valid, Invalid {
     }
@@ -35,7 +35,7 @@ public final class EventValidator {
     public record Invalid(Rejection reason, String detail, Throwable error) implements Result {
     }
 
-    public EventValidator(Deserializer<BehaviorEvent> deserializer, ScoringSettings settings) {
+    public EventValidator(Deserializer<BehaviorEvent> deserializer, IntakeSettings settings) {
         this.deserializer = deserializer;
         this.settings = settings;
     }
@@ -46,9 +46,7 @@ public final class EventValidator {
         }
         String userKey;
         try {
-            userKey = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(key)).toString();
+            userKey = Utf8.decode(key);
         } catch (CharacterCodingException e) {
             return new Invalid(Rejection.MALFORMED_BYTES, "the key is not valid UTF-8", e);
         }

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -161,6 +163,24 @@ public final class FileRows<T> implements Iterator<FileRows.Row<T>>, Closeable {
         return message.contains("EOF reached before encapsulated token finished")
                 ? "unterminated quoted field (" + message + ")"
                 : message;
+    }
+
+    /**
+     * Reads rows while {@code more} says so and the file has any: each parsed row goes to {@code parsed}, each bad
+     * one is counted in {@code bad}, and {@code afterRow} runs after every row (for progress). The one row loop of
+     * every reader of these files (import, backtest).
+     */
+    public static <T> void forEach(FileRows<T> rows, BadRows bad, BooleanSupplier more, Consumer<Parsed<T>> parsed,
+                                   Runnable afterRow) {
+        while (more.getAsBoolean() && rows.hasNext()) {
+            Row<T> row = rows.next();
+            if (row instanceof Bad<T> b) {
+                bad.add(b);
+            } else if (row instanceof Parsed<T> p) {
+                parsed.accept(p);
+            }
+            afterRow.run();
+        }
     }
 
     /**

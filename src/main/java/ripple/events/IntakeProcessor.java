@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
-import ripple.ops.RippleMetrics;
+import ripple.metrics.RippleMetrics;
 import ripple.privacy.Pseudonyms;
 
 /**

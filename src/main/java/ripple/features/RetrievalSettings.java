@@ -52,14 +52,14 @@ public record RetrievalSettings(int candidates, int popularItems, int neighbours
             throw new ConfigException("scoring.index.refresh", "must not be negative");
         }
         return new RetrievalSettings(
-                c.intValue("scoring.candidates", 1, 100_000),
-                c.intValue("scoring.popular-items", 1, 10_000),
-                c.intValue("scoring.neighbours", 1, 1_000),
-                c.intValue("scoring.covisit-history", 1, 255),
+                c.intValue("scoring.candidates"),
+                c.intValue("scoring.popular-items"),
+                c.intValue("scoring.neighbours"),
+                c.intValue("scoring.covisit-history"),
                 sources(c),
                 refresh,
-                c.intValue("scoring.index.max-conn", 2, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
-                c.intValue("scoring.index.beam-width", 2, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH));
+                c.intValue("scoring.index.max-conn"),
+                c.intValue("scoring.index.beam-width"));
     }
 
     private static Set<Source> sources(RippleConfig c) {

@@ -28,7 +28,7 @@ public record OpsSettings(String host, int port, String bearerToken, String adve
         if (shutdown.isNegative() || shutdown.isZero()) {
             throw new ConfigException("shutdown.timeout", "must be positive, was " + shutdown);
         }
-        return new OpsSettings(host, c.intValue("http.port", 0, 65535), c.string("http.bearer-token"), advertised,
+        return new OpsSettings(host, c.intValue("http.port"), c.string("http.bearer-token"), advertised,
                 shutdown);
     }
 

@@ -52,7 +52,7 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
-    static int statusOf(int errorCode) {
+    public static int statusOf(int errorCode) {
         return errorCode >= 10_000 ? errorCode / 100 : errorCode;
     }
 }

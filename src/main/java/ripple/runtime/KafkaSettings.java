@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import ripple.config.RippleConfig;
+import ripple.topics.TopicSettings;
 
 /**
  * Kafka client and Kafka Streams properties built from Ripple's settings, then the {@code kafka.*} pass-through (every
@@ -35,7 +36,7 @@ public final class KafkaSettings {
                     "invalid value '" + guarantee + "': expected exactly_once_v2 or at_least_once");
         }
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads", 1, 64));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads"));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor(c));
         // Under exactly-once a produce can reach the broker while the previous transaction is still committing
@@ -55,7 +56,7 @@ public final class KafkaSettings {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
         }
         // One bound for every store in the process: the setter's cache is shared, so it is sized here, once.
-        BoundedRocksDbConfig.configure(c.intValue("state.rocksdb.memory-mb", 16, 1 << 20) * 1024L * 1024L);
+        BoundedRocksDbConfig.configure(c.intValue("state.rocksdb.memory-mb") * 1024L * 1024L);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         p.putAll(c.kafkaClientOverrides());
         // Kafka Streams' own keys last: streams.commit.interval.ms, streams.num.standby.replicas, ...
@@ -68,11 +69,6 @@ public final class KafkaSettings {
      * so that a production cluster's changelogs and topics get its replication rather than 1.
      */
     public static short replicationFactor(RippleConfig c) {
-        int rf = c.intValue("topics.replication-factor", -1, Short.MAX_VALUE);
-        if (rf == 0) {
-            throw new ripple.config.ConfigException("topics.replication-factor",
-                    "invalid value '0': expected -1 (the broker's default.replication.factor) or a positive number");
-        }
-        return (short) rf;
+        return TopicSettings.replicationFactor(c);
     }
 }

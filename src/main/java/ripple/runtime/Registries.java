@@ -24,7 +24,13 @@ public final class Registries {
     }
 
     public static SchemaRegistry http(RippleConfig c) {
-        return builder(c).buildCached();
+        HttpSchemaRegistry.Builder b = builder(c);
+        try {
+            return b.buildCached();
+        } catch (IllegalArgumentException e) {
+            // the trust store is loaded when the client is built
+            throw new ConfigException("schema.registry.ssl.truststore.location", e.getMessage());
+        }
     }
 
     /** The client's builder with every registry setting applied; for tests and callers wanting the bare client. */

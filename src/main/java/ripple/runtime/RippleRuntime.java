@@ -38,14 +38,15 @@ import ripple.features.ItemCatalog;
 import ripple.ops.Health;
 import ripple.ops.OpsServer;
 import ripple.ops.OpsSettings;
-import ripple.ops.RecommendationQuery;
-import ripple.ops.RippleMetrics;
+import ripple.scoring.RecommendationQuery;
+import ripple.metrics.RippleMetrics;
 import ripple.ops.UserLookup;
 import ripple.privacy.Pseudonyms;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.SchemaRegistry;
 import ripple.topics.TopicAdmin;
+import ripple.topics.TopicSettings;
 import ripple.topics.Topics;
 
 /**
@@ -81,13 +82,12 @@ public final class RippleRuntime implements AutoCloseable {
     }
 
     public static RippleRuntime start(RippleConfig config, Role role, SchemaRegistry registry) throws Exception {
-        Topics topics = Topics.create(config, registry);
+        TopicSettings topicSettings = TopicSettings.from(config);
+        Topics topics = Topics.create(topicSettings, registry);
         ScoringSettings scoring = role.scores() ? ScoringSettings.from(config) : null;
         EmbedderSettings embedding = role.embeds() ? EmbedderSettings.from(config) : null;
         Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
         OpsSettings ops = OpsSettings.from(config);
-        int partitions = config.intValue("topics.partitions", 1, 10_000);
-        short replication = KafkaSettings.replicationFactor(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
         try {
@@ -95,7 +95,7 @@ public final class RippleRuntime implements AutoCloseable {
             // first, so that probes get an answer (503) while topics are checked and the model loads
             runtime.http = OpsServer.start(ops, runtime::health, runtime.meters, runtime::lookUp);
             try (Admin admin = Admin.create(KafkaSettings.client(config))) {
-                TopicAdmin.ensure(admin, topics, partitions, replication);
+                TopicAdmin.ensure(admin, topics, topicSettings.partitions(), topicSettings.replication());
             }
             log.info("schemas ready: {}", topics.prepareSchemas(role.scores(), role.embeds()));
             RippleMetrics rippleMetrics = new RippleMetrics(runtime.meters);
@@ -116,7 +116,7 @@ public final class RippleRuntime implements AutoCloseable {
                 runtime.catalog = catalog;
                 KafkaStreams scorer = runtime.launch(SCORER,
                         ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);
-                runtime.pseudonyms = scoring.pseudonyms();
+                runtime.pseudonyms = scoring.intake().pseudonyms();
                 runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
         } catch (Exception e) {

@@ -23,14 +23,14 @@ import ripple.avro.RecommendedItem;
 import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
 import ripple.events.DeadLetters;
-import ripple.events.Rejection;
+import ripple.metrics.Rejection;
 import ripple.features.CoVisit;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
 import ripple.features.UserState;
 import ripple.features.UserWeights;
-import ripple.ops.RippleMetrics;
+import ripple.metrics.RippleMetrics;
 
 /**
  * The per-user step: retrieve the user's candidates and score the event's item among them, learn from the event

@@ -1,7 +1,6 @@
 package ripple.scoring;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Set;
 import ripple.avro.BehaviorType;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
+import ripple.events.IntakeSettings;
 import ripple.features.Decay;
 import ripple.features.FeatureGroup;
 import ripple.features.FeatureLayout;
@@ -19,12 +19,7 @@ import ripple.privacy.Pseudonyms;
 
 /** The scorer's settings, read and checked once at start. */
 public record ScoringSettings(
-        Duration dedupeWindow,
-        String defaultScenario,
-        Instant minTimestamp,
-        Duration maxFutureSkew,
-        int maxFieldLength,
-        double maxDwellMs,
+        IntakeSettings intake,
         List<String> textModels,
         int textDims,
         int textClusters,
@@ -46,8 +41,7 @@ public record ScoringSettings(
         boolean excludeSeen,
         Duration coalesceInterval,
         RetrievalSettings retrieval,
-        Set<FeatureGroup> ablate,
-        Pseudonyms pseudonyms) {
+        Set<FeatureGroup> ablate) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -58,47 +52,48 @@ public record ScoringSettings(
         if (models.isEmpty()) {
             throw new ConfigException("features.text.models", "name at least one text model");
         }
-        int topK = c.intValue("scoring.top-k", 1, 255);
+        int topK = c.intValue("scoring.top-k");
         RetrievalSettings retrieval = RetrievalSettings.from(c);
         if (retrieval.candidates() < topK) {
             throw new ConfigException("scoring.candidates", "must be at least scoring.top-k (" + topK + ")");
         }
-        int negatives = c.intValue("learning.negatives", 0, 1000);
-        int uniformNegatives = c.intValue("learning.uniform-negatives", 0, 1000);
+        int negatives = c.intValue("learning.negatives");
+        int uniformNegatives = c.intValue("learning.uniform-negatives");
         if (uniformNegatives > negatives) {
             throw new ConfigException("learning.uniform-negatives", "must be at most learning.negatives (" + negatives + ")");
         }
         return new ScoringSettings(
-                c.duration("events.dedupe-window"),
-                c.nonEmpty("events.default-scenario"),
-                c.instant("events.min-timestamp"),
-                c.duration("events.max-future-skew"),
-                c.intValue("events.max-field-length", 16, 1 << 20),
-                c.duration("events.max-dwell").toMillis(),
+                new IntakeSettings(
+                        c.duration("events.dedupe-window"),
+                        c.nonEmpty("events.default-scenario"),
+                        c.instant("events.min-timestamp"),
+                        c.duration("events.max-future-skew"),
+                        c.intValue("events.max-field-length"),
+                        c.duration("events.max-dwell").toMillis(),
+                        Pseudonyms.from(c)),
                 models,
                 // Lucene's HNSW vectors have at most 1024 dims.
-                c.intValue("features.text.dims", 1, 1024),
-                c.intValue("features.text.clusters", 0, 1024),
-                c.intValue("features.text.seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
+                c.intValue("features.text.dims"),
+                c.intValue("features.text.clusters"),
+                c.intValue("features.text.seed"),
                 c.duration("features.half-life"),
-                c.intValue("features.recent-items", 1, 255),
-                c.intValue("features.categories", 1, 255),
+                c.intValue("features.recent-items"),
+                c.intValue("features.categories"),
                 c.enumValue("learning.optimizer", Optimizer.class),
-                c.doubleValue("learning.rate", 1e-6, 10),
-                c.doubleValue("learning.l2", 0, 10),
+                c.doubleValue("learning.rate"),
+                c.doubleValue("learning.l2"),
                 c.enumValue("learning.loss", Loss.class),
                 negatives,
                 uniformNegatives,
                 c.bool("learning.unretrieved"),
-                c.doubleValue("learning.user-shrink", 0, 1000),
-                c.doubleValue("learning.prior-rate", 0, 10),
+                c.doubleValue("learning.user-shrink"),
+                c.doubleValue("learning.prior-rate"),
                 strengths,
                 topK,
                 c.bool("scoring.exclude-seen"),
                 c.duration("scoring.coalesce-interval"),
                 retrieval,
-                ablate(c),
-                Pseudonyms.from(c));
+                ablate(c));
     }
 
     private static Set<FeatureGroup> ablate(RippleConfig c) {
@@ -113,7 +108,7 @@ public record ScoringSettings(
     private static Map<BehaviorType, Double> strengths(RippleConfig c, String key, Map<BehaviorType, Double> base) {
         Map<BehaviorType, Double> out = new EnumMap<>(BehaviorType.class);
         out.putAll(base);
-        c.weights(key, 0, 100).forEach((name, value) -> {
+        c.weights(key).forEach((name, value) -> {
             try {
                 out.put(BehaviorType.valueOf(name), value);
             } catch (IllegalArgumentException e) {

@@ -26,7 +26,7 @@ import ripple.features.CoVisit;
 import ripple.features.CooccurrenceAggregator;
 import ripple.features.InfluenceAggregator;
 import ripple.features.ItemCatalog;
-import ripple.ops.RippleMetrics;
+import ripple.metrics.RippleMetrics;
 import ripple.topics.Topic;
 import ripple.topics.Topics;
 
@@ -57,7 +57,7 @@ public final class ScoringTopology {
     /** With the meters the intake and scoring processors record to (the runtime's, or a test's). */
     public static Topology build(ScoringSettings settings, Topics topics, ItemCatalog catalog, RippleMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        Duration window = settings.dedupeWindow();
+        Duration window = settings.intake().dedupeWindow();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, window.multipliedBy(2).plusMinutes(1),
                         Duration.ofMillis(1), false),
@@ -94,8 +94,8 @@ public final class ScoringTopology {
         Topic<String, BehaviorEvent> events = topics.behaviorEvents;
         KStream<String, SpecificRecord> intake = builder
                 .stream(events.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings),
-                        window, metrics, settings.pseudonyms()), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
+                .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings.intake()),
+                        window, metrics, settings.intake().pseudonyms()), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
         Map<String, KStream<String, SpecificRecord>> split = intake.split(Named.as("intake-"))
                 .branch((k, v) -> v instanceof DeadLetter, Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
@@ -122,7 +122,7 @@ public final class ScoringTopology {
         to(scored, WeightUpdate.class, topics.weightUpdates);
 
         builder.stream(topics.userErasure.name(), topics.userErasure.consumed())
-                .process(() -> new ErasureProcessor(settings.pseudonyms()), Named.as("user-erasure"),
+                .process(() -> new ErasureProcessor(settings.intake().pseudonyms()), Named.as("user-erasure"),
                         ScoringProcessor.USER_STORE)
                 .to(topics.recommendations.name(), topics.recommendations.produced());
 

@@ -14,7 +14,6 @@ import ripple.config.RippleConfig;
 import ripple.serde.AvroSerde;
 import ripple.serde.SchemaRegistry;
 import ripple.serde.SerdeSettings;
-import ripple.serde.SubjectNameStrategy;
 import ripple.config.ConfigException;
 import ripple.features.InfluenceSerde;
 import ripple.features.ItemNeighbours;
@@ -40,44 +39,37 @@ public final class Topics {
 
     private final SerdeSettings serdeSettings;
 
-    private Topics(RippleConfig c, SchemaRegistry registry) {
+    private final TopicSettings settings;
+
+    private Topics(TopicSettings t, SchemaRegistry registry) {
         Serde<String> key = Serdes.String();
-        SerdeSettings s = serdeSettings(c);
+        SerdeSettings s = t.serde();
+        settings = t;
         serdeSettings = s;
-        behaviorEvents = new Topic<>(c.nonEmpty("topics.behavior-events"), key, AvroSerde.of(registry, BehaviorEvent.class, s));
-        items = new Topic<>(c.nonEmpty("topics.items"), key, AvroSerde.of(registry, Item.class, s));
-        itemFeatures = new Topic<>(c.nonEmpty("topics.item-features"), key, AvroSerde.of(registry, ItemFeatures.class, s));
-        scores = new Topic<>(c.nonEmpty("topics.scores"), key, AvroSerde.of(registry, ScoreUpdate.class, s));
-        recommendations = new Topic<>(c.nonEmpty("topics.recommendations"), key, AvroSerde.of(registry, Recommendations.class, s));
-        weightUpdates = new Topic<>(c.nonEmpty("topics.weight-updates"), key, AvroSerde.of(registry, WeightUpdate.class, s));
-        deadLetters = new Topic<>(c.nonEmpty("topics.dead-letters"), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class, s));
-        itemInfluence = new Topic<>(c.nonEmpty("topics.item-influence"), key, new InfluenceSerde());
-        itemNeighbours = new Topic<>(c.nonEmpty("topics.item-neighbours"), key, new ItemNeighboursSerde());
-        userErasure = new Topic<>(c.nonEmpty("topics.user-erasure"), key, Serdes.ByteArray());
+        behaviorEvents = new Topic<>(t.behaviorEvents(), key, AvroSerde.of(registry, BehaviorEvent.class, s));
+        items = new Topic<>(t.items(), key, AvroSerde.of(registry, Item.class, s));
+        itemFeatures = new Topic<>(t.itemFeatures(), key, AvroSerde.of(registry, ItemFeatures.class, s));
+        scores = new Topic<>(t.scores(), key, AvroSerde.of(registry, ScoreUpdate.class, s));
+        recommendations = new Topic<>(t.recommendations(), key, AvroSerde.of(registry, Recommendations.class, s));
+        weightUpdates = new Topic<>(t.weightUpdates(), key, AvroSerde.of(registry, WeightUpdate.class, s));
+        deadLetters = new Topic<>(t.deadLetters(), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class, s));
+        itemInfluence = new Topic<>(t.itemInfluence(), key, new InfluenceSerde());
+        itemNeighbours = new Topic<>(t.itemNeighbours(), key, new ItemNeighboursSerde());
+        userErasure = new Topic<>(t.userErasure(), key, Serdes.ByteArray());
     }
 
+    public static Topics create(TopicSettings settings, SchemaRegistry registry) {
+        return new Topics(settings, registry);
+    }
+
+    /** The topics as the configuration names them: {@link TopicSettings#from} then {@link #create(TopicSettings, SchemaRegistry)}. */
     public static Topics create(RippleConfig config, SchemaRegistry registry) {
-        return new Topics(config, registry);
+        return new Topics(TopicSettings.from(config), registry);
     }
 
-    /** The serializer settings, Confluent's names after {@code schema.registry.}. */
-    public static SerdeSettings serdeSettings(RippleConfig c) {
-        boolean register = c.bool("schema.registry.auto.register.schemas");
-        boolean latest = c.bool("schema.registry.use.latest.version");
-        if (register && latest) {
-            throw new ConfigException("schema.registry.use.latest.version",
-                    "true needs schema.registry.auto.register.schemas=false (a registering serializer writes its own schema)");
-        }
-        return new SerdeSettings(register, latest, strategy(c, "schema.registry.key.subject.name.strategy"),
-                strategy(c, "schema.registry.value.subject.name.strategy"));
-    }
-
-    private static SubjectNameStrategy strategy(RippleConfig c, String key) {
-        try {
-            return SubjectNameStrategy.parse(c.string(key));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, e.getMessage());
-        }
+    /** The settings these topics were made from: their partitions and replication, for creating them. */
+    public TopicSettings settings() {
+        return settings;
     }
 
     /** Behaviour events as the scorer's repartition topic carries them: framed as on the events topic. */

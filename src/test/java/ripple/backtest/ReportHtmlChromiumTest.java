@@ -35,7 +35,7 @@ class ReportHtmlChromiumTest {
         SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                 .withUsers(30).withItems(40).withSeed(3));
         ReplayInput input = ReplayInput.of("synthetic", generator.events(300), List.of());
-        Map<String, Object> report = new Backtest(RippleConfig.defaultConfig(), input, ReplayOptions.defaults(), false, 1)
+        BacktestReport report = new Backtest(RippleConfig.defaultConfig(), input, ReplayOptions.defaults(), false, 1)
                 .run(Backtest.settings(Map.of(), Map.of()), BacktestProgress.silent());
         ReportWriter.write(report, dir);
         assertThat(dir.resolve("report.json")).exists();
@@ -46,7 +46,7 @@ class ReportHtmlChromiumTest {
         String dom = new String(chrome.stdout(), StandardCharsets.UTF_8);
         assertThat(chrome.exitCode()).as(chrome.stderr()).isZero();
         assertThat(dom).as("the page's script ran and found points in every chart").contains("id=\"report-ok\"");
-        int series = ((Map<?, ?>) ((Map<?, ?>) report.get("series")).get("models")).size();
+        int series = report.series().models().size();
         Matcher charts = Pattern.compile("<svg class=\"chart\".*?</svg>", Pattern.DOTALL).matcher(dom);
         int n = 0;
         while (charts.find()) {

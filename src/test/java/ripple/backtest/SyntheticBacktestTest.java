@@ -34,7 +34,7 @@ class SyntheticBacktestTest {
     private static SyntheticGenerator generator;
     private static List<BehaviorEvent> events;
     private static List<ItemFeatures> features;
-    private static Map<String, Object> realReport;
+    private static BacktestReport realReport;
 
     @BeforeAll
     static void generate() {
@@ -45,28 +45,27 @@ class SyntheticBacktestTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void rippleLearnsTastesOnFirstVisits() {
-        Map<String, Object> report = realReport();
+        BacktestReport report = realReport();
         Map<String, Double> hr = firstVisitHitRates(report);
         double oracle = oracleFirstVisitHitRate(events);
         System.out.printf("synthetic backtest, first visits (%d events): hr@10 %s oracle=%.3f%n",
                 firstVisits(report), hr, oracle);
 
-        assertThat(report.get("evaluated")).isEqualTo((long) EVENTS);
+        assertThat(report.evaluated()).isEqualTo((long) EVENTS);
         assertThat(firstVisits(report)).as("first visits evaluated").isGreaterThan(EVENTS / 4L);
         double floor = floor(hr);
         assertThat(oracle).as("the ground truth leaves room above the baselines").isGreaterThan(floor + 0.05);
         assertThat(hr.get("ripple")).as("ripple on first visits, against the baselines and the oracle")
                 .isGreaterThan(bar(floor, oracle));
 
-        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) report.get("models");
+        Map<String, Map<String, Object>> models = report.models();
         assertThat(models.keySet()).containsExactly("ripple", "popularity", "recent-popularity", "recent+pop",
                 "recent+catpop", "itemknn", "itemknn-norepeat", "successor", "sknn", "content-knn");
         models.values().forEach(m -> assertThat(m).containsKeys("hr@10", "ndcg@10", "hr@10_ci", "ndcg@10_ci", "auc"));
         assertThat(models.get("ripple")).containsKeys("candidateRecall", "meanCandidates");
         // the verdict reads the ndcg ratio's own interval (it once read ripple's ndcg over the baseline's hr)
-        Map<String, Map<String, Object>> comparison = (Map<String, Map<String, Object>>) report.get("comparison");
+        Map<String, Map<String, Object>> comparison = report.comparison();
         assertThat(comparison).containsKey(FIRST_VISITS);
         comparison.forEach((segment, c) -> {
             double[] ci = (double[]) c.get("ndcg@10_ratio_ci");
@@ -82,7 +81,7 @@ class SyntheticBacktestTest {
     @Test
     void shuffledUsersDoNotMeetTheBar() {
         List<BehaviorEvent> shuffled = shuffleUsers(events, new Random(11));
-        Map<String, Object> report = run(shuffled);
+        BacktestReport report = run(shuffled);
         Map<String, Double> hr = firstVisitHitRates(report);
         // the margin the real events demand, over the control's own floor (an oracle of shuffled events means nothing)
         Map<String, Double> real = firstVisitHitRates(realReport());
@@ -93,14 +92,14 @@ class SyntheticBacktestTest {
         assertThat(hr.get("ripple")).as("ripple with no tastes to learn stays under the bar").isLessThan(controlBar);
     }
 
-    private static synchronized Map<String, Object> realReport() {
+    private static synchronized BacktestReport realReport() {
         if (realReport == null) {
             realReport = run(events);
         }
         return realReport;
     }
 
-    private static Map<String, Object> run(List<BehaviorEvent> events) {
+    private static BacktestReport run(List<BehaviorEvent> events) {
         ReplayInput input = ReplayInput.of("synthetic", events, features);
         // exclude-seen: every model skips the user's recent items, so first visits are fair to all of them
         Backtest backtest = new Backtest(RippleConfig.defaultConfig(), input,
@@ -121,18 +120,15 @@ class SyntheticBacktestTest {
         return floor + 0.25 * (oracle - floor);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Double> firstVisitHitRates(Map<String, Object> report) {
-        Map<String, Map<String, Map<String, Object>>> bySegment = (Map<String, Map<String, Map<String, Object>>>)
-                ((Map<String, Object>) report.get("segments")).get("models");
+    private static Map<String, Double> firstVisitHitRates(BacktestReport report) {
+        Map<String, Map<String, Map<String, Object>>> bySegment = report.segments().models();
         Map<String, Double> out = new LinkedHashMap<>();
         bySegment.forEach((model, segments) -> out.put(model, (Double) segments.get(FIRST_VISITS).get("hr@10")));
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static long firstVisits(Map<String, Object> report) {
-        return ((Map<String, Long>) ((Map<String, Object>) report.get("segments")).get("events")).get(FIRST_VISITS);
+    private static long firstVisits(BacktestReport report) {
+        return report.segments().events().get(FIRST_VISITS);
     }
 
     /** hr@10 on first visits of ranking the user's untouched items by the generator's own affinity. */

@@ -2,7 +2,6 @@ package ripple.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +21,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import ripple.avro.BehaviorEvent;
 import ripple.config.RippleConfig;
-import ripple.dev.EmbeddedKafka;
 import ripple.dev.SyntheticGenerator;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.testing.LocalStackExtension;
 import ripple.topics.Topics;
 
 /**
@@ -39,13 +38,12 @@ class TopicReplayIntegrationTest {
     private static final String TOPIC = "behavior-events";
     private static final String LIVE_GROUP = "ripple";
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    static final LocalStackExtension kafka = new LocalStackExtension();
 
     @Test
     void aBacktestOfALiveTopicLeavesTheLiveGroupAndTopicsAlone() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).port(0).build().start();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
             Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
             List<BehaviorEvent> events = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
@@ -75,10 +73,10 @@ class TopicReplayIntegrationTest {
                     null, null, Duration.ofSeconds(60));
             assertThat(read.events()).hasSize(200);
             assertThat(read.skipped()).isEmpty();
-            Map<String, Object> report = new Backtest(RippleConfig.defaultConfig(),
+            BacktestReport report = new Backtest(RippleConfig.defaultConfig(),
                     ReplayInput.of("topic", read.events(), List.of()), ReplayOptions.defaults(), false, 1)
                     .run(Backtest.settings(Map.of(), Map.of()), BacktestProgress.silent());
-            assertThat(report.get("evaluated")).isEqualTo(200L);
+            assertThat(report.evaluated()).isEqualTo(200L);
 
             assertThat(offsets(admin)).isEqualTo(offsetsBefore);
             assertThat(groups(admin)).isEqualTo(groupsBefore);

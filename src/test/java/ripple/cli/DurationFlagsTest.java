@@ -76,7 +76,7 @@ class DurationFlagsTest {
                 .duration("commit.interval"))
                 .hasMessageContaining("environment RIPPLE_COMMIT_INTERVAL");
         assertThatThrownBy(() -> RippleConfig.defaultConfig().with("learning.rate", "fast", "--set")
-                .doubleValue("learning.rate", 0, 1))
+                .doubleValue("learning.rate"))
                 .hasMessageContaining("from --set").hasMessageNotContaining("environment");
     }
 

@@ -23,7 +23,7 @@ class RippleConfigTest {
     void environmentOverridesTheFile() {
         RippleConfig c = RippleConfig.of(Map.of("scoring.top-k", "5"),
                 Map.of("RIPPLE_SCORING_TOP_K", "7", "RIPPLE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
-        assertThat(c.intValue("scoring.top-k", 1, 100)).isEqualTo(7);
+        assertThat(c.intValue("scoring.top-k")).isEqualTo(7);
         assertThat(c.kafkaClientOverrides()).containsEntry("security.protocol", "SASL_SSL");
     }
 
@@ -45,7 +45,7 @@ class RippleConfigTest {
     void durationsAndScenarioStrengths() {
         RippleConfig c = RippleConfig.of(Map.of("learning.strengths.social", "LIKE:0.9"), Map.of());
         ScoringSettings s = ScoringSettings.from(c);
-        assertThat(s.dedupeWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.intake().dedupeWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(s.strength("social", ripple.avro.BehaviorType.LIKE)).isEqualTo(0.9);
         assertThat(s.strength("social", ripple.avro.BehaviorType.PURCHASE)).isEqualTo(1.0);
         assertThat(s.strength("ecommerce", ripple.avro.BehaviorType.LIKE)).isEqualTo(0.6);

@@ -53,16 +53,16 @@ class SyntheticGeneratorTest {
             assertThat(item.getCategory()).isEqualTo(GEN.topicName(topic));
             assertThat(item.getTags()).hasSizeBetween(2, 3);
             String text = item.getTitle() + " " + item.getDescription() + " " + String.join(" ", item.getTags());
-            for (int other = 0; other < Topic.BUILT_IN.size(); other++) {
+            for (int other = 0; other < Theme.BUILT_IN.size(); other++) {
                 boolean ownTopic = other == topic;
-                long mentioned = Topic.BUILT_IN.get(other).products("zh".equals(item.getLanguage())).stream()
+                long mentioned = Theme.BUILT_IN.get(other).products("zh".equals(item.getLanguage())).stream()
                         .filter(text::contains).count();
                 // the item's own products, and none of any other topic's
                 assertThat(mentioned > 0).as("%s mentions topic %d", text, other).isEqualTo(ownTopic);
             }
         }
         // an adjective inside its product phrase would read "Wireless Wireless Earbuds"
-        for (Topic t : Topic.BUILT_IN) {
+        for (Theme t : Theme.BUILT_IN) {
             for (boolean chinese : new boolean[] {false, true}) {
                 for (String adjective : t.adjectives(chinese)) {
                     assertThat(t.products(chinese)).noneMatch(p -> p.contains(adjective));

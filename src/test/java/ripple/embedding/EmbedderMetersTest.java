@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import ripple.events.Rejection;
-import ripple.ops.RippleMetrics;
+import ripple.metrics.Rejection;
+import ripple.metrics.RippleMetrics;
 
 /** The embedder's counters reach the registry behind /metrics under Ripple's meter names. */
 class EmbedderMetersTest {

@@ -20,7 +20,7 @@ class EmbedderRealModelTest {
     @Test
     void bgeSmallZhGivesUnitVectorsOfItsVersion() {
         // two intra-op threads on the CPU: polite on shared build machines
-        EmbeddingSettings bge = EmbeddingSettings.from(Map.of("embedding.model", "bge-small-zh",
+        TextModelSettings bge = TextModelSettings.from(Map.of("embedding.model", "bge-small-zh",
                 "embedding.device", "cpu", "embedding.threads", "2"));
         try (ItemEmbedder embedder = ItemEmbedder.of(TextEmbedder.open(bge));
              EmbedderFixture f = new EmbedderFixture(EmbedderFixture.config(2), embedder, stateDir)) {

@@ -173,7 +173,7 @@ class EmbedderTopologyTest {
 
         List<DeadLetter> dead = f.deadLetters.readValuesToList();
         assertThat(dead).extracting(DeadLetter::getReason).containsExactly("EMPTY_TEXT", "OVERSIZED_TEXT");
-        assertThat(dead.get(1).getDetail()).contains(EmbeddingSettings.MAX_TEXT_CHARS);
+        assertThat(dead.get(1).getDetail()).contains(TextModelSettings.MAX_TEXT_CHARS);
         assertThat(dead.get(0).getSourceTopic()).isEqualTo(f.topics.items.name());
         assertThat(dead.get(0).getOriginalKey()).isEqualTo(ByteBuffer.wrap("empty".getBytes(StandardCharsets.UTF_8)));
         assertThat(f.features.readKeyValuesToMap()).containsOnlyKeys("good");

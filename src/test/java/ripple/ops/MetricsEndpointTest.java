@@ -19,6 +19,7 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.config.RippleConfig;
 import ripple.features.ItemCatalog;
+import ripple.metrics.RippleMetrics;
 import ripple.scoring.ScorerFixture;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;

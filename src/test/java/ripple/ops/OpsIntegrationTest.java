@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,17 +18,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.config.RippleConfig;
-import ripple.dev.EmbeddedKafka;
-import ripple.registry.KafkaSchemaStore;
+import ripple.dev.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
 import ripple.runtime.RippleRuntime;
 import ripple.runtime.Role;
 import ripple.scoring.ScorerFixture;
+import ripple.testing.LocalStackExtension;
 
 /** The scorer role on a real broker, seen through its HTTP endpoints: health, metrics, users' recommendations. */
 @Tag("integration")
@@ -38,44 +38,43 @@ class OpsIntegrationTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
+    final LocalStackExtension kafka = new LocalStackExtension();
 
     @Test
     void healthMetricsAndRecommendationsOfARunningScorer() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(0).build().start();
-             KafkaSchemaStore registry = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                     KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30))) {
-            RippleConfig config = ScorerFixture.testConfig()
-                    .with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("application.id", "ripple-ops-" + UUID.randomUUID())
-                    .with("state.dir", dir.resolve("state").toString())
-                    .with("commit.interval", "100ms")
-                    .with("topics.partitions", "2")
-                    .with("http.port", "0");
-            try (RippleRuntime runtime = RippleRuntime.start(config, Role.SCORER, registry)) {
-                URI http = runtime.httpUrl();
-                assertThat(http.getPort()).isPositive();
-                // the schemas of the input topics are registered at start, before any producer wrote
-                assertThat(registry.subjects()).contains(config.string("topics.behavior-events") + "-value",
-                        config.string("topics.items") + "-value");
-                produce(runtime, KafkaSettings.client(config));
+        KafkaSchemaStore registry = kafka.schemaStore();
+        RippleConfig config = ScorerFixture.testConfig()
+                .with("bootstrap.servers", kafka.bootstrapServers())
+                .with("application.id", "ripple-ops-" + UUID.randomUUID())
+                .with("state.dir", dir.resolve("state").toString())
+                .with("commit.interval", "100ms")
+                .with("topics.partitions", "2")
+                .with("http.port", "0");
+        try (RippleRuntime runtime = RippleRuntime.start(config, Role.SCORER, registry)) {
+            URI http = runtime.httpUrl();
+            assertThat(http.getPort()).isPositive();
+            // the schemas of the input topics are registered at start, before any producer wrote
+            assertThat(registry.subjects()).contains(config.string("topics.behavior-events") + "-value",
+                    config.string("topics.items") + "-value");
+            produce(runtime, KafkaSettings.client(config));
 
-                // the body of that same 200: a second request could land in a rebalance and get a 503
-                assertThat(awaitStatus(http, "/health", 200).body())
-                        .isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
-                assertThat(get(http, "/health/ready").statusCode()).isEqualTo(200);
-                assertThat(get(http, "/health/live").body()).isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
-                JsonNode body = awaitSteps(http, "alice", 2);
-                assertThat(body.get("userId").asText()).isEqualTo("alice");
-                assertThat(body.get("items")).isNotEmpty();
-                assertThat(body.get("items").get(0).get("contributions").has("influence")).isTrue();
-                assertThat(get(http, "/users/nobody/recommendations").statusCode()).isEqualTo(404);
+            // the body of that same 200: a second request could land in a rebalance and get a 503
+            assertThat(awaitStatus(http, "/health", 200).body())
+                    .isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
+            assertThat(get(http, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(http, "/health/live").body()).isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
+            JsonNode body = awaitSteps(http, "alice", 2);
+            assertThat(body.get("userId").asText()).isEqualTo("alice");
+            assertThat(body.get("items")).isNotEmpty();
+            assertThat(body.get("items").get(0).get("contributions").has("influence")).isTrue();
+            assertThat(get(http, "/users/nobody/recommendations").statusCode()).isEqualTo(404);
 
-                String metrics = get(http, "/metrics").body();
-                assertThat(metrics).contains("ripple_events_total{type=\"CLICK\"} 1.0")
-                        .contains("ripple_events_total{type=\"CART\"} 1.0")
-                        .contains("kafka_stream_thread_")
-                        .contains("jvm_memory_used_bytes");
-            }
+            String metrics = get(http, "/metrics").body();
+            assertThat(metrics).contains("ripple_events_total{type=\"CLICK\"} 1.0")
+                    .contains("ripple_events_total{type=\"CART\"} 1.0")
+                    .contains("kafka_stream_thread_")
+                    .contains("jvm_memory_used_bytes");
         }
     }
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
@@ -41,7 +42,7 @@ import ripple.runtime.RippleRuntime;
 import ripple.runtime.Role;
 import ripple.scoring.ScorerFixture;
 import ripple.testing.Committed;
-import ripple.testing.KafkaStack;
+import ripple.testing.LocalStackExtension;
 import ripple.topics.Topics;
 
 /**
@@ -57,13 +58,13 @@ class PseudonymisationIntegrationTest {
 
     @TempDir
     Path dir;
-    private KafkaStack kafka;
+    @RegisterExtension
+    final LocalStackExtension kafka = new LocalStackExtension();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private Level rippleLevel;
 
     @BeforeEach
     void start() {
-        kafka = KafkaStack.start(dir.resolve("kafka"));
         Logger ripple = (Logger) LoggerFactory.getLogger("ripple");
         rippleLevel = ripple.getLevel();
         ripple.setLevel(Level.DEBUG);
@@ -75,7 +76,6 @@ class PseudonymisationIntegrationTest {
     void stop() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
         ((Logger) LoggerFactory.getLogger("ripple")).setLevel(rippleLevel);
-        kafka.close();
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -26,12 +25,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
-import ripple.dev.EmbeddedKafka;
+import ripple.dev.registry.KafkaSchemaStore;
+import ripple.dev.registry.RegistryServer;
+import ripple.testing.LocalStackExtension;
 import ripple.runtime.Registries;
 import ripple.serde.AvroSerde;
 import ripple.serde.SchemaRegistry;
@@ -51,15 +52,14 @@ class SerdeSettingsIntegrationTest {
     private static final SerdeSettings LOOK_UP = new SerdeSettings(false, false, SubjectNameStrategy.TOPIC,
             SubjectNameStrategy.TOPIC);
 
-    @TempDir
-    static Path dataDir;
-    private static EmbeddedKafka kafka;
+    /** The broker; the registry server under test is this class's own. */
+    @RegisterExtension
+    static final LocalStackExtension kafka = new LocalStackExtension();
     private static RegistryServer server;
     private static HttpSchemaRegistry admin;
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.builder().dataDir(dataDir).port(0).build().start();
         server = RegistryServer.start(openStore(), "127.0.0.1", 0);
         admin = HttpSchemaRegistry.builder(server.url().toString()).build();
     }
@@ -67,7 +67,6 @@ class SerdeSettingsIntegrationTest {
     @AfterAll
     static void stop() {
         server.close();
-        kafka.close();
     }
 
     private static KafkaSchemaStore openStore() {
@@ -200,7 +199,7 @@ class SerdeSettingsIntegrationTest {
         assertThatThrownBy(() -> Topics.create(lookUp, producerClient()).prepareSchemas(true, false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.auto.register.schemas")
                 .hasMessageContaining("'unregistered-scores-value'");
-        assertThatThrownBy(() -> Topics.serdeSettings(config(Map.of("schema.registry.use.latest.version", "true"))))
+        assertThatThrownBy(() -> ripple.topics.TopicSettings.serdeSettings(config(Map.of("schema.registry.use.latest.version", "true"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.use.latest.version");
     }
 

@@ -28,7 +28,7 @@ import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.EmbeddedKafka;
-import ripple.registry.KafkaSchemaStore;
+import ripple.dev.registry.KafkaSchemaStore;
 import ripple.scoring.ScorerFixture;
 import ripple.topics.Topics;
 

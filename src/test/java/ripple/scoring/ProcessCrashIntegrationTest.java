@@ -27,10 +27,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import ripple.testing.LocalStackExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +39,7 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
-import ripple.dev.EmbeddedKafka;
 import ripple.registry.HttpSchemaRegistry;
-import ripple.registry.KafkaSchemaStore;
-import ripple.registry.RegistryServer;
 import ripple.runtime.KafkaSettings;
 import ripple.topics.TopicAdmin;
 import ripple.topics.Topics;
@@ -72,29 +69,15 @@ class ProcessCrashIntegrationTest {
 
     @TempDir
     static Path dir;
-    private static EmbeddedKafka kafka;
-    private static RegistryServer registryServer;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(0).build().start();
-        KafkaSchemaStore store = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30));
-        registryServer = RegistryServer.start(store, "127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        registryServer.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final LocalStackExtension kafka = new LocalStackExtension();
 
     @Test
     void aKilledScorerProcessRestartsWithExactlyOneWeightUpdatePerEventAndTheSameWeights() throws Exception {
-        HttpSchemaRegistry registry = HttpSchemaRegistry.builder(registryServer.url().toString()).build();
+        HttpSchemaRegistry registry = HttpSchemaRegistry.builder(kafka.registryUrl()).build();
         Map<String, String> settings = new TreeMap<>();
         settings.put("bootstrap.servers", kafka.bootstrapServers());
-        settings.put("schema.registry.url", registryServer.url().toString());
+        settings.put("schema.registry.url", kafka.registryUrl());
         settings.put("role", "scorer");
         settings.put("application.id", "ripple-crash");
         settings.put("state.dir", dir.resolve("state-crash").toString());

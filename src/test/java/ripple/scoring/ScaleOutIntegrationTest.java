@@ -31,10 +31,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +44,7 @@ import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.testing.Committed;
 import ripple.testing.ScorerProcess;
-import ripple.testing.KafkaStack;
-import ripple.registry.KafkaSchemaStore;
+import ripple.testing.LocalStackExtension;
 import ripple.runtime.KafkaSettings;
 import ripple.topics.TopicAdmin;
 import ripple.topics.Topics;
@@ -71,19 +69,8 @@ class ScaleOutIntegrationTest {
 
     @TempDir
     static Path dir;
-    private static KafkaStack kafka;
-    private static KafkaSchemaStore registry;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = KafkaStack.start(dir.resolve("kafka"));
-        registry = kafka.schemaStore();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final LocalStackExtension kafka = new LocalStackExtension();
 
     @Test
     void theSurvivorTakesOverEveryPartitionAndEveryEventYieldsExactlyOneWeightUpdate() throws Exception {
@@ -104,7 +91,7 @@ class ScaleOutIntegrationTest {
         for (var e : settings.entrySet()) {
             config = config.with(e.getKey(), e.getValue());
         }
-        Topics topics = Topics.create(config, registry);
+        Topics topics = Topics.create(config, kafka.schemaStore());
         try (Admin admin = Admin.create(KafkaSettings.client(config))) {
             TopicAdmin.ensure(admin, topics, PARTITIONS, (short) 1);
         }

@@ -16,10 +16,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
@@ -27,8 +26,7 @@ import ripple.avro.Recommendations;
 import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
-import ripple.testing.KafkaStack;
-import ripple.registry.KafkaSchemaStore;
+import ripple.testing.LocalStackExtension;
 import ripple.runtime.KafkaSettings;
 import ripple.topics.TopicAdmin;
 import ripple.topics.Topics;
@@ -42,19 +40,8 @@ import ripple.topics.Topics;
 class ScorerIntegrationTest {
     @TempDir
     static Path dir;
-    private static KafkaStack kafka;
-    private static KafkaSchemaStore registry;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = KafkaStack.start(dir.resolve("kafka"));
-        registry = kafka.schemaStore();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final LocalStackExtension kafka = new LocalStackExtension();
 
     @Test
     void eventsBecomeScoresRecommendationsAndWeightUpdatesAndStateSurvivesARestart() throws Exception {
@@ -64,7 +51,7 @@ class ScorerIntegrationTest {
                 .with("state.dir", dir.resolve("state").toString())
                 .with("commit.interval", "100ms")
                 .with("topics.partitions", "2");
-        Topics topics = Topics.create(config, registry);
+        Topics topics = Topics.create(config, kafka.schemaStore());
         try (Admin admin = Admin.create(KafkaSettings.client(config))) {
             TopicAdmin.ensure(admin, topics, 2, (short) 1);
         }
@@ -122,7 +109,7 @@ class ScorerIntegrationTest {
                 "dead-letters", "item-influence", "item-neighbours", "user-erasure")) {
             config = config.with("topics." + t, "loss-" + t);
         }
-        Topics topics = Topics.create(config, registry);
+        Topics topics = Topics.create(config, kafka.schemaStore());
         try (Admin admin = Admin.create(KafkaSettings.client(config))) {
             TopicAdmin.ensure(admin, topics, 2, (short) 1);
         }

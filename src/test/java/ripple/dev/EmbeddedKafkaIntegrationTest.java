@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** One broker for the class; the last test restarts it on the same data directory. */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EmbeddedKafkaTest {
+class EmbeddedKafkaIntegrationTest {
 
     private static final Duration POLL_LIMIT = Duration.ofSeconds(30);
 

@@ -1,4 +1,4 @@
-package ripple.registry;
+package ripple.dev.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,17 +17,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
-import ripple.dev.EmbeddedKafka;
+import ripple.registry.HttpSchemaRegistry;
+import ripple.registry.SchemaRegistryException;
+import ripple.testing.LocalStackExtension;
 import ripple.serde.AvroSerde;
 import ripple.serde.SchemaRegistry;
 import ripple.serde.UnknownSchemaIdException;
 
 /** The registry over HTTP, with {@link HttpSchemaRegistry} as the client, on one embedded broker for the class. */
 @Tag("integration")
-class RegistryServerTest {
+class RegistryServerIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -42,24 +43,22 @@ class RegistryServerTest {
     private static final Schema V3_INCOMPATIBLE = record("""
             {"name": "a", "type": "string"}, {"name": "b", "type": "int", "default": 0}, {"name": "c", "type": "long"}""");
 
-    @TempDir
-    static Path dataDir;
 
-    private static EmbeddedKafka kafka;
+    /** The broker; the registry server under test is this class's own. */
+    @RegisterExtension
+    static final LocalStackExtension kafka = new LocalStackExtension();
     private static RegistryServer server;
     private static HttpSchemaRegistry client;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.builder().dataDir(dataDir).port(0).build().start();
         startRegistry();
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        kafka.close();
     }
 
     private static void startRegistry() {

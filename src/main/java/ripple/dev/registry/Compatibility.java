@@ -1,4 +1,4 @@
-package ripple.registry;
+package ripple.dev.registry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
+import ripple.registry.SchemaRegistryException;
 
 /**
  * Confluent's compatibility levels, checked with Avro's own resolution rules. BACKWARD: the new schema

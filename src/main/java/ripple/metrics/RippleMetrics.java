@@ -1,4 +1,4 @@
-package ripple.ops;
+package ripple.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import ripple.avro.BehaviorType;
-import ripple.events.Rejection;
 
 /**
  * Ripple's own meters, handed to the topologies so that their processors can record what they do. The runtime

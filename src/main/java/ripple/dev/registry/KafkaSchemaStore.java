@@ -1,4 +1,4 @@
-package ripple.registry;
+package ripple.dev.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ripple.registry.SchemaRegistryException;
 import ripple.serde.SchemaRegistry;
 import ripple.serde.UnknownSchemaIdException;
 

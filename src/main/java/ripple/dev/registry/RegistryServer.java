@@ -1,4 +1,4 @@
-package ripple.registry;
+package ripple.dev.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +25,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ripple.registry.KafkaSchemaStore.SchemaVersion;
+import ripple.dev.registry.KafkaSchemaStore.SchemaVersion;
+import ripple.registry.SchemaRegistryException;
 import ripple.serde.UnknownSchemaIdException;
 
 /**

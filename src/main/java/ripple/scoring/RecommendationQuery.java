@@ -1,4 +1,4 @@
-package ripple.ops;
+package ripple.scoring;
 
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,9 +10,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import ripple.features.ItemCatalog;
-import ripple.scoring.ScoringProcessor;
-import ripple.scoring.ScoringSettings;
-import ripple.scoring.UserRanking;
+import ripple.ops.UserLookup;
 
 /**
  * A user's current recommendations through Kafka Streams interactive queries on the scorer's {@code user-state}

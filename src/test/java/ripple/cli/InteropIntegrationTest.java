@@ -1,7 +1,7 @@
 package ripple.cli;
 
 import ripple.testing.ExternalTools;
-import ripple.testing.KafkaStack;
+import ripple.testing.LocalStackExtension;
 import ripple.testing.Processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,10 +33,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
@@ -50,29 +49,17 @@ import ripple.serde.WireFormat;
  * what to install.
  */
 @Tag("integration")
-class InteropTest {
+class InteropIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Debian's Python, which has python3-confluent-kafka and python3-avro; a pyenv python3 on PATH has neither. */
     private static final String PYTHON = ExternalTools.DEBIAN_PYTHON;
 
     @TempDir
-    static Path dataDir;
-
-    @TempDir
     Path work;
 
-    private static KafkaStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = KafkaStack.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LocalStackExtension stack = new LocalStackExtension();
 
     @Test
     void kcatProducesFramedAvroThatRippleReads() throws Exception {
@@ -103,7 +90,7 @@ class InteropTest {
                 {"eventId":"k1","userId":"u1","itemId":"i1","type":"CLICK","timestamp":1700000000000}
                 {"eventId":"k2","userId":"u2","itemId":"i2","type":"PURCHASE","timestamp":1700000001000}
                 """);
-        KafkaStack.Run imported = stack.run(new ImportCommand(), "--format", "jsonl", "--input", events.toString(), "--topic", "kcat-out");
+        LocalStackExtension.Run imported = stack.run(new ImportCommand(), "--format", "jsonl", "--input", events.toString(), "--topic", "kcat-out");
         assertThat(imported.exitCode()).as(imported.all()).isZero();
         int id = stack.registryClient().lookup("kcat-out-value", BehaviorEvent.getClassSchema()).orElseThrow();
 

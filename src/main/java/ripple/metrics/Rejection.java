@@ -1,4 +1,4 @@
-package ripple.events;
+package ripple.metrics;
 
 /** Why a record went to dead-letters. Stable codes: dashboards and alerts key on them. */
 public enum Rejection {

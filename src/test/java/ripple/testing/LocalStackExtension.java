@@ -1,56 +1,124 @@
 package ripple.testing;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import picocli.CommandLine;
 import ripple.dev.EmbeddedKafka;
+import ripple.dev.LocalStack;
 import ripple.registry.HttpSchemaRegistry;
-import ripple.registry.KafkaSchemaStore;
-import ripple.registry.RegistryServer;
+import ripple.dev.registry.KafkaSchemaStore;
 
-/** A broker and a registry on free ports for one test class, and a way to run commands against them. */
-public final class KafkaStack implements AutoCloseable {
+/**
+ * The {@link LocalStack} (broker, schema store, registry server on free ports) as a JUnit 5 extension, with ways to
+ * run commands against it and read its topics. In a static field it serves the whole class:
+ * <pre>{@code @RegisterExtension static final LocalStackExtension kafka = new LocalStackExtension();}</pre>
+ * in an instance field, each test gets its own.
+ */
+public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+    private LocalStack stack;
+    private Path dataDir;
+    private boolean perTest;
 
-    private final EmbeddedKafka kafka;
-    private final KafkaSchemaStore store;
-    private final RegistryServer registry;
-
-    private KafkaStack(EmbeddedKafka kafka, KafkaSchemaStore store, RegistryServer registry) {
-        this.kafka = kafka;
-        this.store = store;
-        this.registry = registry;
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
     }
 
-    public static KafkaStack start(Path dataDir) {
-        EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).port(0).build().start();
-        KafkaSchemaStore store = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30));
-        return new KafkaStack(kafka, store, RegistryServer.start(store, "127.0.0.1", 0));
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        // an instance field's extension sees no class callbacks: it starts here, for this test alone
+        if (stack == null) {
+            perTest = true;
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            stop();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    private void start() {
+        try {
+            dataDir = Files.createTempDirectory("ripple-test-kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stack = LocalStack.builder(dataDir).registry("127.0.0.1", 0).start();
+    }
+
+    private void stop() {
+        if (stack == null) {
+            return;
+        }
+        try {
+            stack.close();
+        } finally {
+            stack = null;
+            deleteQuietly(dataDir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is not a test failure
+        }
+    }
+
+    private LocalStack stack() {
+        if (stack == null) {
+            throw new IllegalStateException("the local stack is not running: register the extension with @RegisterExtension");
+        }
+        return stack;
+    }
+
+    public EmbeddedKafka kafka() {
+        return stack().kafka();
     }
 
     /** The registry's store, for code that takes a SchemaRegistry without going through HTTP. */
     public KafkaSchemaStore schemaStore() {
-        return store;
+        return stack().schemaStore();
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return stack().bootstrapServers();
     }
 
     public String registryUrl() {
-        return registry.url().toString();
+        return stack().registryUrl();
     }
 
     public HttpSchemaRegistry registryClient() {
@@ -118,11 +186,5 @@ public final class KafkaStack implements AutoCloseable {
             }
         }
         return records;
-    }
-
-    @Override
-    public void close() {
-        registry.close();
-        kafka.close();
     }
 }

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.DeadLetter;
 import ripple.config.RippleConfig;
-import ripple.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
 import ripple.testing.Committed;
 import ripple.topics.Topics;
@@ -34,7 +33,7 @@ import ripple.topics.Topics;
  * weight update and nothing was dead-lettered.
  */
 @Tag("integration")
-class DevStackTest {
+class DevStackIntegrationTest {
     private static final int FIRST = 400;
     private static final int SECOND = 200;
 
@@ -65,11 +64,9 @@ class DevStackTest {
         assertThat(again.eventsSent()).isEqualTo(SECOND);
         assertThat(again.recommendations()).as("lists the view saw in the second run").isEqualTo(SECOND);
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(0).build().start();
-             KafkaSchemaStore registry = KafkaSchemaStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                     KafkaSchemaStore.DEFAULT_TOPIC, Duration.ofSeconds(30))) {
-            RippleConfig c = config.with("bootstrap.servers", kafka.bootstrapServers());
-            Topics topics = Topics.create(c, registry);
+        try (LocalStack stack = LocalStack.builder(dir.resolve("kafka")).start()) {
+            RippleConfig c = config.with("bootstrap.servers", stack.bootstrapServers());
+            Topics topics = Topics.create(c, stack.schemaStore());
             Properties client = KafkaSettings.client(c);
             List<BehaviorEvent> events = Committed.await(client, topics.behaviorEvents.name(),
                     topics.behaviorEvents.valueSerde().deserializer(), FIRST + SECOND);

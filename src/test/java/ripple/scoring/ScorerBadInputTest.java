@@ -26,7 +26,7 @@ import ripple.avro.DeadLetter;
 import ripple.serde.WireFormat;
 
 /** Every bad input named in DESIGN.md goes to dead-letters with a reason, and the good record after it flows. */
-class BadInputTest {
+class ScorerBadInputTest {
     @TempDir
     Path stateDir;
     private ScorerFixture f;

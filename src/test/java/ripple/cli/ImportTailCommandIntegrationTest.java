@@ -1,6 +1,6 @@
 package ripple.cli;
 
-import ripple.testing.KafkaStack;
+import ripple.testing.LocalStackExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,10 +18,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
@@ -31,27 +30,15 @@ import ripple.serde.AvroSerde;
 
 /** {@code ripple import} and {@code ripple tail} against a real broker and registry, one pair for the class. */
 @Tag("integration")
-class ImportTailCommandTest {
+class ImportTailCommandIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    static Path dataDir;
-
-    @TempDir
     Path files;
 
-    private static KafkaStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = KafkaStack.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final LocalStackExtension stack = new LocalStackExtension();
 
     @Test
     void taobaoImportProducesTheGoodRowsAndNamesTheBadLine() throws Exception {
@@ -63,7 +50,7 @@ class ImportTailCommandTest {
                 3,102,11,fav,1511658180
                 """);
 
-        KafkaStack.Run run = stack.run(new ImportCommand(), "--format", "taobao", "--input", input.toString(),
+        LocalStackExtension.Run run = stack.run(new ImportCommand(), "--format", "taobao", "--input", input.toString(),
                 "--topic", "import-taobao");
 
         assertThat(run.exitCode()).as(run.all()).isZero();
@@ -94,7 +81,7 @@ class ImportTailCommandTest {
                 {"userId":"u2","itemId":"1","type":"CLICK","timestamp":1700000002000}
                 """);
 
-        KafkaStack.Run run = stack.run(new ImportCommand(), "--format", "jsonl", "--input", events.toString(),
+        LocalStackExtension.Run run = stack.run(new ImportCommand(), "--format", "jsonl", "--input", events.toString(),
                 "--items", items.toString(), "--topic", "import-jsonl", "--limit", "2", "--rate", "100");
 
         assertThat(run.exitCode()).as(run.all()).isZero();
@@ -109,7 +96,7 @@ class ImportTailCommandTest {
     void nothingImportedIsAFailure() throws Exception {
         Path input = Files.writeString(files.resolve("bad.csv"), "1,2,3,pv,15\n");
 
-        KafkaStack.Run run = stack.run(new ImportCommand(), "--format", "taobao", "--input", input.toString(),
+        LocalStackExtension.Run run = stack.run(new ImportCommand(), "--format", "taobao", "--input", input.toString(),
                 "--topic", "import-nothing");
 
         assertThat(run.exitCode()).isEqualTo(1);
@@ -119,7 +106,7 @@ class ImportTailCommandTest {
 
     @Test
     void optionsThatDoNotFitAreUsageErrors() {
-        KafkaStack.Run run = stack.run(new ImportCommand(), "--format", "taobao", "--input", "x.csv", "--columns", "user=0");
+        LocalStackExtension.Run run = stack.run(new ImportCommand(), "--format", "taobao", "--input", "x.csv", "--columns", "user=0");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--columns, --types and --header apply to --format csv only");
@@ -135,7 +122,7 @@ class ImportTailCommandTest {
                 """);
         assertThat(stack.run(new ImportCommand(), "--format", "taobao", "--input", input.toString()).exitCode()).isZero();
 
-        KafkaStack.Run tail = stack.run(new TailCommand(), "--topic", "behavior-events", "--from-beginning", "--max", "3");
+        LocalStackExtension.Run tail = stack.run(new TailCommand(), "--topic", "behavior-events", "--from-beginning", "--max", "3");
 
         assertThat(tail.exitCode()).as(tail.all()).isZero();
         List<JsonNode> lines = jsonLines(tail.out());
@@ -146,7 +133,7 @@ class ImportTailCommandTest {
             assertThat(Instant.parse(line.get("value").get("timestamp").asText())).isAfter(Instant.parse("2017-11-26T00:00:00Z"));
         });
 
-        KafkaStack.Run user7 = stack.run(new TailCommand(), "--topic", "behavior-events", "--from-beginning",
+        LocalStackExtension.Run user7 = stack.run(new TailCommand(), "--topic", "behavior-events", "--from-beginning",
                 "--user", "7", "--timeout", "2s");
 
         assertThat(user7.exitCode()).as(user7.all()).isZero();
@@ -169,7 +156,7 @@ class ImportTailCommandTest {
                     "not avro".getBytes(StandardCharsets.UTF_8))).get();
         }
 
-        KafkaStack.Run tail = stack.run(new TailCommand(), "--topic", "dead-letters", "--from-beginning", "--timeout", "2s");
+        LocalStackExtension.Run tail = stack.run(new TailCommand(), "--topic", "dead-letters", "--from-beginning", "--timeout", "2s");
 
         assertThat(tail.exitCode()).as(tail.all()).isZero();
         List<JsonNode> lines = jsonLines(tail.out());

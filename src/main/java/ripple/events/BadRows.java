@@ -1,33 +1,32 @@
-package ripple.cli;
+package ripple.events;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import ripple.events.FileRows;
 
 /**
  * Bad rows of one input file: all counted, the first few kept with their line numbers and reasons, so a file with a
  * million bad rows still gets a short report that says where to look.
  */
-final class BadRowReport {
+public final class BadRows {
 
-    static final int SHOWN = 10;
+    public static final int SHOWN = 10;
 
     private final List<FileRows.Bad<?>> first = new ArrayList<>();
     private long count;
 
-    void add(FileRows.Bad<?> bad) {
+    public void add(FileRows.Bad<?> bad) {
         count++;
         if (first.size() < SHOWN) {
             first.add(bad);
         }
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    void print(PrintWriter out, String file) {
+    public void print(PrintWriter out, String file) {
         if (count == 0) {
             return;
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad item text is rejected per item; bad models and settings fail at start, naming the setting. */
-class BadInputTest {
+class EmbedderBadInputTest {
 
     @TempDir
     Path dir;
@@ -32,10 +32,10 @@ class BadInputTest {
     @Test
     void oversizedTextIsRejected() {
         assertThatThrownBy(() -> ItemText.of("title", "cat", List.of(), "x".repeat(10_001), null,
-                EmbeddingSettings.DEFAULT_MAX_TEXT_CHARS))
+                ripple.config.RippleConfig.defaultConfig().intValue(TextModelSettings.MAX_TEXT_CHARS)))
                 .isInstanceOfSatisfying(BadItemTextException.class,
                         e -> assertThat(e.reason()).isEqualTo(BadItemTextException.Reason.OVERSIZED_TEXT))
-                .hasMessageContaining(EmbeddingSettings.MAX_TEXT_CHARS);
+                .hasMessageContaining(TextModelSettings.MAX_TEXT_CHARS);
     }
 
     @Test
@@ -65,9 +65,9 @@ class BadInputTest {
     @Test
     void missingModelFileNamesTheSetting() {
         Map<String, String> config = fileModel(dir.resolve("nope.onnx"));
-        assertThatThrownBy(() -> TextEmbedder.open(EmbeddingSettings.from(config)))
+        assertThatThrownBy(() -> TextEmbedder.open(TextModelSettings.from(config)))
                 .isInstanceOfSatisfying(EmbeddingConfigException.class,
-                        e -> assertThat(e.setting()).isEqualTo(EmbeddingSettings.MODEL_FILE))
+                        e -> assertThat(e.setting()).isEqualTo(TextModelSettings.MODEL_FILE))
                 .hasMessageContaining("embedding.model.file").hasMessageContaining("nope.onnx");
     }
 
@@ -76,7 +76,7 @@ class BadInputTest {
         byte[] junk = new byte[4096];
         new Random(7).nextBytes(junk);
         Path onnx = Files.write(dir.resolve("corrupt.onnx"), junk);
-        assertThatThrownBy(() -> TextEmbedder.open(EmbeddingSettings.from(fileModel(onnx))))
+        assertThatThrownBy(() -> TextEmbedder.open(TextModelSettings.from(fileModel(onnx))))
                 .isInstanceOf(EmbeddingConfigException.class)
                 .hasMessageContaining("embedding.model.file").hasMessageContaining("corrupt.onnx");
     }
@@ -84,7 +84,7 @@ class BadInputTest {
     @Test
     void modelWithWrongInputsAndOutputsIsRejectedWithWhatItHas() throws IOException {
         Path onnx = Files.write(dir.resolve("identity.onnx"), identityModel());
-        assertThatThrownBy(() -> TextEmbedder.open(EmbeddingSettings.from(fileModel(onnx))))
+        assertThatThrownBy(() -> TextEmbedder.open(TextModelSettings.from(fileModel(onnx))))
                 .isInstanceOf(EmbeddingConfigException.class)
                 .hasMessageContaining("embedding.model.file")
                 .hasMessageContaining("inputs [x FLOAT[1]]")
@@ -96,7 +96,7 @@ class BadInputTest {
         // the extracted built-in, configured as a user's own model: same vectors as the built-in
         TextEmbedder builtIn = Models.minilm();
         Map<String, String> config = fileModel(builtIn.onnxFile());
-        try (TextEmbedder own = TextEmbedder.open(EmbeddingSettings.from(config))) {
+        try (TextEmbedder own = TextEmbedder.open(TextModelSettings.from(config))) {
             assertThat(own.modelId()).isEqualTo("all-minilm-l6-v2-q");
             assertThat(own.modelVersion()).isEqualTo(builtIn.modelVersion());
             assertThat(own.embed(List.of("hello"))[0]).containsExactly(builtIn.embed(List.of("hello"))[0]);
@@ -106,14 +106,19 @@ class BadInputTest {
     @Test
     void badSettingsNameTheirKey() {
         Map<String, String> config = fileModel(dir.resolve("m.onnx"));
-        config.put(EmbeddingSettings.MODEL_POOLING, "max");
-        assertThatThrownBy(() -> EmbeddingSettings.from(config)).hasMessageStartingWith("embedding.model.pooling:");
-        assertThatThrownBy(() -> EmbeddingSettings.from(Map.of(EmbeddingSettings.MODEL, "gpt")))
+        config.put(TextModelSettings.MODEL_POOLING, "max");
+        assertThatThrownBy(() -> TextModelSettings.from(config)).hasMessageStartingWith("embedding.model.pooling:");
+        assertThatThrownBy(() -> TextModelSettings.from(Map.of(TextModelSettings.MODEL, "gpt")))
                 .hasMessageStartingWith("embedding.model:");
-        assertThatThrownBy(() -> EmbeddingSettings.from(Map.of(EmbeddingSettings.MAX_SEQ_LENGTH, "513")))
+        assertThatThrownBy(() -> TextModelSettings.from(Map.of(TextModelSettings.MAX_SEQ_LENGTH, "513")))
                 .hasMessageStartingWith("embedding.max-seq-length:");
-        assertThatThrownBy(() -> EmbeddingSettings.from(Map.of(EmbeddingSettings.DEVICE, "tpu")))
+        assertThatThrownBy(() -> TextModelSettings.from(Map.of(TextModelSettings.DEVICE, "tpu")))
                 .hasMessageStartingWith("embedding.device:");
+        // a boolean is true or false, not anything else read as false
+        Map<String, String> lowercase = fileModel(dir.resolve("m.onnx"));
+        lowercase.put(TextModelSettings.MODEL_LOWERCASE, "yes");
+        assertThatThrownBy(() -> TextModelSettings.from(lowercase)).hasMessageContaining("embedding.model.lowercase")
+                .hasMessageContaining("expected true or false");
     }
 
     @Test
@@ -121,7 +126,7 @@ class BadInputTest {
         assumeFalse(DeviceSelector.cudaCompiledIn(), "this ONNX Runtime build has CUDA");
         assertThatThrownBy(() -> TextEmbedder.open(ModelSpec.builtIn("minilm-en"), DeviceMode.GPU, 1))
                 .isInstanceOfSatisfying(EmbeddingConfigException.class,
-                        e -> assertThat(e.setting()).isEqualTo(EmbeddingSettings.DEVICE))
+                        e -> assertThat(e.setting()).isEqualTo(TextModelSettings.DEVICE))
                 .hasMessageContaining("CUDA provider not available");
         try (TextEmbedder auto = TextEmbedder.open(ModelSpec.builtIn("minilm-en"), DeviceMode.AUTO, 1)) {
             assertThat(auto.device()).isEqualTo("cpu");
@@ -141,12 +146,12 @@ class BadInputTest {
 
     private Map<String, String> fileModel(Path onnx) {
         Map<String, String> config = new HashMap<>();
-        config.put(EmbeddingSettings.MODEL, "file");
-        config.put(EmbeddingSettings.MODEL_FILE, onnx.toString());
-        config.put(EmbeddingSettings.MODEL_TOKENIZER, Models.minilm().tokenizerFile().toString());
-        config.put(EmbeddingSettings.MODEL_POOLING, "mean");
-        config.put(EmbeddingSettings.DEVICE, "cpu");
-        config.put(EmbeddingSettings.THREADS, "1");
+        config.put(TextModelSettings.MODEL, "file");
+        config.put(TextModelSettings.MODEL_FILE, onnx.toString());
+        config.put(TextModelSettings.MODEL_TOKENIZER, Models.minilm().tokenizerFile().toString());
+        config.put(TextModelSettings.MODEL_POOLING, "mean");
+        config.put(TextModelSettings.DEVICE, "cpu");
+        config.put(TextModelSettings.THREADS, "1");
         return config;
     }
 

@@ -1,4 +1,4 @@
-package ripple.cli;
+package ripple.events;
 
 import java.util.concurrent.TimeUnit;
 
@@ -6,12 +6,12 @@ import java.util.concurrent.TimeUnit;
  * Spaces actions evenly at a given rate. A pacer that falls behind (a slow broker) does not burst to catch up:
  * the rate is a ceiling, which is what a user asking for {@code --rate} wants to protect.
  */
-final class Pacer {
+public final class Pacer {
 
     private final long intervalNanos;
     private long next;
 
-    Pacer(double perSecond) {
+    public Pacer(double perSecond) {
         if (!(perSecond > 0)) {
             throw new IllegalArgumentException("rate must be positive: " + perSecond);
         }
@@ -20,7 +20,7 @@ final class Pacer {
     }
 
     /** Waits for the next slot. */
-    void await() throws InterruptedException {
+    public void await() throws InterruptedException {
         long now = System.nanoTime();
         long slot = Math.max(next, now);
         if (slot > now) {

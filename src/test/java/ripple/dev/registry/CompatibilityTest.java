@@ -1,4 +1,4 @@
-package ripple.registry;
+package ripple.dev.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
+import ripple.registry.SchemaRegistryException;
 
 class CompatibilityTest {
 
