@@ -19,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -90,6 +92,14 @@ public final class RippleRuntime implements AutoCloseable {
         OpsSettings ops = OpsSettings.from(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
+        // The model loads beside the rest of the start: neither the topics, the schemas nor the scorer need it, and
+        // the scorer has the longest way to RUNNING (its global stores, then its tasks' state).
+        CompletableFuture<ItemEmbedder> model = embedding == null ? null
+                : CompletableFuture.supplyAsync(embedding::openEmbedder, r -> {
+                    Thread t = new Thread(r, "ripple-model-load");
+                    t.setDaemon(true);
+                    t.start();
+                });
         try {
             runtime.bindJvmMetrics();
             // first, so that probes get an answer (503) while topics are checked and the model loads
@@ -99,14 +109,6 @@ public final class RippleRuntime implements AutoCloseable {
             }
             log.info("schemas ready: {}", topics.prepareSchemas(role.scores(), role.embeds()));
             RippleMetrics rippleMetrics = new RippleMetrics(runtime.meters);
-            if (embedding != null) {
-                runtime.embedder = embedding.openEmbedder();
-                String appId = EmbedderTopology.applicationId(config.nonEmpty("application.id"), runtime.embedder.version());
-                Properties props = KafkaSettings.streams(config, "");
-                props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-                runtime.launch(EMBEDDER, EmbedderTopology.build(embedding, topics, runtime.embedder,
-                        new EmbedderMetrics(rippleMetrics)), props);
-            }
             if (scoring != null) {
                 // the port is known only now (http.port may be 0); the metadata of interactive queries carries it,
                 // so that any instance can send a user's query to the instance that owns the user
@@ -119,11 +121,38 @@ public final class RippleRuntime implements AutoCloseable {
                 runtime.pseudonyms = scoring.intake().pseudonyms();
                 runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
+            if (embedding != null) {
+                runtime.embedder = loaded(model);
+                String appId = EmbedderTopology.applicationId(config.nonEmpty("application.id"), runtime.embedder.version());
+                Properties props = KafkaSettings.streams(config, "");
+                props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+                runtime.launch(EMBEDDER, EmbedderTopology.build(embedding, topics, runtime.embedder,
+                        new EmbedderMetrics(rippleMetrics)), props);
+            }
         } catch (Exception e) {
+            if (model != null && runtime.embedder == null) {
+                // a model that finishes loading after the failure is closed then
+                model.thenAccept(ItemEmbedder::close);
+            }
             runtime.close();
             throw e;
         }
         return runtime;
+    }
+
+    /** The loaded model, or the loader's own exception (a missing model file names its setting). */
+    static ItemEmbedder loaded(CompletableFuture<ItemEmbedder> model) throws InterruptedException {
+        try {
+            return model.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("loading the embedding model failed", e.getCause());
+        }
     }
 
     private void bindJvmMetrics() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import ripple.config.ConfigException;
@@ -40,5 +41,33 @@ class KafkaSettingsTest {
         assertThat(KafkaSettings.replicationFactor(c.with("topics.replication-factor", "3"))).isEqualTo((short) 3);
         assertThatThrownBy(() -> KafkaSettings.replicationFactor(c.with("topics.replication-factor", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("topics.replication-factor");
+    }
+
+    @Test
+    void theGlobalAndRestoreConsumersWaitLittleAtTheLogEndAndTheMainConsumerKeepsKafkasDefault() {
+        StreamsConfig sc = new StreamsConfig(KafkaSettings.streams(RippleConfig.defaultConfig(), ""));
+        assertThat(sc.getGlobalConsumerConfigs("c").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+                .isEqualTo(KafkaSettings.RESTORE_FETCH_MAX_WAIT_MS);
+        assertThat(sc.getRestoreConsumerConfigs("c").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+                .isEqualTo(KafkaSettings.RESTORE_FETCH_MAX_WAIT_MS);
+        assertThat(sc.getMainConsumerConfigs("g", "c", 0)).doesNotContainKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        assertThat(KafkaSettings.RESTORE_FETCH_MAX_WAIT_MS).isLessThan(ConsumerConfig.DEFAULT_FETCH_MAX_WAIT_MS);
+
+        // an operator's own value wins
+        RippleConfig own = RippleConfig.of(Map.of("streams.global.consumer.fetch.max.wait.ms", "200"), Map.of());
+        assertThat(new StreamsConfig(KafkaSettings.streams(own, "")).getGlobalConsumerConfigs("c")
+                .get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)).isEqualTo("200");
+    }
+
+    @Test
+    void exactlyOnceUsesTransactionalStateStoresUnlessTheOperatorSaysOtherwise() {
+        RippleConfig c = RippleConfig.defaultConfig();
+        assertThat(new StreamsConfig(KafkaSettings.streams(c, "")).getBoolean(
+                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
+        assertThat(new StreamsConfig(KafkaSettings.streams(c.with("processing.guarantee", "at_least_once"), ""))
+                .getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isFalse();
+        RippleConfig off = RippleConfig.of(Map.of("streams.enable.transactional.statestores", "false"), Map.of());
+        assertThat(new StreamsConfig(KafkaSettings.streams(off, "")).getBoolean(
+                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isFalse();
     }
 }
