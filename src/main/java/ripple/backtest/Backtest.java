@@ -200,7 +200,7 @@ public final class Backtest {
                 for (Future<Replay.Result> f : futures.get(i)) {
                     results.add(f.get());
                 }
-                reports.add(report(settings.get(i), configs.get(i), results, ablationLists.get(i)));
+                reports.add(report(settings.get(i), configs.get(i), results, ablationLists.get(i), progress));
             }
             return reports.get(0).withRun((System.nanoTime() - started) / 1e9, reports.size() > 1 ? reports : null);
         } catch (InterruptedException e) {
@@ -215,9 +215,9 @@ public final class Backtest {
     }
 
     private BacktestReport report(Map<String, String> overrides, RippleConfig config, List<Replay.Result> results,
-                                       List<Ablation> ablationList) {
+                                       List<Ablation> ablationList, BacktestProgress progress) {
         Replay.Result main = results.get(0);
-        long bootstrapStarted = System.nanoTime();
+        long reportStarted = System.nanoTime();
         int k = options.ks().contains(10) ? 10 : options.maxK();
         boolean excludeSeen = config.bool("scoring.exclude-seen");
         int seenWindow = config.intValue("features.recent-items");
@@ -348,8 +348,10 @@ public final class Backtest {
         settings.put("backtest.recent-half-life", options.recentHalfLife().toString());
         settings.put("backtest.horizon", options.horizon().toString());
         settings.put("backtest.bootstrap-resamples", options.resamples());
-        BacktestReport.Phases phases = new BacktestReport.Phases(main.seconds, main.rankSeconds, main.baselineSeconds,
-                results.stream().skip(1).mapToDouble(x -> x.seconds).sum(), (System.nanoTime() - bootstrapStarted) / 1e9);
+        BacktestReport.Phases phases = new BacktestReport.Phases(progress.seconds(BacktestProgress.Phase.READ),
+                progress.seconds(BacktestProgress.Phase.SORT), progress.seconds(BacktestProgress.Phase.EMBED),
+                main.seconds, main.rankSeconds, main.baselineSeconds,
+                results.stream().skip(1).mapToDouble(x -> x.seconds).sum(), (System.nanoTime() - reportStarted) / 1e9);
         return new BacktestReport(input.source(), input.events().size(), main.accepted, main.deadLetters,
                 main.evaluated(), main.replayed / Math.max(main.seconds, 1e-9), main.seconds,
                 Instant.ofEpochMilli(input.firstTime()).toString(), Instant.ofEpochMilli(input.lastTime()).toString(),

@@ -1,6 +1,8 @@
 package ripple.backtest;
 
 import java.io.PrintWriter;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +17,12 @@ public final class BacktestProgress {
     private static final long TERMINAL_INTERVAL = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int BAR_WIDTH = 30;
 
+    /** The steps before the replays, timed for the report's phases. */
+    public enum Phase { READ, SORT, EMBED }
+
     private final PrintWriter out;
     private final boolean terminal;
+    private final Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
     private final long start = System.nanoTime();
     private long lastLine = start;
     private int drawn;
@@ -63,18 +69,29 @@ public final class BacktestProgress {
      * it is alive: on a terminal one line redrawn with its count, elsewhere a line when it starts, one every few
      * seconds while it runs and one when it ends.
      */
-    public Step step(String label) {
-        return new Step(label);
+    public Step step(Phase phase, String label) {
+        return new Step(phase, label);
+    }
+
+    /** The seconds the ended steps of a phase took, together. */
+    public synchronized double seconds(Phase phase) {
+        return seconds.getOrDefault(phase, 0.0);
+    }
+
+    private synchronized void add(Phase phase, double s) {
+        seconds.merge(phase, s, Double::sum);
     }
 
     /** One step of the preparation; {@link #update} as it goes, {@link #end} when done. */
     public final class Step {
+        private final Phase phase;
         private final String label;
         private final long started = System.nanoTime();
         private long lastShown = started;
         private int width;
 
-        private Step(String label) {
+        private Step(Phase phase, String label) {
+            this.phase = phase;
             this.label = label;
             if (out != null && !terminal) {
                 out.println("backtest: " + label + " ...");
@@ -106,6 +123,7 @@ public final class BacktestProgress {
         }
 
         public void end() {
+            add(phase, (System.nanoTime() - started) / 1e9);
             if (out == null) {
                 return;
             }

@@ -70,9 +70,14 @@ public record BacktestReport(
     public record Series(List<String> times, Map<String, Map<String, List<Double>>> models) {
     }
 
-    /** Where the time went, in seconds. */
-    public record Phases(double mainReplaySeconds, double rippleRankingSeconds, double baselineSeconds,
-                         double ablationReplaySeconds, double bootstrapSeconds) {
+    /**
+     * Where the time went, in seconds: reading the input (file or topic), sorting it by event time, embedding the
+     * items, the main replay (of which Ripple's ranking for the evaluation and the baselines), the ablation replays,
+     * and building the report (bootstrap intervals included).
+     */
+    public record Phases(double readSeconds, double sortSeconds, double embedSeconds, double mainReplaySeconds,
+                         double rippleRankingSeconds, double baselineSeconds, double ablationReplaySeconds,
+                         double reportSeconds) {
     }
 
     /** This report with the whole run's time and, when there were several settings, every setting's report. */

@@ -25,9 +25,11 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
+import ripple.metrics.RippleMetrics;
 import ripple.features.ItemCatalog;
 import ripple.scoring.PrequentialProbe;
 import ripple.scoring.Ranker;
+import ripple.scoring.ScoringObserver;
 import ripple.scoring.ScoringProcessor;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
@@ -36,14 +38,15 @@ import ripple.topics.Topics;
 
 /**
  * One replay of the events through the live scoring topology ({@link ScoringTopology}, intake included) in a
- * TopologyTestDriver: no broker, the same code. For each event of a target type it first asks every model to rank
- * the event's item (test), then pipes the event so that Ripple learns from it (train), and counts the outcome only
+ * TopologyTestDriver: no broker, the same code, on stores in memory without changelogs. For each event of a target
+ * type every model ranks the event's item before learning from it (test, then train), and the outcome counts only
  * if the scorer accepted the event (not a duplicate, not a dead letter). The main replay also runs the baselines;
  * an ablation replay runs Ripple alone with a feature group or candidate source held out, or with the events of
  * some behaviour types withheld from the scorer (still evaluated, never piped).
  *
- * <p>Ripple's rank is the item's position in what the scorer's own ranker returns for the user before the event
- * ({@link PrequentialProbe.View#rankCandidates}): an item the ranker did not retrieve is a miss. The baselines rank
+ * <p>Ripple's rank is the item's position in the scorer's own view of the user before it learns from the event,
+ * all its candidates ranked ({@link ScoringObserver}; a withheld event, never piped, is ranked by a
+ * {@link PrequentialProbe} of the same state): an item the ranker did not retrieve is a miss. The baselines rank
  * the whole catalogue as it stands before the event. Equal scores go to the lower catalogue index in every model;
  * Ripple's position is counted under that rule here, whatever order the list comes in.
  *
@@ -64,6 +67,8 @@ final class Replay {
     /** Whether every model skips the user's last {@link #seenWindow} distinct items (the scorer's setting). */
     private final boolean excludeSeen;
     private final int seenWindow;
+    /** The slow reference path: RocksDB stores with changelogs, and Ripple ranked by a probe before each event. */
+    private boolean reference;
 
     /**
      * @param model     the name Ripple's figures go under (ripple, ripple-no-text, ...)
@@ -83,6 +88,16 @@ final class Replay {
         this.progress = progress;
         this.excludeSeen = config.bool("scoring.exclude-seen");
         this.seenWindow = config.intValue("features.recent-items");
+    }
+
+    /**
+     * Replays the slow way instead, as a check that the fast one changes no figure: on the live topology's RocksDB
+     * stores with changelogs, Ripple ranked for each event by a {@link PrequentialProbe} of the stored state (a
+     * second retrieval and ranking) rather than taken from the scorer's own view.
+     */
+    Replay reference() {
+        reference = true;
+        return this;
     }
 
     /** What a replay measured: sums per model and segment, and every evaluated event's ranks for the bootstrap. */
@@ -163,8 +178,11 @@ final class Replay {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         long started = System.nanoTime();
-        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog), props,
-                Instant.now())) {
+        Served served = new Served();
+        ScoringTopology.Wiring wiring = reference ? ScoringTopology.Wiring.live(RippleMetrics.noop())
+                : ScoringTopology.Wiring.replay(served);
+        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog, wiring),
+                props, Instant.now())) {
             TestInputTopic<String, ItemFeatures> features = driver.createInputTopic(topics.itemFeatures.name(),
                     Serdes.String().serializer(), topics.itemFeatures.valueSerde().serializer());
             for (ItemFeatures f : input.features()) {
@@ -181,7 +199,8 @@ final class Replay {
                     Serdes.String().deserializer(), topics.weightUpdates.valueSerde().deserializer());
             PrequentialProbe probe = new PrequentialProbe(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
                     driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog, settings);
-            new Loop(result, catalog, probe).run(events, scores, recommendations, deadLetters, weightUpdates);
+            new Loop(result, catalog, probe, served).run(events, scores, recommendations, deadLetters, weightUpdates);
+            result.rankSeconds += served.seconds;
             if (baselines) {
                 result.weights = LearnedWeights.summarise(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
                         driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog.layout());
@@ -190,6 +209,25 @@ final class Replay {
         }
         result.seconds = (System.nanoTime() - started) / 1e9;
         return result;
+    }
+
+    /**
+     * Takes, when asked to, the ranking of the scorer's own view of the user before it learns from the event: the
+     * test of test-then-train, with no second retrieval or ranking.
+     */
+    private static final class Served implements ScoringObserver {
+        boolean wanted;
+        List<Ranker.Scored> ranked;
+        double seconds;
+
+        @Override
+        public void beforeLearning(String userId, BehaviorEvent event, Ranker.View view) {
+            if (wanted) {
+                long started = System.nanoTime();
+                ranked = view.rankCandidates();
+                seconds += (System.nanoTime() - started) / 1e9;
+            }
+        }
     }
 
     private static TestOutputTopic<byte[], byte[]> bytes(TopologyTestDriver driver, String topic) {
@@ -269,6 +307,7 @@ final class Replay {
         private final Result result;
         private final ItemCatalog catalog;
         private final PrequentialProbe probe;
+        private final Served served;
         private final List<Baseline> models = new ArrayList<>();
         private final Set<String> seenUsers = new HashSet<>();
         /** user + '\t' + item of every accepted event: what makes an event a repeat. */
@@ -281,10 +320,11 @@ final class Replay {
         private int candidateCount;
         private boolean retrieved;
 
-        Loop(Result result, ItemCatalog catalog, PrequentialProbe probe) {
+        Loop(Result result, ItemCatalog catalog, PrequentialProbe probe, Served served) {
             this.result = result;
             this.catalog = catalog;
             this.probe = probe;
+            this.served = served;
             if (baselines) {
                 models.addAll(baselines(options, excludeSeen, input.features(), i -> catalog.entry(i).itemId));
             }
@@ -312,18 +352,28 @@ final class Replay {
                 BehaviorEvent e = all.get(n);
                 long now = e.getTimestamp().toEpochMilli();
                 String pair = e.getUserId() + '\t' + e.getItemId();
-                byte mask = Segments.mask(catalog.get(e.getItemId()) != null, touched.contains(pair),
-                        !seenUsers.contains(e.getUserId()));
-                Metrics.Outcome[] outcomes = options.targets().contains(e.getType()) ? evaluate(e, now) : null;
+                ItemCatalog.Entry known = catalog.get(e.getItemId());
+                int item = known == null ? -1 : known.index;
+                byte mask = Segments.mask(known != null, touched.contains(pair), !seenUsers.contains(e.getUserId()));
+                boolean target = options.targets().contains(e.getType());
 
-                if (withheld.contains(e.getType())) {
+                boolean piped = !withheld.contains(e.getType());
+                List<Ranker.Scored> probed = null;
+                if (target && (reference || !piped)) {
+                    long started = System.nanoTime();
+                    probed = probe.view(e.getUserId(), now).rankCandidates();
+                    result.rankSeconds += (System.nanoTime() - started) / 1e9;
+                }
+                if (!piped) {
                     // never piped: the scorer cannot accept or reject it, so its test counts as it stands
-                    if (outcomes != null) {
-                        record(n, outcomes, mask, now);
+                    if (target) {
+                        record(n, evaluate(e, item, probed), mask, now);
                     }
                     progress.incrementAndGet();
                     continue;
                 }
+                served.wanted = target && !reference;
+                served.ranked = null;
                 events.pipeInput(e.getUserId(), e, now);
                 result.replayed++;
                 boolean accepted = !scores.readValuesToList().isEmpty();
@@ -335,13 +385,14 @@ final class Replay {
                     m[1] += w.getDeltaNorm();
                     m[2] += w.getTopKChurn();
                 }
+                // the scorer ranked the user before learning (served.ranked); the baselines have not learned yet
+                if (accepted && target) {
+                    record(n, evaluate(e, item, reference ? probed : served.ranked), mask, now);
+                }
                 long baselineStart = System.nanoTime();
                 admitNewCandidates();
                 if (accepted) {
                     result.accepted++;
-                    if (outcomes != null) {
-                        record(n, outcomes, mask, now);
-                    }
                     ItemCatalog.Entry entry = catalog.get(e.getItemId());
                     String category = e.getContext().get("category");
                     if (category == null) {
@@ -372,13 +423,13 @@ final class Replay {
             }
         }
 
-        private Metrics.Outcome[] evaluate(BehaviorEvent e, long now) {
+        /**
+         * Every model's outcome for an event, before any learned from it: Ripple's from its ranked candidates,
+         * the baselines' over the same other candidates.
+         */
+        private Metrics.Outcome[] evaluate(BehaviorEvent e, int item, List<Ranker.Scored> candidates) {
             long started = System.nanoTime();
-            ItemCatalog.Entry entry = catalog.get(e.getItemId());
-            int item = entry == null ? -1 : entry.index;
             Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
-
-            List<Ranker.Scored> candidates = probe.view(e.getUserId(), now).rankCandidates();
             int[] excluded = excludeSeen ? seen.get(e.getUserId()) : new int[0];
             if (excluded.length > 0) {
                 // as the scorer's top-K skips them: Ripple is ranked among, and scored over, the rest

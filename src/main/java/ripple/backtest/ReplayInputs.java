@@ -44,7 +44,7 @@ public final class ReplayInputs {
                                        BacktestProgress progress, PrintWriter out) throws IOException {
         List<FileRows.Parsed<BehaviorEvent>> parsed = new ArrayList<>();
         BadRows bad = new BadRows();
-        BacktestProgress.Step reading = progress.step("reading " + eventFile);
+        BacktestProgress.Step reading = progress.step(BacktestProgress.Phase.READ, "reading " + eventFile);
         long size = Files.size(eventFile);
         try (FileRows<BehaviorEvent> rows = events.open(eventFile)) {
             FileRows.forEach(rows, bad, () -> true, p -> {
@@ -88,7 +88,7 @@ public final class ReplayInputs {
     public static ReplayInput fromTopic(Properties consumer, String topic, Deserializer<BehaviorEvent> values,
                                         Instant from, Instant to, Integer limit, BacktestProgress progress,
                                         PrintWriter out) {
-        BacktestProgress.Step reading = progress.step("reading topic " + topic);
+        BacktestProgress.Step reading = progress.step(BacktestProgress.Phase.READ, "reading topic " + topic);
         TopicSource.Read read = TopicSource.read(consumer, topic, values, from, to, Duration.ofMinutes(10), reading);
         reading.end();
         read.skipped().stream().limit(BadRows.SHOWN).forEach(s ->
@@ -120,7 +120,7 @@ public final class ReplayInputs {
     }
 
     private static List<ItemFeatures> embed(BacktestProgress progress, List<Item> items, String textModel, int threads) {
-        BacktestProgress.Step step = progress.step("embedding " + items.size() + " items with " + textModel);
+        BacktestProgress.Step step = progress.step(BacktestProgress.Phase.EMBED, "embedding " + items.size() + " items with " + textModel);
         List<ItemFeatures> features = ItemEmbeddings.embed(items, textModel, threads, step);
         step.end();
         return features;
@@ -129,7 +129,7 @@ public final class ReplayInputs {
     /** The events in event time, the first {@code limit} of them (all when null). */
     private static ReplayInput sorted(BacktestProgress progress, String source, List<BehaviorEvent> events,
                                       List<ItemFeatures> features, Integer limit) {
-        BacktestProgress.Step step = progress.step(String.format(Locale.ROOT, "sorting %,d events by event time",
+        BacktestProgress.Step step = progress.step(BacktestProgress.Phase.SORT, String.format(Locale.ROOT, "sorting %,d events by event time",
                 events.size()));
         ReplayInput all = ReplayInput.of(source, events, features);
         step.end();

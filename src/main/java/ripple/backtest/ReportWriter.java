@@ -179,10 +179,11 @@ public final class ReportWriter {
         }
         if (r.phases() != null) {
             BacktestReport.Phases p = r.phases();
-            h.append("<p class=\"note\" id=\"phases\">Seconds: ").append(esc("{mainReplaySeconds=" + p.mainReplaySeconds()
-                    + ", rippleRankingSeconds=" + p.rippleRankingSeconds() + ", baselineSeconds=" + p.baselineSeconds()
-                    + ", ablationReplaySeconds=" + p.ablationReplaySeconds() + ", bootstrapSeconds="
-                    + p.bootstrapSeconds() + "}")).append("</p>\n");
+            h.append("<p class=\"note\" id=\"phases\">Seconds: ").append(esc(String.format(Locale.ROOT,
+                    "read %.1f, sort %.1f, embed %.1f, main replay %.1f (Ripple's ranking %.1f, baselines %.1f),"
+                            + " ablation replays %.1f, report %.1f", p.readSeconds(), p.sortSeconds(), p.embedSeconds(),
+                    p.mainReplaySeconds(), p.rippleRankingSeconds(), p.baselineSeconds(), p.ablationReplaySeconds(),
+                    p.reportSeconds()))).append("</p>\n");
         }
 
         List<String> times = r.series().times();

@@ -58,6 +58,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private final OnlineLearner priorLearner;
     private final UserModels models;
     private final RippleMetrics metrics;
+    private final ScoringObserver observer;
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
     private KeyValueStore<String, String> pending;
@@ -70,6 +71,12 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
                             RippleMetrics metrics) {
+        this(settings, catalog, eventSerializer, metrics, ScoringObserver.NONE);
+    }
+
+    public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
+                            RippleMetrics metrics, ScoringObserver observer) {
+        this.observer = observer;
         this.metrics = metrics;
         this.settings = settings;
         this.catalog = catalog;
@@ -123,6 +130,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         UserState user = model.user();
         float[] w = model.weights();
         Ranker.View view = ranker.view(user, w, now);
+        observer.beforeLearning(userId, ev, view);
         float[] positive = new float[k];
         boolean hasText = view.features(itemId, category, positive);
         double before = OnlineLearner.dot(w, positive);

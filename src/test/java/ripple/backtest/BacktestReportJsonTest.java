@@ -42,8 +42,8 @@ class BacktestReportJsonTest {
         assertThat(segmentKeys).containsExactly("definitions", "events", "models");
         List<String> phaseKeys = new ArrayList<>();
         json.get("phases").fieldNames().forEachRemaining(phaseKeys::add);
-        assertThat(phaseKeys).containsExactly("mainReplaySeconds", "rippleRankingSeconds", "baselineSeconds",
-                "ablationReplaySeconds", "bootstrapSeconds");
+        assertThat(phaseKeys).containsExactly("readSeconds", "sortSeconds", "embedSeconds", "mainReplaySeconds",
+                "rippleRankingSeconds", "baselineSeconds", "ablationReplaySeconds", "reportSeconds");
         JsonNode ci = json.get("models").get("ripple").get("hr@10_ci");
         assertThat(ci.isArray() && ci.size() == 2).as("hr@10_ci: %s", ci).isTrue();
     }
