@@ -3,7 +3,7 @@ package ripple.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import ripple.embedding.EmbeddingBenchmark;
+import ripple.bench.EmbeddingBenchmark;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each prints one JSON object on its last line.",
         subcommands = {BenchCommand.Embed.class, BenchCommand.EndToEnd.class})

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
+import ripple.runtime.KafkaClientSettings;
 import ripple.runtime.KafkaSettings;
 import ripple.runtime.Registries;
 import ripple.serde.SchemaRegistry;
@@ -67,7 +68,7 @@ public final class CliSupport {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.putAll(KafkaSettings.client(config));
+        p.putAll(KafkaSettings.client(KafkaClientSettings.from(config)));
         return p;
     }
 
@@ -82,7 +83,7 @@ public final class CliSupport {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        p.putAll(KafkaSettings.client(config));
+        p.putAll(KafkaSettings.client(KafkaClientSettings.from(config)));
         return p;
     }
 
@@ -93,7 +94,7 @@ public final class CliSupport {
     public static Admin admin(RippleConfig config) {
         Properties p = new Properties();
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        p.putAll(KafkaSettings.client(config));
+        p.putAll(KafkaSettings.client(KafkaClientSettings.from(config)));
         return Admin.create(p);
     }
 
@@ -110,7 +111,7 @@ public final class CliSupport {
         // show (it names the address) without burying the one-line answer
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 1000);
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 4000);
-        p.putAll(KafkaSettings.client(config));
+        p.putAll(KafkaSettings.client(KafkaClientSettings.from(config)));
         String servers = config.string("bootstrap.servers");
         Admin admin = Admin.create(p);
         try {

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.config.RippleConfig;
 import ripple.ops.PortInUseException;
+import ripple.runtime.KafkaClientSettings;
 import ripple.runtime.KafkaSettings;
 import ripple.runtime.Registries;
 import ripple.runtime.RippleRuntime;
@@ -123,7 +124,7 @@ public final class DevStack {
         try (BrokerLog brokerLog = BrokerLog.to(o.dataDir().resolve("broker.log"));
              LocalStack stack = LocalStack.builder(o.dataDir().resolve("kafka")).kafkaPort(o.kafkaPort())
                      .registry(HOST, o.registryPort())
-                     .client(bootstrap -> asMap(KafkaSettings.client(devConfig(withHttp, o, bootstrap))))
+                     .client(bootstrap -> asMap(KafkaSettings.client(KafkaClientSettings.from(devConfig(withHttp, o, bootstrap)))))
                      .start()) {
             out.printf(Locale.ROOT, "kafka: %s (data in %s, broker log %s)%n", stack.bootstrapServers(),
                     stack.kafka().dataDir(), brokerLog.file());
@@ -131,7 +132,7 @@ public final class DevStack {
             out.flush();
             RippleConfig config = devConfig(withHttp, o, stack.bootstrapServers())
                     .with("schema.registry.url", stack.registryUrl());
-            Properties client = KafkaSettings.client(config);
+            Properties client = KafkaSettings.client(KafkaClientSettings.from(config));
             SyntheticGenerator generator = new SyntheticGenerator(SyntheticGenerator.Settings.defaults()
                     .withUsers(o.users()).withItems(o.items()).withSeed(o.seed()));
             try (RippleRuntime runtime = RippleRuntime.start(config, Role.ALL, Registries.http(config));

@@ -6,11 +6,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import ripple.config.RippleConfig;
-import ripple.topics.TopicSettings;
 
 /**
  * Kafka client and Kafka Streams properties built from Ripple's settings, then the {@code kafka.*} pass-through (every
- * client), then, for Kafka Streams, the {@code streams.*} pass-through (any {@link StreamsConfig} key).
+ * client), then, for Kafka Streams, the {@code streams.*} pass-through (any {@link StreamsConfig} key). The settings
+ * come as records read and checked once at start: {@link KafkaClientSettings} for every client,
+ * {@link KafkaStreamsSettings} for Kafka Streams applications. Two records rather than one, so that a command that
+ * only produces or reads (import, tail) checks the brokers and the pass-through, as before, and not the Kafka Streams
+ * settings it never uses.
  */
 public final class KafkaSettings {
     /** fetch.max.wait.ms of the global and restore consumers, see {@link #streams}. */
@@ -20,24 +23,20 @@ public final class KafkaSettings {
     }
 
     /** For admin clients, producers and consumers: the brokers plus the pass-through (security) settings. */
-    public static Properties client(RippleConfig c) {
+    public static Properties client(KafkaClientSettings s) {
         Properties p = new Properties();
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.nonEmpty("bootstrap.servers"));
-        p.putAll(c.kafkaClientOverrides());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.putAll(s.overrides());
         return p;
     }
 
     /** For a Kafka Streams application; {@code suffix} separates roles that run as their own applications. */
-    public static Properties streams(RippleConfig c, String suffix) {
+    public static Properties streams(KafkaStreamsSettings s, String suffix) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.nonEmpty("application.id") + suffix);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.nonEmpty("bootstrap.servers"));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, c.nonEmpty("state.dir"));
-        String guarantee = c.nonEmpty("processing.guarantee");
-        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-            throw new ripple.config.ConfigException("processing.guarantee",
-                    "invalid value '" + guarantee + "': expected exactly_once_v2 or at_least_once");
-        }
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId() + suffix);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.client().bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir());
+        String guarantee = s.processingGuarantee();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         if (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
             // Under exactly-once a store may hold writes of a transaction that never committed, so after a crash
@@ -49,9 +48,9 @@ public final class KafkaSettings {
             // Production). Interactive queries keep reading uncommitted writes, as before.
             p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         }
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.intValue("num.stream.threads"));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.duration("commit.interval").toMillis());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor(c));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replication());
         // Under exactly-once a produce can reach the broker while the previous transaction is still committing
         // (CONCURRENT_TRANSACTIONS) and is retried after the producer's backoff, which Kafka grows towards 1 s:
         // that backoff became the p99 latency. Capped at 100 ms, a retry lands soon after the commit does. The
@@ -69,7 +68,7 @@ public final class KafkaSettings {
         // Kafka 4.4 warns at every start until this is set, and 5.0 makes it the default: errors in global store
         // processing go to the processing exception handler too (Kafka's default one still fails, as before).
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        String instance = c.string("instance.id").trim();
+        String instance = s.instanceId();
         if (!instance.isEmpty()) {
             // Static membership: Kafka Streams gives each stream thread's consumer "<id>-<thread>", so a restarted
             // instance rejoins as itself and gets its tasks back at once; a dead one without a successor still
@@ -77,19 +76,25 @@ public final class KafkaSettings {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
         }
         // One bound for every store in the process: the setter's cache is shared, so it is sized here, once.
-        BoundedRocksDbConfig.configure(c.intValue("state.rocksdb.memory-mb") * 1024L * 1024L);
+        BoundedRocksDbConfig.configure(s.rocksDbMemoryBytes());
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
-        p.putAll(c.kafkaClientOverrides());
+        p.putAll(s.client().overrides());
         // Kafka Streams' own keys last: streams.commit.interval.ms, streams.num.standby.replicas, ...
-        p.putAll(c.withPrefix(RippleConfig.STREAMS_PREFIX));
+        p.putAll(s.overrides());
         return p;
     }
 
     /**
-     * {@code topics.replication-factor}: -1 (the default) leaves it to the broker's {@code default.replication.factor},
-     * so that a production cluster's changelogs and topics get its replication rather than 1.
+     * {@link #client(KafkaClientSettings)} for a caller that holds only a configuration and uses it at once: the
+     * end-to-end benchmark and integration tests. The runtime, the dev stack and the commands build the record at
+     * start and pass that.
      */
-    public static short replicationFactor(RippleConfig c) {
-        return TopicSettings.replicationFactor(c);
+    public static Properties client(RippleConfig c) {
+        return client(KafkaClientSettings.from(c));
+    }
+
+    /** {@link #streams(KafkaStreamsSettings, String)} for a caller that holds only a configuration, as above. */
+    public static Properties streams(RippleConfig c, String suffix) {
+        return streams(KafkaStreamsSettings.from(c), suffix);
     }
 }

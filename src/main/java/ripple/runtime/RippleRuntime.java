@@ -88,7 +88,8 @@ public final class RippleRuntime implements AutoCloseable {
         Topics topics = Topics.create(topicSettings, registry);
         ScoringSettings scoring = role.scores() ? ScoringSettings.from(config) : null;
         EmbedderSettings embedding = role.embeds() ? EmbedderSettings.from(config) : null;
-        Properties scorerProps = role.scores() ? KafkaSettings.streams(config, "") : null;
+        KafkaStreamsSettings kafka = KafkaStreamsSettings.from(config);
+        Properties scorerProps = role.scores() ? KafkaSettings.streams(kafka, "") : null;
         OpsSettings ops = OpsSettings.from(config);
 
         RippleRuntime runtime = new RippleRuntime(topics, role, ops.shutdownTimeout());
@@ -104,7 +105,7 @@ public final class RippleRuntime implements AutoCloseable {
             runtime.bindJvmMetrics();
             // first, so that probes get an answer (503) while topics are checked and the model loads
             runtime.http = OpsServer.start(ops, runtime::health, runtime.meters, runtime::lookUp);
-            try (Admin admin = Admin.create(KafkaSettings.client(config))) {
+            try (Admin admin = Admin.create(KafkaSettings.client(kafka.client()))) {
                 TopicAdmin.ensure(admin, topics, topicSettings.partitions(), topicSettings.replication());
             }
             log.info("schemas ready: {}", topics.prepareSchemas(role.scores(), role.embeds()));
@@ -123,8 +124,8 @@ public final class RippleRuntime implements AutoCloseable {
             }
             if (embedding != null) {
                 runtime.embedder = loaded(model);
-                String appId = EmbedderTopology.applicationId(config.nonEmpty("application.id"), runtime.embedder.version());
-                Properties props = KafkaSettings.streams(config, "");
+                String appId = EmbedderTopology.applicationId(kafka.applicationId(), runtime.embedder.version());
+                Properties props = KafkaSettings.streams(kafka, "");
                 props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
                 runtime.launch(EMBEDDER, EmbedderTopology.build(embedding, topics, runtime.embedder,
                         new EmbedderMetrics(rippleMetrics)), props);

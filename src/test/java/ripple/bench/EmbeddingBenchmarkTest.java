@@ -1,4 +1,4 @@
-package ripple.embedding;
+package ripple.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,18 +1,17 @@
-package ripple.embedding;
+package ripple.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import ripple.config.RippleConfig;
+import ripple.embedding.DeviceMode;
+import ripple.embedding.EmbeddingProbe;
+import ripple.embedding.ItemText;
+import ripple.embedding.ModelSpec;
+import ripple.embedding.TextModelSettings;
+import ripple.embedding.TokenBatch;
 
 /**
  * Measures what DJL costs: Ripple's predictor path against plain {@code OrtSession.run} on the same
@@ -21,6 +20,9 @@ import ripple.config.RippleConfig;
  * <p>Tokenisation is done once, before timing, and excluded from both paths: it is identical code
  * either way, and leaving it out makes the ratio show only the DJL overhead. The two paths alternate
  * batch by batch so that noise from other processes hits both alike. Warm-up batches are not timed.
+ *
+ * <p>Both paths come from {@link EmbeddingProbe}, the one public class that opens them: the benchmark lives here
+ * with the others, and the embedding package's internals stay package-private.
  */
 public final class EmbeddingBenchmark {
 
@@ -50,18 +52,17 @@ public final class EmbeddingBenchmark {
      * @param device    cpu, gpu or auto
      */
     public static Result run(String modelName, int items, int batch, String device, int threads) {
-        try (TextEmbedder embedder = TextEmbedder.open(ModelSpec.builtIn(modelName), DeviceMode.parse(device), threads);
-             RawOrt raw = new RawOrt(embedder)) {
-            boolean chinese = embedder.modelId().startsWith("bge");
+        try (EmbeddingProbe probe = EmbeddingProbe.open(ModelSpec.builtIn(modelName), DeviceMode.parse(device), threads)) {
+            boolean chinese = probe.modelId().startsWith("bge");
             List<String> texts = syntheticTexts(chinese, items, SEED);
             List<TokenBatch> batches = new ArrayList<>();
             for (int i = 0; i < texts.size(); i += batch) {
-                batches.add(embedder.tokenize(texts.subList(i, Math.min(i + batch, texts.size()))));
+                batches.add(probe.tokenize(texts.subList(i, Math.min(i + batch, texts.size()))));
             }
             double maxAbsDiff = 0;
             // warm-up, which doubles as a check that both paths compute the same vectors
             for (TokenBatch tokens : batches.subList(0, Math.min(WARM_UP_BATCHES, batches.size()))) {
-                maxAbsDiff = Math.max(maxAbsDiff, maxAbsDiff(embedder.embedTokens(tokens), raw.embed(tokens)));
+                maxAbsDiff = Math.max(maxAbsDiff, maxAbsDiff(probe.embed(tokens), probe.embedRaw(tokens)));
             }
             double[] rippleMs = new double[batches.size()];
             double[] rawMs = new double[batches.size()];
@@ -69,16 +70,16 @@ public final class EmbeddingBenchmark {
                 TokenBatch tokens = batches.get(i);
                 // alternate which path goes first, so neither always runs on caches the other warmed
                 if (i % 2 == 0) {
-                    rippleMs[i] = millis(() -> embedder.embedTokens(tokens));
-                    rawMs[i] = millis(() -> raw.embed(tokens));
+                    rippleMs[i] = millis(() -> probe.embed(tokens));
+                    rawMs[i] = millis(() -> probe.embedRaw(tokens));
                 } else {
-                    rawMs[i] = millis(() -> raw.embed(tokens));
-                    rippleMs[i] = millis(() -> embedder.embedTokens(tokens));
+                    rawMs[i] = millis(() -> probe.embedRaw(tokens));
+                    rippleMs[i] = millis(() -> probe.embed(tokens));
                 }
             }
             double ripplePerSec = texts.size() / (Arrays.stream(rippleMs).sum() / 1000);
             double rawPerSec = texts.size() / (Arrays.stream(rawMs).sum() / 1000);
-            return new Result(embedder.modelId(), embedder.device(), batch, texts.size(), threads,
+            return new Result(probe.modelId(), probe.device(), batch, texts.size(), threads,
                     "inference and pooling, tokenisation excluded (same pre-tokenised batches for both paths)",
                     ripplePerSec, rawPerSec, ripplePerSec / rawPerSec, percentile(rippleMs, 50),
                     percentile(rippleMs, 99), percentile(rawMs, 50), percentile(rawMs, 99), maxAbsDiff);
@@ -107,59 +108,6 @@ public final class EmbeddingBenchmark {
             }
         }
         return max;
-    }
-
-    /** The baseline: one OrtSession on the embedder's ONNX file, configured as DJL configures its own. */
-    private static final class RawOrt implements AutoCloseable {
-        private final OrtEnvironment env;
-        private final OrtSession session;
-        private final Pooling pooling;
-
-        RawOrt(TextEmbedder embedder) {
-            this.env = OrtRuntime.environment();
-            this.pooling = embedder.spec().pooling();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(embedder.threads());
-                options.setInterOpNumThreads(1);
-                if (embedder.device().equals("gpu")) {
-                    options.addCUDA(0);
-                }
-                this.session = env.createSession(embedder.onnxFile().toString(), options);
-            } catch (OrtException e) {
-                throw new IllegalStateException("raw ONNX Runtime session failed", e);
-            }
-        }
-
-        float[][] embed(TokenBatch tokens) {
-            Map<String, long[]> arrays = Map.of(ModelSignature.INPUT_IDS, tokens.inputIds(),
-                    ModelSignature.ATTENTION_MASK, tokens.attentionMask(),
-                    ModelSignature.TOKEN_TYPE_IDS, tokens.tokenTypeIds());
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            try {
-                for (String name : session.getInputNames()) {
-                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(arrays.get(name)), tokens.shape()));
-                }
-                try (OrtSession.Result result = session.run(inputs)) {
-                    OnnxTensor hidden = (OnnxTensor) result.get(ModelSignature.LAST_HIDDEN_STATE).orElseThrow();
-                    long[] shape = hidden.getInfo().getShape();
-                    return pooling.pool(hidden.getFloatBuffer(), (int) shape[0], (int) shape[1], (int) shape[2],
-                            tokens.attentionMask());
-                }
-            } catch (OrtException e) {
-                throw new IllegalStateException("raw ONNX Runtime run failed", e);
-            } finally {
-                inputs.values().forEach(OnnxTensor::close);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     // ---- synthetic catalogue: plausible titles, fixed seed, varied lengths ----
