@@ -59,8 +59,8 @@ public final class ScoringTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Duration window = settings.dedupeWindow();
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, window.multipliedBy(2).plusMinutes(1),
-                        Duration.ofMillis(1), false),
+                Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, IntakeProcessor.retention(window),
+                        window.isZero() ? Duration.ofMillis(1) : window, false),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ScoringProcessor.USER_STORE), Serdes.String(), Serdes.ByteArray()));
