@@ -115,6 +115,7 @@ public final class RippleConfig {
         d.put("scoring.top-k", "20");
         d.put("scoring.exclude-seen", "false");
         d.put("scoring.coalesce-interval", "0ms");
+        d.put("scoring.weight-updates", "every-event");
         d.put("scoring.candidates", "200");
         d.put("scoring.popular-items", "50");
         d.put("scoring.neighbours", "30");

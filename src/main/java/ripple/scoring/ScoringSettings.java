@@ -47,7 +47,8 @@ public record ScoringSettings(
         Duration coalesceInterval,
         RetrievalSettings retrieval,
         Set<FeatureGroup> ablate,
-        Pseudonyms pseudonyms) {
+        Pseudonyms pseudonyms,
+        boolean weightUpdatesWhenLearnedOnly) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -98,7 +99,19 @@ public record ScoringSettings(
                 c.duration("scoring.coalesce-interval"),
                 retrieval,
                 ablate(c),
-                Pseudonyms.from(c));
+                Pseudonyms.from(c),
+                weightUpdates(c));
+    }
+
+    /** {@code scoring.weight-updates}: every-event (one per scored event) or learned (only events that taught). */
+    private static boolean weightUpdates(RippleConfig c) {
+        String v = c.string("scoring.weight-updates").trim();
+        return switch (v) {
+            case "every-event" -> false;
+            case "learned" -> true;
+            default -> throw new ConfigException("scoring.weight-updates",
+                    "invalid value '" + v + "': expected every-event or learned");
+        };
     }
 
     private static Set<FeatureGroup> ablate(RippleConfig c) {
