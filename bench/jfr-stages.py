@@ -28,8 +28,9 @@ OUTER = [  # work of the stream thread outside record processing: the first entr
 STAGES = [
     ("intake", ("IntakeProcessor.process",)),
     ("scoring", ("ScoringProcessor.process",)),
-    ("influence", ("InfluenceAggregator", "KStreamAggregate")),
+    ("influence", ("InfluenceAggregator",)),
     ("cooccurrence", ("CooccurrenceAggregator",)),
+    ("aggregate-other", ("KStreamAggregate", "KTableSource", "TimestampedCacheFlushListener")),
     ("erasure", ("ErasureProcessor",)),
     ("process-other", ("StreamTask.process", "TaskExecutor.process")),
 ]

@@ -70,7 +70,7 @@ public final class RippleConfig {
         d.put("state.rocksdb.memory-mb", "256");
         d.put("processing.guarantee", "exactly_once_v2");
         d.put("num.stream.threads", "1");
-        d.put("commit.interval", "200ms");
+        d.put("commit.interval", "100ms");
         d.put("http.host", "127.0.0.1");
         d.put("http.port", "8080");
         d.put("http.advertised-host", "");
