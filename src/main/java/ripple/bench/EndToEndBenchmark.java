@@ -286,6 +286,13 @@ public final class EndToEndBenchmark {
                     phase.processCpuMsPerEvent());
             phase.byTopic().forEach((topic, rb) -> log.printf(Locale.ROOT, "  %-40s %7.3f records %8.1f bytes%n",
                     topic, rb[0], rb[1]));
+            double[] timed = phase.byTopic().get(Snapshot.shortName(outputTopic));
+            if (timed == null || timed[0] < 0.99) {
+                // A stream thread that was fenced or replaced gets a new producer, whose counters start at zero.
+                log.printf(Locale.ROOT, "%s: WARNING: its producer wrote %.3f records per event to %s, which gets one per "
+                        + "event: its counters were reset (a stream thread fenced or replaced), so records and bytes "
+                        + "per event are undercounted%n", name, timed == null ? 0 : timed[0], outputTopic);
+            }
             return phase;
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
@@ -371,7 +378,7 @@ public final class EndToEndBenchmark {
         }
 
         /** "bench-1a2b3c4d-scores" as "scores", "ripple-bench-1a2b3c4d-user-state-changelog" as "user-state-changelog". */
-        private static String shortName(String topic) {
+        static String shortName(String topic) {
             return topic.replaceFirst("^(ripple-)?bench-(passthrough-)?[0-9a-f]{8}-", "");
         }
     }
