@@ -57,17 +57,53 @@ public final class EndToEndBenchmark {
                           Map<String, String> settings, Double latencyRate) {
     }
 
-    public record Result(int events, int users, int items, double rippleEventsPerSec, double passthroughEventsPerSec,
-                         double p50Ms, double p99Ms, double latencyRate, long rssMbPeak, double stateBytesPerUser) {
+    /**
+     * What one app did over the measured part of a throughput phase (after its warm-up): events/s, and what it
+     * wrote and spent per event. Records and bytes are its producer's, by topic (outputs, changelogs,
+     * repartitions; bytes as sent, after compression); CPU is its own threads' (stream, global and client
+     * threads) and the whole process's (the embedded broker's included).
+     */
+    public record Phase(double eventsPerSec, double recordsPerEvent, double bytesPerEvent, double cpuMsPerEvent,
+                        double processCpuMsPerEvent, Map<String, double[]> byTopic, double outputsPerSec) {
+        String toJson() {
+            StringBuilder t = new StringBuilder();
+            byTopic.forEach((topic, rb) -> t.append(t.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+                    "\"%s\": {\"records\": %.3f, \"bytes\": %.1f}", topic, rb[0], rb[1])));
+            return String.format(Locale.ROOT, "{\"events_per_sec\": %.1f, \"outputs_per_sec\": %.1f, \"records_per_event\": %.3f, "
+                            + "\"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, \"process_cpu_ms_per_event\": %.3f, "
+                            + "\"by_topic\": {%s}}", eventsPerSec, outputsPerSec, recordsPerEvent, bytesPerEvent, cpuMsPerEvent,
+                    processCpuMsPerEvent, t);
+        }
+    }
+
+    public record Result(int events, int users, int items, Phase ripple, Phase passthrough, long commitIntervalMs,
+                         double p50Ms, double p95Ms, double p99Ms, int latencySamples, double latencyRate,
+                         long rssMbPeak, double stateBytesPerUser) {
+        public double rippleEventsPerSec() {
+            return ripple.eventsPerSec();
+        }
+
+        public double passthroughEventsPerSec() {
+            return passthrough.eventsPerSec();
+        }
+
         public String toJson() {
             return String.format(Locale.ROOT, "{\"events\": %d, \"users\": %d, \"items\": %d, "
                             + "\"ripple_events_per_sec\": %.1f, \"passthrough_events_per_sec\": %.1f, \"ratio\": %.3f, "
-                            + "\"p50_ms\": %.1f, \"p99_ms\": %.1f, \"latency_rate_events_per_sec\": %.1f, "
-                            + "\"rss_mb_peak\": %d, \"state_bytes_per_user\": %.0f}",
-                    events, users, items, rippleEventsPerSec, passthroughEventsPerSec,
-                    rippleEventsPerSec / passthroughEventsPerSec, p50Ms, p99Ms, latencyRate, rssMbPeak, stateBytesPerUser);
+                            + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
+                            + "\"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, "
+                            + "\"records_per_event\": %.3f, \"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, "
+                            + "\"rss_mb_peak\": %d, \"state_bytes_per_user\": %.0f, "
+                            + "\"ripple\": %s, \"passthrough\": %s}",
+                    events, users, items, ripple.eventsPerSec(), passthrough.eventsPerSec(),
+                    ripple.eventsPerSec() / passthrough.eventsPerSec(), commitIntervalMs, p50Ms, p95Ms, p99Ms,
+                    latencySamples, latencyRate, ripple.recordsPerEvent(), ripple.bytesPerEvent(), ripple.cpuMsPerEvent(),
+                    rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
         }
     }
+
+    /** Share of a throughput phase's output (and of the latency phase's events) left out as warm-up. */
+    static final double WARM_UP = 0.1;
 
     private EndToEndBenchmark() {
     }
@@ -89,8 +125,7 @@ public final class EndToEndBenchmark {
                 .with("application.id", "ripple-bench-" + run)
                 .with("state.dir", dir.resolve("state").toString())
                 .with("topics.partitions", String.valueOf(o.partitions()))
-                .with("features.text.models", "bench")
-                .with("commit.interval", "100ms");
+                .with("features.text.models", "bench");
         for (String t : List.of("behavior-events", "items", "item-features", "scores", "recommendations",
                 "weight-updates", "dead-letters")) {
             c = c.with("topics." + t, "bench-" + run + "-" + t);
@@ -116,14 +151,16 @@ public final class EndToEndBenchmark {
             Instant base = Instant.now().minus(Duration.ofHours(1));
             produceEvents(client, topics, o, 0, o.events(), i -> base.plusMillis(i).toEpochMilli());
 
-            double passthrough = measure(client, passthroughOut, o.events(), () -> passthroughApp(config, topics, passthroughOut, run), log, "passthrough");
-            double ripple = measure(client, topics.weightUpdates.name(), o.events(),
+            // The scorer is timed by its scores (one per event); the pass-through by its one output per event.
+            Phase passthrough = measure(client, passthroughOut, o.events(), "ripple-bench-passthrough-" + run,
+                    () -> passthroughApp(config, topics, passthroughOut, run), log, "passthrough");
+            Phase ripple = measure(client, topics.scores.name(), o.events(), config.nonEmpty("application.id"),
                     () -> new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics), KafkaSettings.streams(config, "")),
                     log, "ripple");
 
             // Latency at half the measured maximum, on a running scorer; or at a given rate, so that two builds on a
             // shared machine, whose maxima differ with the load, are compared at the same rate.
-            double rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple / 2);
+            double rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple.eventsPerSec() / 2);
             List<Double> latencies = new ArrayList<>();
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
                     KafkaSettings.streams(config, ""));
@@ -135,12 +172,19 @@ public final class EndToEndBenchmark {
                 scores.assignment().forEach(scores::position);
                 int n = (int) Math.max(50, rate * o.latencyPhase().toSeconds());
                 log.printf(Locale.ROOT, "latency phase: %d events at %.0f/s%n", n, rate);
+                long warmUp = (long) (n * WARM_UP);
                 Thread producer = new Thread(() -> produceEvents(client, topics, o, o.events(), n, paced(rate)));
                 producer.start();
                 long deadline = System.nanoTime() + o.latencyPhase().plusSeconds(30).toNanos();
-                while (latencies.size() < n && System.nanoTime() < deadline) {
+                int seenLatency = 0;
+                while (seenLatency < n && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, ScoreUpdate> r : scores.poll(Duration.ofMillis(100))) {
-                        latencies.add((double) (System.currentTimeMillis() - r.value().getEventTime().toEpochMilli()));
+                        long now = System.currentTimeMillis();
+                        // the first events of the phase are the warm-up: left out
+                        if (Long.parseLong(r.value().getEventId().substring(1)) - o.events() >= warmUp) {
+                            latencies.add((double) (now - r.value().getEventTime().toEpochMilli()));
+                        }
+                        seenLatency++;
                     }
                 }
                 producer.join();
@@ -149,8 +193,9 @@ public final class EndToEndBenchmark {
             }
             Collections.sort(latencies);
             double stateBytes = stateBytesPerUser(client, config.nonEmpty("application.id") + "-user-state-changelog");
-            return new Result(o.events(), o.users(), o.items(), ripple, passthrough, percentile(latencies, 0.5),
-                    percentile(latencies, 0.99), rate, rssPeakMb(), stateBytes);
+            return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
+                    config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
+                    percentile(latencies, 0.99), latencies.size(), rate, rssPeakMb(), stateBytes);
         } finally {
             if (own != null) {
                 own.close();
@@ -197,11 +242,14 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * Runs an app over the pre-produced events: events/s from its start until a read_committed consumer has seen
-     * all its output. Both apps are measured the same way, so the consumer's cost is shared.
+     * Runs an app over the pre-produced events until a read_committed consumer has seen all its output and the app
+     * has read all its input. Events/s and CPU are taken between the moment {@link #WARM_UP} of the output has been
+     * seen and the end, so that start-up, restoration and JIT warm-up are left out; records and bytes per event
+     * over the whole phase. Both apps are measured the same way, so the
+     * consumer's cost is shared.
      */
-    private static double measure(Properties client, String outputTopic, int expected,
-                                  java.util.function.Supplier<KafkaStreams> app, java.io.PrintStream log, String name)
+    private static Phase measure(Properties client, String outputTopic, int expected, String applicationId,
+                                 java.util.function.Supplier<KafkaStreams> app, java.io.PrintStream log, String name)
             throws Exception {
         Properties p = new Properties();
         p.putAll(client);
@@ -214,18 +262,130 @@ public final class EndToEndBenchmark {
             long t0 = System.nanoTime();
             streams.start();
             long seen = 0;
+            long warm = (long) (expected * WARM_UP);
+            Snapshot atWarm = null;
             long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
             while (seen < expected) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(name + " did not finish within 2 hours");
                 }
                 seen += c.poll(Duration.ofMillis(200)).count();
+                if (atWarm == null && seen >= warm) {
+                    atWarm = Snapshot.take(streams, applicationId, seen);
+                }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            log.printf(Locale.ROOT, "%s: %d events in %.1f s (%.0f/s, start-up included)%n", name, seen, seconds, seen / seconds);
-            return seen / seconds;
+            // Done when every sub-topology has caught up, not only the one that writes the timed output: the
+            // by-item aggregations read repartition topics and may lag behind it.
+            long outputsDone = System.nanoTime();
+            double outputsPerSec = (seen - atWarm.outputs) / ((outputsDone - atWarm.nanos) / 1e9);
+            awaitCaughtUp(client, applicationId, deadline);
+            Snapshot end = Snapshot.take(streams, applicationId, seen);
+            double all = (System.nanoTime() - t0) / 1e9;
+            Phase phase = end.minus(atWarm, outputsPerSec);
+            log.printf(Locale.ROOT, "%s: %d events in %.1f s (%.0f/s start-up included; %.0f/s after the first %d); "
+                            + "its inputs and repartition topics were all consumed %.1f s after its last output%n",
+                    name, seen, all, seen / all, phase.eventsPerSec(), atWarm.outputs,
+                    (System.nanoTime() - outputsDone) / 1e9);
+            log.printf(Locale.ROOT, "%s: %.0f/s counted to its last output instead%n", name, outputsPerSec);
+            log.printf(Locale.ROOT, "%s: per event %.2f records, %.0f bytes, %.3f CPU-ms (%.3f for the whole process)%n",
+                    name, phase.recordsPerEvent(), phase.bytesPerEvent(), phase.cpuMsPerEvent(),
+                    phase.processCpuMsPerEvent());
+            phase.byTopic().forEach((topic, rb) -> log.printf(Locale.ROOT, "  %-40s %7.3f records %8.1f bytes%n",
+                    topic, rb[0], rb[1]));
+            double[] timed = phase.byTopic().get(Snapshot.shortName(outputTopic));
+            if (timed == null || timed[0] < 0.99) {
+                // A stream thread that was fenced or replaced gets a new producer, whose counters start at zero.
+                log.printf(Locale.ROOT, "%s: WARNING: its producer wrote %.3f records per event to %s, which gets one per "
+                        + "event: its counters were reset (a stream thread fenced or replaced), so records and bytes "
+                        + "per event are undercounted%n", name, timed == null ? 0 : timed[0], outputTopic);
+            }
+            return phase;
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        }
+    }
+
+    /**
+     * Waits until the application's committed offsets reach the end of every partition it reads (its input and
+     * repartition topics). Under exactly-once the last record of a partition is a transaction marker, which a
+     * committed offset need not pass, hence one offset of slack.
+     */
+    private static void awaitCaughtUp(Properties client, String applicationId, long deadline) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            // the partitions it reads: those it has committed offsets for, and every partition of its repartition
+            // topics (a task that has committed nothing yet is not done)
+            List<String> repartitions = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).toList();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(repartitions).allTopicNames().get().forEach((t, d) -> d.partitions()
+                    .forEach(pi -> latest.put(new TopicPartition(t, pi.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                boolean done = ends.entrySet().stream().allMatch(e -> {
+                    var c = committed.get(e.getKey());
+                    return (c == null ? 0 : c.offset()) >= e.getValue().offset() - 1;
+                });
+                if (done) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException(applicationId + " did not catch up within 2 hours");
+        }
+    }
+
+    /** Counters of a running app at one moment: outputs seen, its producer's records and bytes by topic, CPU. */
+    private record Snapshot(long nanos, long outputs, Map<String, double[]> byTopic, long appCpuNanos,
+                            long processCpuNanos) {
+        static Snapshot take(KafkaStreams streams, String applicationId, long outputs) {
+            Map<String, double[]> byTopic = new java.util.TreeMap<>();
+            streams.metrics().forEach((n, m) -> {
+                if (n.group().equals("producer-topic-metrics") && n.tags().containsKey("topic")
+                        && (n.name().equals("record-send-total") || n.name().equals("byte-total"))) {
+                    double[] rb = byTopic.computeIfAbsent(n.tags().get("topic"), t -> new double[2]);
+                    rb[n.name().equals("record-send-total") ? 0 : 1] += ((Number) m.metricValue()).doubleValue();
+                }
+            });
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu = 0;
+            for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                // Kafka Streams names its threads and its clients' threads after the application id
+                if (t != null && t.getThreadName().contains(applicationId)) {
+                    cpu += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+                }
+            }
+            long process = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+            return new Snapshot(System.nanoTime(), outputs, byTopic, cpu, process);
+        }
+
+        /**
+         * Rate and CPU since {@code start}; records and bytes over the whole phase (all of them are counted once
+         * the app has caught up, while at the warm-up mark its producer is ahead of the outputs seen).
+         */
+        Phase minus(Snapshot start, double outputsPerSec) {
+            double events = outputs - start.outputs;
+            Map<String, double[]> per = new java.util.TreeMap<>();
+            double records = 0;
+            double bytes = 0;
+            for (Map.Entry<String, double[]> e : byTopic.entrySet()) {
+                double[] rb = {e.getValue()[0] / outputs, e.getValue()[1] / outputs};
+                records += rb[0];
+                bytes += rb[1];
+                per.put(shortName(e.getKey()), rb);
+            }
+            return new Phase(events / ((nanos - start.nanos) / 1e9), records, bytes,
+                    (appCpuNanos - start.appCpuNanos) / 1e6 / events, (processCpuNanos - start.processCpuNanos) / 1e6 / events,
+                    per, outputsPerSec);
+        }
+
+        /** "bench-1a2b3c4d-scores" as "scores", "ripple-bench-1a2b3c4d-user-state-changelog" as "user-state-changelog". */
+        static String shortName(String topic) {
+            return topic.replaceFirst("^(ripple-)?bench-(passthrough-)?[0-9a-f]{8}-", "");
         }
     }
 

@@ -16,7 +16,7 @@ final class BenchCommand {
         @Option(names = "--model", defaultValue = "bge-small-zh", description = "bge-small-zh, minilm-en, or their -fp32 variants (default: ${DEFAULT-VALUE}).")
         String model;
 
-        @Option(names = "--items", defaultValue = "5000", description = "Item texts (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--items", defaultValue = "20000", description = "Item texts (default: ${DEFAULT-VALUE}).")
         int items;
 
         @Option(names = "--batch", defaultValue = "32", description = "Items per ONNX call (default: ${DEFAULT-VALUE}).")
@@ -40,13 +40,14 @@ final class BenchCommand {
             description = "The scorer (exactly-once) against a pass-through Kafka Streams app on the same broker and "
                     + "data, then latency at half the measured maximum.")
     static final class EndToEnd implements Callable<Integer> {
-        @Option(names = "--users", defaultValue = "10000", description = "Users (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--users", defaultValue = "200000", description = "Users (default: ${DEFAULT-VALUE}).")
         int users;
 
-        @Option(names = "--items", defaultValue = "5000", description = "Items (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--items", defaultValue = "20000", description = "Items (default: ${DEFAULT-VALUE}).")
         int items;
 
-        @Option(names = "--events", defaultValue = "50000", description = "Events (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--events", defaultValue = "400000", description = "Events per throughput phase; the "
+                + "first tenth of each phase's output is its warm-up, left out (default: ${DEFAULT-VALUE}).")
         int events;
 
         @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default: ${DEFAULT-VALUE}).")

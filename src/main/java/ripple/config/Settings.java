@@ -80,8 +80,9 @@ public final class Settings {
                     + "faster."),
             integer("num.stream.threads", "1", 1, 64,
                     "Stream threads per instance."),
-            duration("commit.interval", "200ms",
-                    "How often Kafka Streams commits (and, under exactly-once, how long output waits to be visible)."),
+            duration("commit.interval", "100ms",
+                    "How often Kafka Streams commits (and, under exactly-once, how long output waits to be visible: the"
+                    + " floor of the event-to-score latency)."),
             string("http.host", "127.0.0.1",
                     "Address and port to listen on; port 0 picks a free one."),
             integer("http.port", "8080", 0, 65535,
@@ -191,6 +192,10 @@ public final class Settings {
                     "Recompute a user's top-K at most once per interval of event time: a user's burst of events gets"
                     + " one fresh list at its start and one when the interval has passed (wall clock), not one per "
                     + "event."),
+            string("scoring.weight-updates", "every-event",
+                    "Which events publish a weight update: every-event (one per scored event, the default) or learned"
+                    + " (only events that taught, i.e. moved the user's weights by a gradient step: the event's item"
+                    + " was known and, by default, retrieved)."),
             integer("scoring.candidates", "200", 1, 100_000,
                     "Candidates per source, at most (at least scoring.top-k)."),
             integer("scoring.popular-items", "50", 1, 10_000,

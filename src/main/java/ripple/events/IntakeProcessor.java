@@ -7,7 +7,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
@@ -17,6 +16,11 @@ import ripple.privacy.Pseudonyms;
 /**
  * First step of the scorer: raw bytes in, and out either a valid, complete {@link BehaviorEvent} keyed by user,
  * or a {@link ripple.avro.DeadLetter}. Events whose id was already seen within the dedupe window are dropped.
+ * <p>
+ * Dedupe is by point lookup: each accepted id is stored with its event time under the start of its time bucket
+ * (buckets as long as the window), so a check is at most three gets (the event's bucket, then the nearer and the
+ * farther neighbour; a copy with the same time is found by the first), where a range fetch over the window
+ * opened an iterator on every segment it spanned. A stored id counts only when its time is within the window.
  */
 public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], String, SpecificRecord> {
     public static final String DEDUPE_STORE = "event-ids";
@@ -82,14 +86,30 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
                 log.debug("dropped duplicate event {} ({} so far)", event.getEventId(), duplicates);
                 return;
             }
-            seen.put(event.getEventId(), ts, ts);
+            seen.put(event.getEventId(), ts, bucket(ts));
         }
         context().forward(new Record<>(ok.userId(), event, ts, record.headers()));
     }
 
     private boolean isDuplicate(String eventId, long ts) {
-        try (WindowStoreIterator<Long> it = seen.fetch(eventId, ts - windowMs, ts + windowMs)) {
-            return it.hasNext();
-        }
+        long b = bucket(ts);
+        long nearer = ts - b < windowMs / 2 ? b - windowMs : b + windowMs;
+        long farther = nearer < b ? b + windowMs : b - windowMs;
+        return within(seen.fetch(eventId, b), ts) || within(seen.fetch(eventId, nearer), ts)
+                || within(seen.fetch(eventId, farther), ts);
+    }
+
+    private boolean within(Long stored, long ts) {
+        return stored != null && Math.abs(stored - ts) <= windowMs;
+    }
+
+    /** Start of the time bucket that holds {@code ts}: buckets are as long as the window. */
+    long bucket(long ts) {
+        return windowMs <= 0 ? ts : Math.floorDiv(ts, windowMs) * windowMs;
+    }
+
+    /** Retention the dedupe store needs: a check reaches one window before the bucket of an event up to one window late. */
+    public static Duration retention(Duration window) {
+        return window.multipliedBy(3).plusMinutes(1);
     }
 }

@@ -2,10 +2,6 @@ package ripple.features;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The by-item half of co-occurrence retrieval: for each item, time-decayed counts of the items users touched close
@@ -13,41 +9,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * goes when a new one arrives, as a space-saving sketch does) and emits the best {@code neighbours} to a compacted
  * topic, which every scorer instance reads as a global store. Counts are raw; the reader normalises them into a
  * cosine with both items' self counts.
+ * <p>
+ * The topology runs it as a Kafka Streams aggregate over a cached store ({@link #STORE}), so an item's counts reach
+ * the changelog, and its best neighbours are chosen and emitted, once per commit instead of once per co-visit
+ * (see {@link InfluenceAggregator}).
  */
-public final class CooccurrenceAggregator extends ContextualProcessor<String, CoVisit, String, ItemNeighbours> {
+public final class CooccurrenceAggregator {
     public static final String STORE = "item-cooccurrence-counts";
 
-    private final Decay decay;
-    private final int neighbours;
-    private final ItemNeighboursSerde serde = new ItemNeighboursSerde();
-    private KeyValueStore<String, byte[]> store;
-
-    public CooccurrenceAggregator(Decay decay, int neighbours) {
-        this.decay = decay;
-        this.neighbours = neighbours;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, ItemNeighbours> context) {
-        super.init(context);
-        store = context.getStateStore(STORE);
-    }
-
-    @Override
-    public void process(Record<String, CoVisit> record) {
-        String item = record.key();
-        CoVisit visit = record.value();
-        if (item == null || visit == null || item.equals(visit.other())) {
-            return;
-        }
-        ItemNeighbours old = serde.deserialize(null, store.get(item));
-        ItemNeighbours kept = add(old, visit.other(), visit.time(), decay, 2 * neighbours);
-        store.put(item, serde.serialize(null, kept));
-        context().forward(new Record<>(item, best(kept, neighbours), kept.time()));
+    private CooccurrenceAggregator() {
     }
 
     /** {@code old} decayed to the visit's time (never backwards) with one more count for {@code other}. */
-    static ItemNeighbours add(ItemNeighbours old, String other, long at, Decay decay, int keep) {
+    public static ItemNeighbours add(ItemNeighbours old, String other, long at, Decay decay, int keep) {
         if (old == null) {
             return new ItemNeighbours(at, 1f, new String[] {other}, new float[] {1f});
         }
@@ -85,7 +59,7 @@ public final class CooccurrenceAggregator extends ContextualProcessor<String, Co
     }
 
     /** The {@code m} largest counts, best first (equal counts by id, so the output is deterministic). */
-    static ItemNeighbours best(ItemNeighbours all, int m) {
+    public static ItemNeighbours best(ItemNeighbours all, int m) {
         Integer[] order = new Integer[all.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

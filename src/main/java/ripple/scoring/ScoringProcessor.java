@@ -149,7 +149,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
             loss = OnlineLearner.gradient(settings.loss(), w, examples, strength, grad);
             teaches = allFinite(grad, loss);
         }
-        if (teaches && strength > 0) {
+        boolean taught = teaches && strength > 0;
+        if (taught) {
             UserWeights learned = user.weights();
             learner.apply(learned.weights, learned.moment1, learned.moment2, learned.step, grad, settings.userShrink());
             UserWeights priorLearned = prior.weights();
@@ -201,14 +202,16 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         if (top != null) {
             context().forward(record.withValue(recommendations(userId, ev.getEventId(), eventTime, top)));
         }
-        List<Float> weightList = new ArrayList<>(k);
-        for (float x : w) {
-            weightList.add(x);
+        if (taught || !settings.weightUpdatesWhenLearnedOnly()) {
+            List<Float> weightList = new ArrayList<>(k);
+            for (float x : w) {
+                weightList.add(x);
+            }
+            context().forward(record.withValue(WeightUpdate.newBuilder()
+                    .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.weights().step)
+                    .setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm).setTopKChurn(churn)
+                    .setModelVersion(version).setEventTime(eventTime).build()));
         }
-        context().forward(record.withValue(WeightUpdate.newBuilder()
-                .setUserId(userId).setEventId(ev.getEventId()).setType(ev.getType()).setStep(user.weights().step)
-                .setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm).setTopKChurn(churn)
-                .setModelVersion(version).setEventTime(eventTime).build()));
         // Both directions, so each item's neighbours include the other.
         for (String other : pairedWith) {
             context().forward(record.withKey(other).withValue(new CoVisit(itemId, now)));

@@ -41,7 +41,8 @@ public record ScoringSettings(
         boolean excludeSeen,
         Duration coalesceInterval,
         RetrievalSettings retrieval,
-        Set<FeatureGroup> ablate) {
+        Set<FeatureGroup> ablate,
+        boolean weightUpdatesWhenLearnedOnly) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -93,7 +94,19 @@ public record ScoringSettings(
                 c.bool("scoring.exclude-seen"),
                 c.duration("scoring.coalesce-interval"),
                 retrieval,
-                ablate(c));
+                ablate(c),
+                weightUpdates(c));
+    }
+
+    /** {@code scoring.weight-updates}: every-event (one per scored event) or learned (only events that taught). */
+    private static boolean weightUpdates(RippleConfig c) {
+        String v = c.string("scoring.weight-updates").trim();
+        return switch (v) {
+            case "every-event" -> false;
+            case "learned" -> true;
+            default -> throw new ConfigException("scoring.weight-updates",
+                    "invalid value '" + v + "': expected every-event or learned");
+        };
     }
 
     private static Set<FeatureGroup> ablate(RippleConfig c) {

@@ -147,6 +147,55 @@ class ScorerIntegrationTest {
         }
     }
 
+    /**
+     * The influence aggregate's store is cached: many events on one item between two commits reach the influence
+     * topic as one record with their sum, not one record per event. (A TopologyTestDriver commits after every
+     * record, so only a real broker shows this.)
+     */
+    @Test
+    void influenceOfAnItemIsEmittedOncePerCommitNotOncePerEvent() throws Exception {
+        RippleConfig config = ScorerFixture.testConfig()
+                .with("bootstrap.servers", kafka.bootstrapServers())
+                .with("application.id", "ripple-it-" + UUID.randomUUID())
+                .with("state.dir", dir.resolve("state-influence").toString())
+                .with("commit.interval", "3s")
+                .with("topics.partitions", "2");
+        for (String t : List.of("behavior-events", "item-features", "scores", "recommendations", "weight-updates",
+                "dead-letters", "item-influence", "item-neighbours", "user-erasure")) {
+            config = config.with("topics." + t, "influence-" + t);
+        }
+        Topics topics = Topics.create(config, kafka.schemaStore());
+        try (Admin admin = Admin.create(KafkaSettings.client(config))) {
+            TopicAdmin.ensure(admin, topics, 2, (short) 1);
+        }
+        Properties client = KafkaSettings.client(config);
+        ScorerFixture.produceFeatures(client, topics, 5);
+        int n = 40;
+        List<BehaviorEvent> events = new ArrayList<>();
+        Instant t = Instant.now().minusSeconds(60);
+        for (int i = 0; i < n; i++) {
+            events.add(ScorerFixture.event("h" + i, "user" + i, "i1", BehaviorType.CLICK, t.plusMillis(i)));
+        }
+        produce(topics, client, events);
+        KafkaStreams streams = start(config, topics);
+        List<ripple.features.ItemCatalog.Influence> influence = new ArrayList<>();
+        try {
+            assertThat(Committed.await(client, topics.scores.name(), topics.scores.valueSerde().deserializer(), n))
+                    .hasSize(n);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline
+                    && influence.stream().noneMatch(i -> i.total() >= n)) {
+                influence = Committed.snapshot(client, topics.itemInfluence.name(),
+                        topics.itemInfluence.valueSerde().deserializer(), Duration.ofSeconds(5));
+            }
+        } finally {
+            stop(streams);
+        }
+        assertThat(influence).extracting(ripple.features.ItemCatalog.Influence::total).contains((float) n);
+        // all 40 events reach the aggregate within a commit or two (they were there before it started)
+        assertThat(influence).as("influence records for %d events on one item", n).hasSizeLessThanOrEqualTo(3);
+    }
+
     private static Map<String, byte[]> userState(KafkaStreams streams) {
         var store = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
                 ScoringProcessor.USER_STORE, org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
