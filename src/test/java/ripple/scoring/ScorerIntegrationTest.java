@@ -99,20 +99,8 @@ class ScorerIntegrationTest {
 
     @Test
     void stateLostWithItsDirectoryIsRestoredFromTheChangelogsUnchanged() throws Exception {
-        RippleConfig config = ScorerFixture.testConfig()
-                .with("bootstrap.servers", kafka.bootstrapServers())
-                .with("application.id", "ripple-it-" + UUID.randomUUID())
-                .with("state.dir", dir.resolve("state-loss").toString())
-                .with("commit.interval", "100ms")
-                .with("topics.partitions", "2");
-        for (String t : List.of("behavior-events", "item-features", "scores", "recommendations", "weight-updates",
-                "dead-letters", "item-influence", "item-neighbours", "user-erasure")) {
-            config = config.with("topics." + t, "loss-" + t);
-        }
-        Topics topics = Topics.create(config, kafka.schemaStore());
-        try (Admin admin = Admin.create(KafkaSettings.client(config))) {
-            TopicAdmin.ensure(admin, topics, 2, (short) 1);
-        }
+        RippleConfig config = twoPartitionConfig("loss", "100ms");
+        Topics topics = createTopics(config);
         Properties client = KafkaSettings.client(config);
         List<BehaviorEvent> events = new ArrayList<>();
         Instant t = Instant.now().minusSeconds(600);
@@ -154,20 +142,8 @@ class ScorerIntegrationTest {
      */
     @Test
     void influenceOfAnItemIsEmittedOncePerCommitNotOncePerEvent() throws Exception {
-        RippleConfig config = ScorerFixture.testConfig()
-                .with("bootstrap.servers", kafka.bootstrapServers())
-                .with("application.id", "ripple-it-" + UUID.randomUUID())
-                .with("state.dir", dir.resolve("state-influence").toString())
-                .with("commit.interval", "3s")
-                .with("topics.partitions", "2");
-        for (String t : List.of("behavior-events", "item-features", "scores", "recommendations", "weight-updates",
-                "dead-letters", "item-influence", "item-neighbours", "user-erasure")) {
-            config = config.with("topics." + t, "influence-" + t);
-        }
-        Topics topics = Topics.create(config, kafka.schemaStore());
-        try (Admin admin = Admin.create(KafkaSettings.client(config))) {
-            TopicAdmin.ensure(admin, topics, 2, (short) 1);
-        }
+        RippleConfig config = twoPartitionConfig("influence", "3s");
+        Topics topics = createTopics(config);
         Properties client = KafkaSettings.client(config);
         ScorerFixture.produceFeatures(client, topics, 5);
         int n = 40;
@@ -233,4 +209,27 @@ class ScorerIntegrationTest {
         }
     }
 
+
+    /** A scorer on its own two-partition topics (names prefixed), its own application id and state directory. */
+    private static RippleConfig twoPartitionConfig(String prefix, String commitInterval) {
+        RippleConfig config = ScorerFixture.testConfig()
+                .with("bootstrap.servers", kafka.bootstrapServers())
+                .with("application.id", "ripple-it-" + UUID.randomUUID())
+                .with("state.dir", dir.resolve("state-" + prefix).toString())
+                .with("commit.interval", commitInterval)
+                .with("topics.partitions", "2");
+        for (String t : List.of("behavior-events", "item-features", "scores", "recommendations", "weight-updates",
+                "dead-letters", "item-influence", "item-neighbours", "user-erasure")) {
+            config = config.with("topics." + t, prefix + "-" + t);
+        }
+        return config;
+    }
+
+    private static Topics createTopics(RippleConfig config) throws Exception {
+        Topics topics = Topics.create(config, kafka.schemaStore());
+        try (Admin admin = Admin.create(KafkaSettings.client(config))) {
+            TopicAdmin.ensure(admin, topics, 2, (short) 1);
+        }
+        return topics;
+    }
 }
