@@ -25,8 +25,8 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
-import ripple.metrics.RippleMetrics;
 import ripple.features.ItemCatalog;
+import ripple.metrics.RippleMetrics;
 import ripple.scoring.PrequentialProbe;
 import ripple.scoring.Ranker;
 import ripple.scoring.ScoringObserver;
@@ -38,11 +38,11 @@ import ripple.topics.Topics;
 
 /**
  * One replay of the events through the live scoring topology ({@link ScoringTopology}, intake included) in a
- * TopologyTestDriver: no broker, the same code, on stores in memory without changelogs. For each event of a target
- * type every model ranks the event's item before learning from it (test, then train), and the outcome counts only
- * if the scorer accepted the event (not a duplicate, not a dead letter). The main replay also runs the baselines;
- * an ablation replay runs Ripple alone with a feature group or candidate source held out, or with the events of
- * some behaviour types withheld from the scorer (still evaluated, never piped).
+ * TopologyTestDriver: no broker, the same code, its key-value stores in memory without changelogs. For each event
+ * of a target type every model ranks the event's item before learning from it (test, then train), and the outcome
+ * counts only if the scorer accepted the event (not a duplicate, not a dead letter). The main replay also runs the
+ * baselines; an ablation replay runs Ripple alone with a feature group or candidate source held out, or with the
+ * events of some behaviour types withheld from the scorer (still evaluated, never piped).
  *
  * <p>Ripple's rank is the item's position in the scorer's own view of the user before it learns from the event,
  * all its candidates ranked ({@link ScoringObserver}; a withheld event, never piped, is ranked by a

@@ -69,13 +69,14 @@ public final class ItemCatalog {
     private record TextNeighbours(long generation, int k, int[] entries) {
     }
 
+    /** A category's popularity lists (recent, all-time), with the category they were found under. */
+    private record CategoryLists(String category, PopularItems[] lists) {
+    }
+
     /**
      * Co-occurrence neighbours looked up by id once: {@code entries[i]} is {@code of.ids()[i]}'s entry, null where
      * the catalogue did not know it at {@code catalogueSize} (it may join later, so a lookup is redone then).
      */
-    private record CategoryLists(String category, PopularItems[] lists) {
-    }
-
     public record ResolvedNeighbours(ItemNeighbours of, int catalogueSize, Entry[] entries) {
     }
 
@@ -554,7 +555,6 @@ public final class ItemCatalog {
         double max = best == null ? 0 : Math.log(1 + best.total());
         return max <= 0 ? 0f : (float) Math.min(1.0, Math.log(1 + inf.total()) / max);
     }
-
 
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */
     public float allTimePopularity(Entry e) {

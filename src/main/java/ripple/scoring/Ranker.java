@@ -26,7 +26,10 @@ import ripple.features.UserState;
 public final class Ranker {
     /** The user's strongest categories, each with popularity lists of its own. */
     private static final int CATEGORY_LISTS = 3;
-    /** Recent items whose text is searched for neighbours and compared with each candidate's. */
+    /**
+     * Recent items whose text is searched for neighbours and compared with each candidate's. Three exactly:
+     * {@link View#scoreCandidate} unrolls its text pass over them.
+     */
     private static final int TEXT_HISTORY = 3;
     /**
      * Text neighbours taken per recent item (cached per item), and hits of the per-user text query: an HNSW search
@@ -327,6 +330,12 @@ public final class Ranker {
             return r < recentText.size() ? recentText.get(r) : noText;
         }
 
+        /** The cosine of a candidate's centred text to recent text r, given their dot product; 0 without it. */
+        private float recentCosine(int r, double dot, double candidateNormSq) {
+            return r < recentTextNormSq.length && recentTextNormSq[r] > 0 && candidateNormSq > 0
+                    ? (float) (dot / Math.sqrt(recentTextNormSq[r] * candidateNormSq)) : 0f;
+        }
+
         /** R(u,i) of an item as things stand, with its per-group parts. */
         public Scored score(String itemId, String fallbackCategory) {
             float[] f = new float[layout.size()];
@@ -390,12 +399,8 @@ public final class Ranker {
                 }
                 text = wt;
                 affinity = profileNormSq == 0 || cc == 0 ? 0f : (float) (pt / Math.sqrt(profileNormSq * cc));
-                double[] dots = {d0, d1, d2};
-                for (int r = 0; r < recentText.size(); r++) {
-                    if (recentTextNormSq[r] > 0 && cc > 0) {
-                        nearest = Math.max(nearest, (float) (dots[r] / Math.sqrt(recentTextNormSq[r] * cc)));
-                    }
-                }
+                nearest = Math.max(nearest, Math.max(recentCosine(0, d0, cc),
+                        Math.max(recentCosine(1, d1, cc), recentCosine(2, d2, cc))));
             }
             catalog.influenceFeatures(e, now, f);
             double influence = partial(w, f, layout.influenceOffset(), ctx);

@@ -101,7 +101,7 @@ public final class ScoringTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Duration window = settings.intake().dedupeWindow();
         // RocksDB even for a replay: Kafka's in-memory window store keeps one map per timestamp, and with the
-        // range-fetch dedupe of before it made a Taobao backtest take 1.5 times the CPU
+        // range-fetch dedupe of before its lookups were 41% of a Taobao replay's CPU (JFR)
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, IntakeProcessor.retention(window),
                         window.isZero() ? Duration.ofMillis(1) : window, false),
