@@ -27,6 +27,11 @@ public final class ItemCatalog {
     /** Items whose raw text topics are fitted on, per model: enough for a few dozen topics, a few MB of vectors. */
     static final int TOPIC_SAMPLE = 1000;
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+    /**
+     * One String instance per category, model id and model version: ranking compares them for every candidate,
+     * and a shared instance is one hot cache line where each entry's own copy was a cache miss of its own.
+     */
+    private final Map<String, String> canonical = new ConcurrentHashMap<>();
     private final Map<String, TextProjection> projections = new ConcurrentHashMap<>();
     /** modelId -> the version of the newest embedding seen; older versions are not scored. */
     private final Map<String, Version> activeVersions = new ConcurrentHashMap<>();
@@ -105,11 +110,19 @@ public final class ItemCatalog {
         public final int index;
         private volatile float[] text;
         private volatile String modelId;
+        /** Where the model's text slots start in f_i; set before {@link #text}, read after it. */
+        private volatile int textOffset = -1;
         private volatile String modelVersion;
         private volatile String category;
         /** The language its features named, or null: text topics centre each language on its own mean. */
         private volatile String language;
         private volatile Influence influence;
+        /**
+         * log(1 + influence.total()), computed once per update rather than per candidate and per event. Written
+         * before {@link #influence}: a reader racing an update may pair the new influence with this of the one
+         * before, for that one event.
+         */
+        private volatile double logTotal;
         private volatile ItemNeighbours neighbours;
         /** The text-derived category of an item without one, with the clustering version it came from. */
         private volatile String textCategory;
@@ -132,6 +145,11 @@ public final class ItemCatalog {
 
         public String modelId() {
             return modelId;
+        }
+
+        /** The offset of its text model's slots in f_i ({@link FeatureLayout#textOffset}), or -1 without text. */
+        public int textOffset() {
+            return textOffset;
         }
 
         public Influence influence() {
@@ -227,9 +245,12 @@ public final class ItemCatalog {
     }
 
     /** A new or changed embedding for an item. */
-    public void putFeatures(String itemId, String modelId, String modelVersion, float[] embedding, long computedAt,
-                            String category, String language) {
+    public void putFeatures(String itemId, String model, String version, float[] embedding, long computedAt,
+                            String itemCategory, String language) {
         Entry e = getOrAdd(itemId);
+        String category = canonical(itemCategory);
+        String modelId = canonical(model);
+        String modelVersion = canonical(version);
         if (category != null) {
             e.category = category;
         }
@@ -270,10 +291,20 @@ public final class ItemCatalog {
         e.language = language;
         e.modelId = modelId;
         e.modelVersion = modelVersion;
+        e.textOffset = offset;
         e.text = projected;
         // Items of an older model version are indexed too until re-embedded: they are only candidates, and
         // exact scoring gives them no text part.
         textIndex.put(itemId, e.index, modelId, projected, e.category);
+    }
+
+    private String canonical(String s) {
+        return s == null ? null : canonical.computeIfAbsent(s, k -> k);
+    }
+
+    /** The catalogue's own instance of a string equal to {@code s} (a category, say), or {@code s} itself. */
+    public String canonicalOrSelf(String s) {
+        return s == null ? null : canonical.getOrDefault(s, s);
     }
 
     /** Called with the textSum lock held. */
@@ -315,9 +346,10 @@ public final class ItemCatalog {
 
     public void putInfluence(String itemId, Influence influence) {
         Entry e = getOrAdd(itemId);
+        e.logTotal = Math.log(1 + influence.total());
         e.influence = influence;
         if (influence.category() != null && e.category == null) {
-            e.category = influence.category();
+            e.category = canonical(influence.category());
         }
         float[] counts = influence.counts();
         synchronized (influenceScale) {
@@ -551,16 +583,15 @@ public final class ItemCatalog {
             e.categoryLists = cached;
         }
         Entry[] top = cached.lists[1].top();
-        Influence best = top.length == 0 ? null : top[0].influence;
-        double max = best == null ? 0 : Math.log(1 + best.total());
-        return max <= 0 ? 0f : (float) Math.min(1.0, Math.log(1 + inf.total()) / max);
+        double max = top.length == 0 || top[0].influence == null ? 0 : top[0].logTotal;
+        return max <= 0 ? 0f : (float) Math.min(1.0, e.logTotal / max);
     }
 
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */
     public float allTimePopularity(Entry e) {
         Influence inf = e.influence;
         float scale = totalScale;
-        return inf == null || scale <= 0f ? 0f : (float) (Math.log(1 + inf.total()) / scale);
+        return inf == null || scale <= 0f ? 0f : (float) (e.logTotal / scale);
     }
 
     /** The active text-model versions, e.g. "bge-small-zh@1a2b3c": stamped on every output. */

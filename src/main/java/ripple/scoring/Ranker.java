@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
@@ -40,6 +41,8 @@ public final class Ranker {
     /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
     public static final Comparator<Scored> ORDER = Comparator.comparingDouble(Scored::score).reversed()
             .thenComparingInt(Scored::index);
+
+    private static final Source[] SOURCES = Source.values();
 
     private final ItemCatalog catalog;
     private final Decay decay;
@@ -91,6 +94,12 @@ public final class Ranker {
         private final float[] noText = new float[layout.textDims()];
         /** Looked up once per user rather than once per candidate. */
         private final Map<String, Integer> recentRanks = new HashMap<>();
+        /**
+         * The same for catalogue items, by entry index (-1 for a recent item the catalogue does not know): a
+         * candidate's rank is found without touching its id, a cache miss per candidate.
+         */
+        private final int[] recentIndexes;
+        /** Keyed by the catalogue's own category strings, so a candidate's lookup finds its key by identity. */
         private final Map<String, Integer> categoryRanks = new HashMap<>();
         private final float categoryTotal;
         private final float[] textMean = catalog.textMean();
@@ -124,11 +133,15 @@ public final class Ranker {
             for (int r = 0; r < recentText.size(); r++) {
                 recentTextNormSq[r] = normSq(recentText.get(r));
             }
-            for (int i = 0; i < history.recentItems.size(); i++) {
-                recentRanks.putIfAbsent(history.recentItems.get(i).itemId, i);
+            recentIndexes = new int[history.recentItems.size()];
+            for (int i = 0; i < recentIndexes.length; i++) {
+                String id = history.recentItems.get(i).itemId;
+                ItemCatalog.Entry e = catalog.get(id);
+                recentIndexes[i] = e == null || recentRanks.containsKey(id) ? -1 : e.index;
+                recentRanks.putIfAbsent(id, i);
             }
             for (int i = 0; i < history.categories.size(); i++) {
-                categoryRanks.putIfAbsent(history.categories.get(i).category, i);
+                categoryRanks.putIfAbsent(catalog.canonicalOrSelf(history.categories.get(i).category), i);
             }
             categoryTotal = history.categoryTotal();
             profileNormSq = normSq(history.textProfile);
@@ -191,10 +204,12 @@ public final class Ranker {
                 addAll(catalog.popular(false), c, Source.POPULAR);
             }
             if (retrieval.uses(Source.CATEGORY)) {
+                List<ItemCatalog.Entry[]> lists = new ArrayList<>();
                 for (String category : strongestCategories()) {
-                    addAll(catalog.popular(category, true), c, Source.CATEGORY);
-                    addAll(catalog.popular(category, false), c, Source.CATEGORY);
+                    lists.add(catalog.popular(category, true));
+                    lists.add(catalog.popular(category, false));
                 }
+                addInterleaved(lists, c, Source.CATEGORY);
             }
             if (retrieval.uses(Source.TEXT)) {
                 addTextNeighbours(c);
@@ -209,6 +224,33 @@ public final class Ranker {
         private void addAll(ItemCatalog.Entry[] entries, int limit, Source source) {
             for (int i = 0; i < Math.min(limit, entries.length); i++) {
                 add(entries[i], source);
+            }
+        }
+
+        /**
+         * Up to {@code limit} distinct items from several best-first lists, taken rank by rank across the lists
+         * (every list's first, then every list's second, ...): a source with many lists (two per category) keeps
+         * the head of each within its bound, rather than the whole of the first few.
+         */
+        private void addInterleaved(List<ItemCatalog.Entry[]> lists, int limit, Source source) {
+            int proposed = 0;
+            for (int rank = 0; proposed < limit; rank++) {
+                boolean any = false;
+                for (int l = 0; l < lists.size() && proposed < limit; l++) {
+                    ItemCatalog.Entry[] list = lists.get(l);
+                    if (rank >= list.length) {
+                        continue;
+                    }
+                    any = true;
+                    ItemCatalog.Entry e = list[rank];
+                    if (e != null && !source.in(candidates.sources(e))) {
+                        add(e, source);
+                        proposed++;
+                    }
+                }
+                if (!any) {
+                    return;
+                }
             }
         }
 
@@ -303,15 +345,15 @@ public final class Ranker {
                     nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
-            contextFeatures(e, itemId, category, sources, hasText, hasText ? history.textAffinity(out) : 0f,
-                    nearest, out);
+            contextFeatures(e, recentRanks.getOrDefault(itemId, -1), category, sources, hasText,
+                    hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
 
         /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
-        private void contextFeatures(ItemCatalog.Entry e, String itemId, String category, int sources,
+        private void contextFeatures(ItemCatalog.Entry e, int recentRank, String category, int sources,
                                      boolean hasText, float affinity, float nearest, float[] out) {
-            history.historyFeatures(recentRanks.getOrDefault(itemId, -1),
+            history.historyFeatures(recentRank,
                     category == null ? -1 : categoryRanks.getOrDefault(category, -1), categoryTotal, now, decay, out, ctx);
             float popularity = e == null ? 0f : catalog.allTimePopularity(e);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
@@ -320,10 +362,20 @@ public final class Ranker {
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
             out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisit.score(e);
-            for (Source s : Source.values()) {
+            for (Source s : SOURCES) {
                 out[ctx + FeatureLayout.CTX_SOURCES + s.ordinal()] = s.in(sources) ? 1f : 0f;
             }
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
+        }
+
+        /** The entry's place among the user's recent items, or -1. */
+        private int recentRank(ItemCatalog.Entry e) {
+            for (int i = 0; i < recentIndexes.length; i++) {
+                if (recentIndexes[i] == e.index) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private float[] recentTextOrZero(int r) {
@@ -375,7 +427,7 @@ public final class Ranker {
             float nearest = 0f;
             if (hasText) {
                 float[] t = e.rawText();
-                int off = layout.textOffset(e.modelId());
+                int off = e.textOffset();
                 float[] profile = history.textProfile;
                 // TEXT_HISTORY (3) recent texts, unrolled: the per-candidate cost of an event is this loop
                 float[] r0 = recentTextOrZero(0);
@@ -404,23 +456,37 @@ public final class Ranker {
             }
             catalog.influenceFeatures(e, now, f);
             double influence = partial(w, f, layout.influenceOffset(), ctx);
-            contextFeatures(e, e.itemId, catalog.category(e), sources, hasText, affinity, nearest, f);
+            contextFeatures(e, recentRank(e), catalog.category(e), sources, hasText, affinity, nearest, f);
             double context = partial(w, f, ctx, layout.size());
             return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, sources);
         }
 
-        /** The best k candidates; items the user touched recently are skipped when excludeSeen. */
+        /**
+         * The best k candidates, best first; items the user touched recently are skipped (and not scored) when
+         * excludeSeen. A bounded heap rather than a sort of every candidate: {@link #ORDER} is total (ties go to
+         * the catalogue index), so this is the head of {@link #rankCandidates()} without the skipped items.
+         */
         public List<Scored> topK(int k, boolean excludeSeen) {
-            List<Scored> all = rankCandidates();
-            List<Scored> out = new ArrayList<>(Math.min(k, all.size()));
-            for (Scored s : all) {
-                if (out.size() >= k) {
-                    break;
+            if (k <= 0) {
+                return List.of();
+            }
+            Candidates all = candidates();
+            PriorityQueue<Scored> best = new PriorityQueue<>(k + 1, ORDER.reversed());
+            for (int i = 0; i < all.size(); i++) {
+                ItemCatalog.Entry e = all.entry(i);
+                if (excludeSeen && recentRank(e) >= 0) {
+                    continue;
                 }
-                if (!excludeSeen || history.recentRank(s.itemId()) < 0) {
-                    out.add(s);
+                Scored s = scoreCandidate(e, all.sourcesAt(i));
+                if (best.size() < k) {
+                    best.add(s);
+                } else if (ORDER.compare(s, best.peek()) < 0) {
+                    best.poll();
+                    best.add(s);
                 }
             }
+            List<Scored> out = new ArrayList<>(best);
+            out.sort(ORDER);
             return out;
         }
 

@@ -99,6 +99,24 @@ class RetrievalTest {
         assertThat(large).isEqualTo(small);
     }
 
+    /**
+     * scoring.candidates bounds each source, the category source too, though it reads two lists per category: a
+     * user of six categories takes the head of every list (each list's first items) within the bound.
+     */
+    @Test
+    void theCategorySourceProposesAtMostItsBoundTakingTheHeadOfEveryList() {
+        ScoringSettings s = settings("category"); // 20 per source, 10 items per popularity list
+        ItemCatalog catalog = catalog(s, 2000);
+        // six categories (c1..c6), each with two lists of 10: 60 distinct items before the bound
+        UserState user = userWhoTouched(s, "i1", "i2", "i3", "i4", "i5", "i6");
+        Candidates c = new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW).candidates();
+        assertThat(c.size()).isEqualTo(20);
+        for (int category = 1; category <= 6; category++) {
+            // i<category> is its category's most popular item, all-time and recently: it must be in
+            assertThat(c.contains(catalog.get("i" + category))).as("head of c%d", category).isTrue();
+        }
+    }
+
     private static int candidateCount(ScoringSettings s, int n) {
         ItemCatalog catalog = catalog(s, n);
         UserState user = userWhoTouched(s, "i3", "i5", "i8");
@@ -138,6 +156,35 @@ class RetrievalTest {
             assertThat(r.score()).isCloseTo(r.text() + r.influence() + r.context(), org.assertj.core.data.Offset.offset(1e-9));
         }
         assertThat(ranked).isSortedAccordingTo(Ranker.ORDER);
+    }
+
+    /**
+     * topK selects with a bounded heap instead of sorting every candidate: it must be the head of the full ranking,
+     * ties included (zero weights: every score is 0, so the catalogue index alone orders them), minus the user's
+     * recent items under exclude-seen.
+     */
+    @Test
+    void topKIsTheHeadOfTheFullRankingWithoutTheSeenItems() {
+        ScoringSettings s = settings("recent,covisit,popular,category,text");
+        ItemCatalog catalog = catalog(s, 300);
+        UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i4", "i0", "i1");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        float[] random = new float[s.layout().size()];
+        for (int i = 0; i < random.length; i++) {
+            random[i] = (float) rnd.nextGaussian();
+        }
+        for (float[] w : List.of(new float[s.layout().size()], random)) {
+            Ranker.View view = new Ranker(catalog, s.decay()).view(user, w, NOW);
+            List<Ranker.Scored> ranked = view.rankCandidates();
+            for (int k : new int[] {1, 5, 20, ranked.size() + 3}) {
+                assertThat(view.topK(k, false)).as("k=%d", k)
+                        .isEqualTo(ranked.subList(0, Math.min(k, ranked.size())));
+                List<Ranker.Scored> unseen = ranked.stream()
+                        .filter(r -> user.history().recentRank(r.itemId()) < 0).limit(k).toList();
+                assertThat(unseen).noneMatch(r -> List.of("i0", "i1", "i4").contains(r.itemId()));
+                assertThat(view.topK(k, true)).as("k=%d, exclude-seen", k).isEqualTo(unseen);
+            }
+        }
     }
 
     @Test
