@@ -104,10 +104,11 @@ final class ReplayTopology {
         scoringContext.addStateStore(users);
         scoringContext.addStateStore(priors);
         scoringContext.addStateStore(new MapStore<String>(ScoringProcessor.PENDING_STORE));
+        // The global stores are read only on a restart, which a replay never has: they keep nothing.
         MockProcessorContext<Void, Void> global = new MockProcessorContext<>();
-        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.FEATURES_STORE));
-        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.INFLUENCE_STORE));
-        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.NEIGHBOURS_STORE));
+        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.FEATURES_STORE, false));
+        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.INFLUENCE_STORE, false));
+        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.NEIGHBOURS_STORE, false));
         intake = ScoringTopology.intake(settings, topics, wiring.metrics());
         scoring = ScoringTopology.scoring(settings, catalog, topics, wiring);
         features = CatalogUpdaters.features(catalog, topics.itemFeatures.valueSerde().deserializer(),
@@ -215,14 +216,24 @@ final class ReplayTopology {
      */
     static final class MapStore<V> implements KeyValueStore<String, V> {
         private final String name;
+        private final boolean keeps;
         private final Map<String, V> map = new HashMap<>();
 
         MapStore(String name) {
+            this(name, true);
+        }
+
+        /** @param keeps false for a store that nobody reads: it stays empty */
+        MapStore(String name, boolean keeps) {
             this.name = name;
+            this.keeps = keeps;
         }
 
         @Override
         public void put(String key, V value) {
+            if (!keeps) {
+                return;
+            }
             if (value == null) {
                 map.remove(key);
             } else {
@@ -261,10 +272,10 @@ final class ReplayTopology {
 
         @Override
         public KeyValueIterator<String, V> all() {
-            List<String> keys = new ArrayList<>(map.keySet());
-            keys.sort((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                    b.getBytes(StandardCharsets.UTF_8)));
-            Iterator<String> it = keys.iterator();
+            List<Map.Entry<byte[], String>> keys = new ArrayList<>(map.size());
+            map.keySet().forEach(k -> keys.add(Map.entry(k.getBytes(StandardCharsets.UTF_8), k)));
+            keys.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+            Iterator<Map.Entry<byte[], String>> it = keys.iterator();
             return new KeyValueIterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -273,7 +284,7 @@ final class ReplayTopology {
 
                 @Override
                 public KeyValue<String, V> next() {
-                    String k = it.next();
+                    String k = it.next().getValue();
                     return KeyValue.pair(k, map.get(k));
                 }
 
