@@ -38,8 +38,8 @@ import ripple.serde.InMemorySchemaRegistry;
 import ripple.topics.Topics;
 
 /**
- * One replay of the events through the live scoring topology ({@link ScoringTopology}, intake included) in a
- * TopologyTestDriver: no broker, the same code, its key-value stores in memory without changelogs. For each event
+ * One replay of the events through the live scoring topology's own processors ({@link ScoringTopology}, intake
+ * included), driven by a {@link ReplayTopology}: no broker, the same code, its stores in memory. For each event
  * of a target type every model ranks the event's item before learning from it (test, then train), and the outcome
  * counts only if the scorer accepted the event (not a duplicate, not a dead letter). The main replay also runs the
  * baselines; an ablation replay runs Ripple alone with a feature group or candidate source held out, or with the
@@ -68,7 +68,10 @@ final class Replay {
     /** Whether every model skips the user's last {@link #seenWindow} distinct items (the scorer's setting). */
     private final boolean excludeSeen;
     private final int seenWindow;
-    /** The slow reference path: RocksDB stores with changelogs, and Ripple ranked by a probe before each event. */
+    /**
+     * The slow reference path: the live topology in a TopologyTestDriver (RocksDB stores with changelogs), and
+     * Ripple ranked by a probe before each event.
+     */
     private boolean reference;
 
     /**
@@ -92,8 +95,8 @@ final class Replay {
     }
 
     /**
-     * Replays the slow way instead, as a check that the fast one changes no figure: on the live topology's RocksDB
-     * stores with changelogs, Ripple ranked for each event by a {@link PrequentialProbe} of the stored state (a
+     * Replays the slow way instead, as a check that the fast one changes no figure: the live topology in a
+     * TopologyTestDriver, on its RocksDB stores with changelogs, Ripple ranked for each event by a {@link PrequentialProbe} of the stored state (a
      * second retrieval and ranking) rather than taken from the scorer's own view.
      */
     Replay reference() {
