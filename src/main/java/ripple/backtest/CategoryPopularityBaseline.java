@@ -3,10 +3,8 @@ package ripple.backtest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import ripple.avro.BehaviorType;
 
 /**
@@ -22,9 +20,9 @@ final class CategoryPopularityBaseline implements Baseline {
     static final int WINDOW = 24;
     static final int CATEGORIES = 24;
 
-    private final ScoreOrder counts = new ScoreOrder();
+    private final CountOrder counts = new CountOrder();
     private final Map<String, Integer> categoryIds = new HashMap<>();
-    private final List<TreeSet<Integer>> members = new ArrayList<>();
+    private final List<Members> members = new ArrayList<>();
     private int[] categoryOf = new int[0];
     private final RecentWindows recentItems = new RecentWindows(WINDOW);
     /** Category ids, most recently touched first. */
@@ -43,7 +41,7 @@ final class CategoryPopularityBaseline implements Baseline {
 
     @Override
     public void admit(int index, String category) {
-        counts.admit(index, 0);
+        counts.admit(index);
         if (index >= categoryOf.length) {
             int n = Math.max(index + 1, Math.max(1024, categoryOf.length * 2));
             int from = categoryOf.length;
@@ -61,10 +59,7 @@ final class CategoryPopularityBaseline implements Baseline {
             return;
         }
         int id = categoryIds.computeIfAbsent(category, c -> {
-            members.add(new TreeSet<>((a, b) -> {
-                int cmp = Double.compare(counts.score(b), counts.score(a));
-                return cmp != 0 ? cmp : Integer.compare(a, b);
-            }));
+            members.add(new Members());
             return members.size() - 1;
         });
         if (id >= categoryStamp.length) {
@@ -83,7 +78,7 @@ final class CategoryPopularityBaseline implements Baseline {
         if (c >= 0) {
             members.get(c).remove(item);
         }
-        counts.set(item, counts.score(item) + 1);
+        counts.increment(item);
         if (c >= 0) {
             members.get(c).add(item);
             recentCategories.touch(user, c);
@@ -160,8 +155,9 @@ final class CategoryPopularityBaseline implements Baseline {
                 offset += members.get(categories[k]).size() - hiddenIn[k];
             }
             int position = (int) offset;
-            for (Iterator<Integer> it = members.get(categories[q]).iterator(); it.hasNext() && position < maxRank; ) {
-                int j = it.next();
+            Members block = members.get(categories[q]);
+            for (int m = 0; m < block.size && position < maxRank; m++) {
+                int j = block.items[m];
                 if (hidden(j)) {
                     continue;
                 }
@@ -182,6 +178,58 @@ final class CategoryPopularityBaseline implements Baseline {
         return below == 0 ? 0 : (int) offset + below;
     }
 
+    /**
+     * A category's items, best first: the higher count, then the lower index. A sorted array: categories are
+     * small, and shifting part of one on a change costs less than a tree's boxed nodes.
+     */
+    private final class Members {
+        int[] items = new int[4];
+        int size;
+
+        /** Where the item is, or would go, under the counts as they are now. */
+        private int position(int item) {
+            int lo = 0;
+            int hi = size;
+            int c = counts.count(item);
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                int j = items[mid];
+                int cj = counts.count(j);
+                if (cj > c || cj == c && j < item) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        void add(int item) {
+            int at = position(item);
+            if (at < size && items[at] == item) {
+                return;
+            }
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            System.arraycopy(items, at, items, at + 1, size - at);
+            items[at] = item;
+            size++;
+        }
+
+        void remove(int item) {
+            int at = position(item);
+            if (at < size && items[at] == item) {
+                System.arraycopy(items, at + 1, items, at, size - at - 1);
+                size--;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+    }
+
     /** Level 0: recent item; 1: in a user category; 2: the rest. */
     private int level(int j) {
         return recent(j) ? 0 : userCategory(j) ? 1 : 2;
@@ -192,8 +240,8 @@ final class CategoryPopularityBaseline implements Baseline {
         return switch (level) {
             case 0 -> itemPos[j];
             // categories first by position, then by count: counts are below 2^31, positions few
-            case 1 -> categoryPos[categoryOf[j]] * 4.0e9 - counts.score(j);
-            default -> -counts.score(j);
+            case 1 -> categoryPos[categoryOf[j]] * 4.0e9 - (double) counts.count(j);
+            default -> -(double) counts.count(j);
         };
     }
 

@@ -19,7 +19,8 @@ final class ItemKnnBaseline extends PersonalBaseline {
 
     private final boolean repeats;
     private final RecentWindows recent = new RecentWindows(WINDOW);
-    private final Map<Integer, IntCounts> cooccur = new HashMap<>();
+    /** Co-occurrence rows by catalogue index (null: none yet); an array, as indexes are dense. */
+    private IntCounts[] cooccur = new IntCounts[1024];
     private final Map<String, Set<Integer>> touched = new HashMap<>();
     private int[] occurrences = new int[1024];
 
@@ -42,7 +43,7 @@ final class ItemKnnBaseline extends PersonalBaseline {
             if (repeats) {
                 add(r, weight);
             }
-            IntCounts row = cooccur.get(r);
+            IntCounts row = r < cooccur.length ? cooccur[r] : null;
             if (row != null) {
                 double nr = occurrences[r];
                 row.forEach((j, c) -> add(j, weight * c / Math.sqrt(nr * occurrences[j])));
@@ -73,8 +74,19 @@ final class ItemKnnBaseline extends PersonalBaseline {
         int together = Math.min(before.length, WINDOW - 1);
         for (int k = 0; k < together; k++) {
             int j = before[k];
-            cooccur.computeIfAbsent(item, x -> new IntCounts()).add(j, 1);
-            cooccur.computeIfAbsent(j, x -> new IntCounts()).add(item, 1);
+            row(item).add(j, 1);
+            row(j).add(item, 1);
         }
+    }
+
+    private IntCounts row(int item) {
+        if (item >= cooccur.length) {
+            cooccur = Arrays.copyOf(cooccur, Math.max(item + 1, cooccur.length * 2));
+        }
+        IntCounts row = cooccur[item];
+        if (row == null) {
+            row = cooccur[item] = new IntCounts();
+        }
+        return row;
     }
 }

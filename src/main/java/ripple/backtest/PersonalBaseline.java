@@ -135,7 +135,7 @@ abstract class PersonalBaseline implements Baseline {
             return better < maxRank ? better + 1 : 0;
         }
         // every personal item is above the target; excluded ones are not candidates at all
-        int below = popularity.order().rank(item, maxRank - scored, this::marked);
+        int below = popularity.rank(item, maxRank - scored, this::marked);
         return below == 0 ? 0 : scored + below;
     }
 

@@ -15,13 +15,17 @@ final class PopularityBaseline implements Baseline {
     private final String name;
     /** Log-count growth per millisecond; 0 for all-time counts. */
     private final double lambda;
-    private final ScoreOrder order = new ScoreOrder();
+    /** All-time counts (only ever +1) in a count order; decayed ones in a score order. */
+    private final CountOrder counts;
+    private final ScoreOrder order;
     private long origin = Long.MIN_VALUE;
 
     /** @param halfLife null for all-time counts */
     PopularityBaseline(String name, Duration halfLife) {
         this.name = name;
         this.lambda = halfLife == null ? 0 : Math.log(2) / halfLife.toMillis();
+        this.counts = lambda == 0 ? new CountOrder() : null;
+        this.order = lambda == 0 ? null : new ScoreOrder();
     }
 
     @Override
@@ -31,24 +35,28 @@ final class PopularityBaseline implements Baseline {
 
     @Override
     public void admit(int index, String category) {
-        order.admit(index, lambda == 0 ? 0 : Double.NEGATIVE_INFINITY);
+        if (counts != null) {
+            counts.admit(index);
+        } else {
+            order.admit(index, Double.NEGATIVE_INFINITY);
+        }
     }
 
     @Override
     public Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
         double auc = Double.NaN;
         if (item >= 0 && negatives != null && negatives.length > 0) {
-            double target = order.score(item);
+            double target = score(item);
             double wins = 0;
             for (int j : negatives) {
-                double s = order.score(j);
+                double s = score(j);
                 wins += s < target ? 1 : s == target ? 0.5 : 0;
             }
             auc = wins / negatives.length;
         }
         // excluded sets are small (features.recent-items, at most 255): a scan per walked item is cheap
         IntPredicate skip = excluded.length == 0 ? i -> false : i -> contains(excluded, i);
-        int rank = skip.test(item) ? 0 : order.rank(item, maxRank, skip);
+        int rank = skip.test(item) ? 0 : rank(item, maxRank, skip);
         return new Metrics.Outcome(rank, auc, Double.NaN);
     }
 
@@ -63,8 +71,8 @@ final class PopularityBaseline implements Baseline {
 
     @Override
     public void learn(String user, int item, long time, String category, BehaviorType type) {
-        if (lambda == 0) {
-            order.set(item, order.score(item) + 1);
+        if (counts != null) {
+            counts.increment(item);
             return;
         }
         if (origin == Long.MIN_VALUE) {
@@ -78,11 +86,12 @@ final class PopularityBaseline implements Baseline {
     }
 
     double score(int item) {
-        return item < 0 ? initial() : order.score(item);
+        return item < 0 ? initial() : counts != null ? counts.count(item) : order.score(item);
     }
 
-    ScoreOrder order() {
-        return order;
+    /** The item's 1-based position in this order among the items {@code skip} keeps; 0 beyond {@code maxRank}. */
+    int rank(int item, int maxRank, IntPredicate skip) {
+        return counts != null ? counts.rank(item, maxRank, skip) : order.rank(item, maxRank, skip);
     }
 
     private double initial() {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
@@ -37,8 +38,8 @@ import ripple.serde.InMemorySchemaRegistry;
 import ripple.topics.Topics;
 
 /**
- * One replay of the events through the live scoring topology ({@link ScoringTopology}, intake included) in a
- * TopologyTestDriver: no broker, the same code, its key-value stores in memory without changelogs. For each event
+ * One replay of the events through the live scoring topology's own processors ({@link ScoringTopology}, intake
+ * included), driven by a {@link ReplayTopology}: no broker, the same code, its stores in memory. For each event
  * of a target type every model ranks the event's item before learning from it (test, then train), and the outcome
  * counts only if the scorer accepted the event (not a duplicate, not a dead letter). The main replay also runs the
  * baselines; an ablation replay runs Ripple alone with a feature group or candidate source held out, or with the
@@ -67,7 +68,10 @@ final class Replay {
     /** Whether every model skips the user's last {@link #seenWindow} distinct items (the scorer's setting). */
     private final boolean excludeSeen;
     private final int seenWindow;
-    /** The slow reference path: RocksDB stores with changelogs, and Ripple ranked by a probe before each event. */
+    /**
+     * The slow reference path: the live topology in a TopologyTestDriver (RocksDB stores with changelogs), and
+     * Ripple ranked by a probe before each event.
+     */
     private boolean reference;
 
     /**
@@ -91,8 +95,8 @@ final class Replay {
     }
 
     /**
-     * Replays the slow way instead, as a check that the fast one changes no figure: on the live topology's RocksDB
-     * stores with changelogs, Ripple ranked for each event by a {@link PrequentialProbe} of the stored state (a
+     * Replays the slow way instead, as a check that the fast one changes no figure: the live topology in a
+     * TopologyTestDriver, on its RocksDB stores with changelogs, Ripple ranked for each event by a {@link PrequentialProbe} of the stored state (a
      * second retrieval and ranking) rather than taken from the scorer's own view.
      */
     Replay reference() {
@@ -172,17 +176,31 @@ final class Replay {
         ScoringSettings settings = ScoringSettings.from(config);
         ItemCatalog catalog = settings.newCatalog();
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
+        long started = System.nanoTime();
+        Served served = new Served();
+        if (reference) {
+            runInDriver(result, settings, catalog, topics);
+        } else {
+            ReplayTopology topology = new ReplayTopology(settings, topics, catalog, served);
+            input.features().forEach(topology::pipeFeatures);
+            PrequentialProbe probe = new PrequentialProbe(topology.users(), topology.priors(), catalog, settings);
+            new Loop(result, catalog, probe, served).run(topology::pipe);
+            summarise(result, topology.users(), topology.priors(), catalog);
+        }
+        result.rankSeconds += served.seconds;
+        result.seconds = (System.nanoTime() - started) / 1e9;
+        return result;
+    }
+
+    /** The reference path: the live topology (RocksDB stores with changelogs) in a TopologyTestDriver. */
+    private void runInDriver(Result result, ScoringSettings settings, ItemCatalog catalog, Topics topics) {
         Properties props = new Properties();
         // A fresh application id per replay: nothing a backtest does can meet a live application's state.
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-backtest-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        long started = System.nanoTime();
-        Served served = new Served();
-        ScoringTopology.Wiring wiring = reference ? ScoringTopology.Wiring.live(RippleMetrics.noop())
-                : ScoringTopology.Wiring.replay(served);
-        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog, wiring),
-                props, Instant.now())) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog,
+                ScoringTopology.Wiring.live(RippleMetrics.noop())), props, Instant.now())) {
             TestInputTopic<String, ItemFeatures> features = driver.createInputTopic(topics.itemFeatures.name(),
                     Serdes.String().serializer(), topics.itemFeatures.valueSerde().serializer());
             for (ItemFeatures f : input.features()) {
@@ -197,18 +215,30 @@ final class Replay {
             TestOutputTopic<byte[], byte[]> deadLetters = bytes(driver, topics.deadLetters.name());
             TestOutputTopic<String, WeightUpdate> weightUpdates = driver.createOutputTopic(topics.weightUpdates.name(),
                     Serdes.String().deserializer(), topics.weightUpdates.valueSerde().deserializer());
-            PrequentialProbe probe = new PrequentialProbe(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
-                    driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog, settings);
-            new Loop(result, catalog, probe, served).run(events, scores, recommendations, deadLetters, weightUpdates);
-            result.rankSeconds += served.seconds;
-            if (baselines) {
-                result.weights = LearnedWeights.summarise(driver.getKeyValueStore(ScoringProcessor.USER_STORE),
-                        driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE), catalog.layout());
-                result.stateSizes = StateSizes.summarise(driver.getKeyValueStore(ScoringProcessor.USER_STORE));
-            }
+            KeyValueStore<String, byte[]> users = driver.getKeyValueStore(ScoringProcessor.USER_STORE);
+            KeyValueStore<String, byte[]> priors = driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE);
+            PrequentialProbe probe = new PrequentialProbe(users, priors, catalog, settings);
+            ReplayTopology.Outputs out = new ReplayTopology.Outputs();
+            new Loop(result, catalog, probe, new Served()).run((e, now) -> {
+                events.pipeInput(e.getUserId(), e, now);
+                out.scored = !scores.readValuesToList().isEmpty();
+                recommendations.readValuesToList();
+                out.deadLetters = deadLetters.readValuesToList().size();
+                out.weightUpdates.clear();
+                out.weightUpdates.addAll(weightUpdates.readValuesToList());
+                return out;
+            });
+            summarise(result, users, priors, catalog);
         }
-        result.seconds = (System.nanoTime() - started) / 1e9;
-        return result;
+    }
+
+    /** The main replay's summaries of the stored state at the end. */
+    private void summarise(Result result, KeyValueStore<String, byte[]> users, KeyValueStore<String, byte[]> priors,
+                           ItemCatalog catalog) {
+        if (baselines) {
+            result.weights = LearnedWeights.summarise(users, priors, catalog.layout());
+            result.stateSizes = StateSizes.summarise(users);
+        }
     }
 
     /**
@@ -343,9 +373,7 @@ final class Replay {
             }
         }
 
-        void run(TestInputTopic<String, BehaviorEvent> events, TestOutputTopic<byte[], byte[]> scores,
-                 TestOutputTopic<byte[], byte[]> recommendations, TestOutputTopic<byte[], byte[]> deadLetters,
-                 TestOutputTopic<String, WeightUpdate> weightUpdates) {
+        void run(java.util.function.BiFunction<BehaviorEvent, Long, ReplayTopology.Outputs> scorer) {
             admitNewCandidates();
             List<BehaviorEvent> all = input.events();
             for (int n = 0; n < all.size(); n++) {
@@ -374,12 +402,11 @@ final class Replay {
                 }
                 served.wanted = target && !reference;
                 served.ranked = null;
-                events.pipeInput(e.getUserId(), e, now);
+                ReplayTopology.Outputs out = scorer.apply(e, now);
                 result.replayed++;
-                boolean accepted = !scores.readValuesToList().isEmpty();
-                recommendations.readValuesToList();
-                result.deadLetters += deadLetters.readValuesToList().size();
-                for (WeightUpdate w : weightUpdates.readValuesToList()) {
+                boolean accepted = out.scored;
+                result.deadLetters += out.deadLetters;
+                for (WeightUpdate w : out.weightUpdates) {
                     double[] m = result.weightMoves.computeIfAbsent(w.getType(), t -> new double[3]);
                     m[0]++;
                     m[1] += w.getDeltaNorm();

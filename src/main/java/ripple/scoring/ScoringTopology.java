@@ -33,6 +33,7 @@ import ripple.features.Decay;
 import ripple.features.InfluenceAggregator;
 import ripple.features.InfluenceSerde;
 import ripple.features.ItemCatalog;
+import ripple.features.ItemNeighbours;
 import ripple.features.ItemNeighboursSerde;
 import ripple.metrics.RippleMetrics;
 import ripple.topics.Topic;
@@ -132,8 +133,7 @@ public final class ScoringTopology {
         Topic<String, BehaviorEvent> events = topics.behaviorEvents;
         KStream<String, SpecificRecord> intake = builder
                 .stream(events.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new IntakeProcessor(new EventValidator(events.valueSerde().deserializer(), settings.intake()),
-                        window, metrics, settings.intake().pseudonyms()), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
+                .process(() -> intake(settings, topics, metrics), Named.as("intake"), IntakeProcessor.DEDUPE_STORE);
         Map<String, KStream<String, SpecificRecord>> split = intake.split(Named.as("intake-"))
                 .branch((k, v) -> v instanceof DeadLetter, Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
@@ -148,21 +148,17 @@ public final class ScoringTopology {
                 .toStream(Named.as("item-influence-updates"))
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
 
-        KStream<String, Object> scored = valid.process(
-                () -> new ScoringProcessor(settings, catalog, events.valueSerde().serializer(), metrics,
-                        wiring.observer()),
+        KStream<String, Object> scored = valid.process(() -> scoring(settings, catalog, topics, wiring),
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
                 ScoringProcessor.PENDING_STORE);
         // Co-visits are keyed by item: to the by-item aggregator, whose neighbour lists every instance reads.
-        int neighbours = settings.retrieval().neighbours();
         scored.filter((k, v) -> v instanceof CoVisit).mapValues(v -> (CoVisit) v)
-                .filter((item, v) -> item != null && !item.equals(v.other()))
+                .filter(ScoringTopology::countsAsCoVisit)
                 .groupByKey(Grouped.with("item-covisits", Serdes.String(), CoVisit.serde()))
-                .aggregate(() -> null, (item, v, old) -> CooccurrenceAggregator.add(old, v.other(), v.time(), decay,
-                                2 * neighbours), Named.as("item-cooccurrence"),
+                .aggregate(() -> null, (item, v, old) -> addCoVisit(settings, decay, old, v), Named.as("item-cooccurrence"),
                         wiring.aggregate(CooccurrenceAggregator.STORE, new ItemNeighboursSerde()))
                 .toStream(Named.as("item-cooccurrence-updates"))
-                .mapValues(kept -> CooccurrenceAggregator.best(kept, neighbours), Named.as("item-best-neighbours"))
+                .mapValues(kept -> publishedNeighbours(settings, kept), Named.as("item-best-neighbours"))
                 .to(topics.itemNeighbours.name(), topics.itemNeighbours.produced());
         to(scored, ScoreUpdate.class, topics.scores);
         to(scored, Recommendations.class, topics.recommendations);
@@ -177,6 +173,36 @@ public final class ScoringTopology {
                 .map((k, v) -> KeyValue.pair(DeadLetters.originalKey((DeadLetter) v), (DeadLetter) v))
                 .to(topics.deadLetters.name(), topics.deadLetters.produced());
         return builder.build();
+    }
+
+    // The steps below are the topology's own, named so that a replay driving the processors directly
+    // (ripple.backtest.ReplayTopology) runs the same code.
+
+    /** The intake: validate, fill defaults, dedupe. */
+    public static IntakeProcessor intake(ScoringSettings settings, Topics topics, RippleMetrics metrics) {
+        return new IntakeProcessor(new EventValidator(topics.behaviorEvents.valueSerde().deserializer(), settings.intake()),
+                settings.intake().dedupeWindow(), metrics, settings.intake().pseudonyms());
+    }
+
+    /** The per-user scoring step. */
+    public static ScoringProcessor scoring(ScoringSettings settings, ItemCatalog catalog, Topics topics, Wiring wiring) {
+        return new ScoringProcessor(settings, catalog, topics.behaviorEvents.valueSerde().serializer(), wiring.metrics(),
+                wiring.observer());
+    }
+
+    /** Whether a co-visit keyed by {@code item} counts towards its neighbours: never an item with itself. */
+    public static boolean countsAsCoVisit(String item, CoVisit v) {
+        return item != null && !item.equals(v.other());
+    }
+
+    /** The by-item co-occurrence aggregate after one more co-visit (it keeps twice the neighbours it publishes). */
+    public static ItemNeighbours addCoVisit(ScoringSettings settings, Decay decay, ItemNeighbours old, CoVisit v) {
+        return CooccurrenceAggregator.add(old, v.other(), v.time(), decay, 2 * settings.retrieval().neighbours());
+    }
+
+    /** The neighbours an item's aggregate publishes to the catalogues. */
+    public static ItemNeighbours publishedNeighbours(ScoringSettings settings, ItemNeighbours kept) {
+        return CooccurrenceAggregator.best(kept, settings.retrieval().neighbours());
     }
 
     private static <V extends SpecificRecord> void to(KStream<String, Object> stream, Class<V> type,

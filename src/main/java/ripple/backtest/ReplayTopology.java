@@ -1,0 +1,424 @@
+package ripple.backtest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import ripple.avro.BehaviorEvent;
+import ripple.avro.DeadLetter;
+import ripple.avro.ItemFeatures;
+import ripple.avro.ScoreUpdate;
+import ripple.avro.WeightUpdate;
+import ripple.events.IntakeProcessor;
+import ripple.features.CatalogUpdaters;
+import ripple.features.CoVisit;
+import ripple.features.Decay;
+import ripple.features.InfluenceAggregator;
+import ripple.features.InfluenceSerde;
+import ripple.features.ItemCatalog;
+import ripple.features.ItemNeighbours;
+import ripple.features.ItemNeighboursSerde;
+import ripple.scoring.ScoringObserver;
+import ripple.scoring.ScoringProcessor;
+import ripple.scoring.ScoringSettings;
+import ripple.scoring.ScoringTopology;
+import ripple.topics.Topics;
+
+/**
+ * The scoring topology's replay wiring driven without a TopologyTestDriver: the topology's own intake and scoring
+ * processors, aggregators and catalogue updaters ({@link ScoringTopology}'s named steps), called for each event in
+ * the order the driver calls them (intake, scoring, then the by-item aggregates, whose updates reach the catalogue
+ * before the next event), on hash-map stores.
+ *
+ * <p>Left out is what the driver does that no replay figure depends on, which was most of a replay's time
+ * outside the scorer (JFR): serialising every output to its topic and every repartitioned record back, a regex
+ * match per output record, a commit and a cache flush per record. The event itself still enters as bytes
+ * (the intake validates bytes), and the aggregates and catalogue updates still go through their serdes, as in the
+ * topology. Outputs come back as objects, and only what a replay reads is kept: whether the scorer scored the
+ * event, dead letters, weight updates. {@code FastReplayTest} keeps the figures equal to the driver's.
+ */
+final class ReplayTopology {
+    private final Topics topics;
+    private final ScoringSettings settings;
+    private final Decay decay;
+    private final Serializer<BehaviorEvent> eventSerializer;
+    private final MockProcessorContext<String, SpecificRecord> intakeContext = new MockProcessorContext<>();
+    private final MockProcessorContext<String, Object> scoringContext = new MockProcessorContext<>();
+    private final IntakeProcessor intake;
+    private final ScoringProcessor scoring;
+    private final Processor<String, byte[], Void, Void> features;
+    private final Processor<String, byte[], Void, Void> influence;
+    private final Processor<String, byte[], Void, Void> neighbours;
+    private final MapStore<byte[]> users = new MapStore<>(ScoringProcessor.USER_STORE);
+    private final MapStore<byte[]> priors = new MapStore<>(ScoringProcessor.PRIOR_STORE);
+    /** The aggregates' stores, serialised as the topology's are. */
+    private final Map<String, byte[]> influenceAggregates = new HashMap<>();
+    private final Map<String, byte[]> cooccurrenceAggregates = new HashMap<>();
+    private final InfluenceSerde influenceSerde = new InfluenceSerde();
+    private final ItemNeighboursSerde neighboursSerde = new ItemNeighboursSerde();
+    /** Items whose co-occurrence aggregate changed during the current event, in order of their last change. */
+    private final Set<String> changedNeighbours = new LinkedHashSet<>();
+    private final Outputs outputs = new Outputs();
+    private long offset;
+
+    /** What piping one event gave; reused from event to event. */
+    static final class Outputs {
+        /** Whether the scorer scored the event (a score update came out): not a duplicate, not a dead letter. */
+        boolean scored;
+        int deadLetters;
+        final List<WeightUpdate> weightUpdates = new ArrayList<>();
+    }
+
+    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer) {
+        this.settings = settings;
+        this.topics = topics;
+        this.decay = settings.decay();
+        this.eventSerializer = topics.behaviorEvents.valueSerde().serializer();
+        ScoringTopology.Wiring wiring = ScoringTopology.Wiring.replay(observer);
+        // as the driver's clock: the wall-clock time the replay started, never advanced (so no wall-clock
+        // punctuation fires, as in the driver)
+        long now = System.currentTimeMillis();
+        intakeContext.setCurrentSystemTimeMs(now);
+        scoringContext.setCurrentSystemTimeMs(now);
+        intakeContext.addStateStore(new DedupeStore(IntakeProcessor.DEDUPE_STORE,
+                IntakeProcessor.retention(settings.intake().dedupeWindow()).toMillis()));
+        scoringContext.addStateStore(users);
+        scoringContext.addStateStore(priors);
+        scoringContext.addStateStore(new MapStore<String>(ScoringProcessor.PENDING_STORE));
+        // The global stores are read only on a restart, which a replay never has: they keep nothing.
+        MockProcessorContext<Void, Void> global = new MockProcessorContext<>();
+        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.FEATURES_STORE, false));
+        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.INFLUENCE_STORE, false));
+        global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.NEIGHBOURS_STORE, false));
+        intake = ScoringTopology.intake(settings, topics, wiring.metrics());
+        scoring = ScoringTopology.scoring(settings, catalog, topics, wiring);
+        features = CatalogUpdaters.features(catalog, topics.itemFeatures.valueSerde().deserializer(),
+                topics.itemFeatures.name());
+        influence = CatalogUpdaters.influence(catalog);
+        neighbours = CatalogUpdaters.neighbours(catalog);
+        features.init(global);
+        influence.init(global);
+        neighbours.init(global);
+        intake.init(intakeContext);
+        scoring.init(scoringContext);
+    }
+
+    KeyValueStore<String, byte[]> users() {
+        return users;
+    }
+
+    KeyValueStore<String, byte[]> priors() {
+        return priors;
+    }
+
+    /** An item's features, as the item-features topic's global store hands them to the catalogue. */
+    void pipeFeatures(ItemFeatures f) {
+        byte[] value = topics.itemFeatures.valueSerde().serializer().serialize(topics.itemFeatures.name(), f);
+        features.process(new Record<>(f.getItemId(), value, 0L));
+    }
+
+    /** One event through the scorer, keyed by its user, at {@code timestamp}; what came out. */
+    Outputs pipe(BehaviorEvent e, long timestamp) {
+        outputs.scored = false;
+        outputs.deadLetters = 0;
+        outputs.weightUpdates.clear();
+        String topic = topics.behaviorEvents.name();
+        intakeContext.setRecordMetadata(topic, 0, offset);
+        scoringContext.setRecordMetadata(topic, 0, offset);
+        offset++;
+        byte[] key = e.getUserId() == null ? null : e.getUserId().getBytes(StandardCharsets.UTF_8);
+        intake.process(new Record<>(key, eventSerializer.serialize(topic, e), timestamp, new RecordHeaders()));
+        for (MockProcessorContext.CapturedForward<? extends String, ? extends SpecificRecord> f : intakeContext.forwarded()) {
+            Record<? extends String, ? extends SpecificRecord> r = f.record();
+            if (r.value() instanceof DeadLetter) {
+                outputs.deadLetters++;
+            } else {
+                score(new Record<>(r.key(), (BehaviorEvent) r.value(), r.timestamp(), r.headers()));
+            }
+        }
+        intakeContext.resetForwards();
+        return outputs;
+    }
+
+    private void score(Record<String, BehaviorEvent> event) {
+        scoring.process(event);
+        // the by-item influence aggregate (keyed by the event's item) sees the event after the scorer did
+        String item = event.value().getItemId();
+        if (item != null) {
+            byte[] old = influenceAggregates.get(item);
+            byte[] updated = influenceSerde.serialize(null, InfluenceAggregator.add(
+                    old == null ? null : influenceSerde.deserialize(null, old), event.value(), decay));
+            put(influenceAggregates, item, updated);
+            influence.process(new Record<>(item, updated, event.timestamp()));
+        }
+        for (MockProcessorContext.CapturedForward<? extends String, ?> f : scoringContext.forwarded()) {
+            Record<? extends String, ?> r = f.record();
+            Object v = r.value();
+            if (v instanceof ScoreUpdate) {
+                outputs.scored = true;
+            } else if (v instanceof WeightUpdate w) {
+                outputs.weightUpdates.add(w);
+            } else if (v instanceof DeadLetter) {
+                outputs.deadLetters++;
+            } else if (v instanceof CoVisit c && ScoringTopology.countsAsCoVisit(r.key(), c)) {
+                byte[] old = cooccurrenceAggregates.get(r.key());
+                ItemNeighbours kept = ScoringTopology.addCoVisit(settings, decay,
+                        old == null ? null : neighboursSerde.deserialize(null, old), c);
+                put(cooccurrenceAggregates, r.key(), neighboursSerde.serialize(null, kept));
+                changedNeighbours.remove(r.key());
+                changedNeighbours.add(r.key());
+            }
+        }
+        scoringContext.resetForwards();
+        // The driver publishes an aggregate after every co-visit; the catalogue keeps only the latest list, and
+        // nothing reads it before the next event, so each changed one is published once, with its latest value.
+        for (String changed : changedNeighbours) {
+            byte[] kept = cooccurrenceAggregates.get(changed);
+            byte[] published = kept == null ? null : neighboursSerde.serialize(null,
+                    ScoringTopology.publishedNeighbours(settings, neighboursSerde.deserialize(null, kept)));
+            neighbours.process(new Record<>(changed, published, event.timestamp()));
+        }
+        changedNeighbours.clear();
+    }
+
+    /** A null aggregate deletes the key, as a key-value store's put does. */
+    private static void put(Map<String, byte[]> store, String key, byte[] value) {
+        if (value == null) {
+            store.remove(key);
+        } else {
+            store.put(key, value);
+        }
+    }
+
+    /**
+     * A key-value store on a hash map, for one replay: no serdes, no sorted map. {@link #all()} returns the
+     * entries in the order of an in-memory Kafka store (keys by their UTF-8 bytes), so that a summary summed over
+     * the entries adds them in the same order.
+     */
+    static final class MapStore<V> implements KeyValueStore<String, V> {
+        private final String name;
+        private final boolean keeps;
+        private final Map<String, V> map = new HashMap<>();
+
+        MapStore(String name) {
+            this(name, true);
+        }
+
+        /** @param keeps false for a store that nobody reads: it stays empty */
+        MapStore(String name, boolean keeps) {
+            this.name = name;
+            this.keeps = keeps;
+        }
+
+        @Override
+        public void put(String key, V value) {
+            if (!keeps) {
+                return;
+            }
+            if (value == null) {
+                map.remove(key);
+            } else {
+                map.put(key, value);
+            }
+        }
+
+        @Override
+        public V putIfAbsent(String key, V value) {
+            V old = map.get(key);
+            if (old == null) {
+                put(key, value);
+            }
+            return old;
+        }
+
+        @Override
+        public void putAll(List<KeyValue<String, V>> entries) {
+            entries.forEach(kv -> put(kv.key, kv.value));
+        }
+
+        @Override
+        public V delete(String key) {
+            return map.remove(key);
+        }
+
+        @Override
+        public V get(String key) {
+            return map.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> range(String from, String to) {
+            throw new UnsupportedOperationException("a replay's store is read by key or whole");
+        }
+
+        @Override
+        public KeyValueIterator<String, V> all() {
+            List<Map.Entry<byte[], String>> keys = new ArrayList<>(map.size());
+            map.keySet().forEach(k -> keys.add(Map.entry(k.getBytes(StandardCharsets.UTF_8), k)));
+            keys.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+            Iterator<Map.Entry<byte[], String>> it = keys.iterator();
+            return new KeyValueIterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public KeyValue<String, V> next() {
+                    String k = it.next().getValue();
+                    return KeyValue.pair(k, map.get(k));
+                }
+
+                @Override
+                public String peekNextKey() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return map.size();
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void init(StateStoreContext context, StateStore root) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean persistent() {
+            return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    /**
+     * The intake's dedupe store, for point lookups only (all the intake does): values by key and window start,
+     * entries dropped once older than the retention behind the newest window start put. The intake never looks
+     * further back than three windows (its retention is longer), so dropping them is never seen, as with the
+     * topology's segmented store.
+     */
+    static final class DedupeStore implements WindowStore<String, Long> {
+        private final String name;
+        private final long retention;
+        private final Map<String, Map<Long, Long>> byKey = new HashMap<>();
+        /** Keys by window start, oldest first, to drop them. */
+        private final java.util.TreeMap<Long, List<String>> byTime = new java.util.TreeMap<>();
+        private long newest = Long.MIN_VALUE;
+
+        DedupeStore(String name, long retention) {
+            this.name = name;
+            this.retention = retention;
+        }
+
+        @Override
+        public void put(String key, Long value, long windowStart) {
+            if (value == null) {
+                Map<Long, Long> m = byKey.get(key);
+                if (m != null) {
+                    m.remove(windowStart);
+                }
+                return;
+            }
+            byKey.computeIfAbsent(key, k -> new HashMap<>(2)).put(windowStart, value);
+            byTime.computeIfAbsent(windowStart, t -> new ArrayList<>()).add(key);
+            if (windowStart > newest) {
+                newest = windowStart;
+                while (!byTime.isEmpty() && byTime.firstKey() < newest - retention) {
+                    Map.Entry<Long, List<String>> old = byTime.pollFirstEntry();
+                    for (String k : old.getValue()) {
+                        Map<Long, Long> m = byKey.get(k);
+                        if (m != null && m.remove(old.getKey()) != null && m.isEmpty()) {
+                            byKey.remove(k);
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public Long fetch(String key, long time) {
+            Map<Long, Long> m = byKey.get(key);
+            return m == null ? null : m.get(time);
+        }
+
+        @Override
+        public WindowStoreIterator<Long> fetch(String key, long timeFrom, long timeTo) {
+            throw new UnsupportedOperationException("the intake looks ids up by window start");
+        }
+
+        @Override
+        public KeyValueIterator<Windowed<String>, Long> fetch(String keyFrom, String keyTo, long timeFrom, long timeTo) {
+            throw new UnsupportedOperationException("the intake looks ids up by window start");
+        }
+
+        @Override
+        public KeyValueIterator<Windowed<String>, Long> fetchAll(long timeFrom, long timeTo) {
+            throw new UnsupportedOperationException("the intake looks ids up by window start");
+        }
+
+        @Override
+        public KeyValueIterator<Windowed<String>, Long> all() {
+            throw new UnsupportedOperationException("the intake looks ids up by window start");
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void init(StateStoreContext context, StateStore root) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean persistent() {
+            return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+}
