@@ -1,6 +1,7 @@
 package ripple.features;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -43,7 +44,8 @@ public record RetrievalSettings(int candidates, int popularItems, int neighbours
     }
 
     public RetrievalSettings {
-        sources = Set.copyOf(sources);
+        // an unmodifiable EnumSet: uses() is asked several times per event, and an enum set's lookup is a bit test
+        sources = Collections.unmodifiableSet(sources.isEmpty() ? EnumSet.noneOf(Source.class) : EnumSet.copyOf(sources));
     }
 
     public static RetrievalSettings from(RippleConfig c) {
