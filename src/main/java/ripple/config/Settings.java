@@ -178,10 +178,6 @@ public final class Settings {
             number("learning.user-shrink", "0.01", 0, 1000,
                     "Pull of the user's own part towards the shared prior w0 (an L2 penalty on the user part, per "
                     + "step)."),
-            bool("learning.user-text-weights", "true",
-                    "Whether each user learns weights of their own over the text dims; false: only the shared prior "
-                    + "w0 does, and a user's taste in text comes from the text context features (affinity to the "
-                    + "user's text profile, cosine to the recent items)."),
             number("learning.prior-rate", "0.3", 0, 10,
                     "Learning rate of the shared prior w0: a user's model is w0 plus the user's own part, which "
                     + "starts at 0."),

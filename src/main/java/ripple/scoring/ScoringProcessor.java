@@ -86,16 +86,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         this.ranker = new Ranker(catalog, decay);
         this.models = new UserModels(catalog);
         boolean[] ablated = layout.mask(settings.ablate());
-        this.learner = new OnlineLearner(settings.optimizer(), settings.learningRate(), settings.l2(),
-                settings.userTextWeights() ? ablated : withTextDims(ablated, layout));
+        this.learner = new OnlineLearner(settings.optimizer(), settings.learningRate(), settings.l2(), ablated);
         this.priorLearner = new OnlineLearner(settings.optimizer(), settings.priorRate(), settings.l2(), ablated);
-    }
-
-    /** The mask with the text dims held too: the user's own part then never moves them. */
-    private static boolean[] withTextDims(boolean[] mask, FeatureLayout layout) {
-        boolean[] out = mask == null ? new boolean[layout.size()] : mask.clone();
-        java.util.Arrays.fill(out, 0, layout.textDims(), true);
-        return out;
     }
 
     @Override
