@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -12,20 +13,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import kafka.server.SharedServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.image.MetadataDelta;
+import org.apache.kafka.image.MetadataImage;
+import org.apache.kafka.image.loader.LoaderManifest;
+import org.apache.kafka.image.publisher.MetadataPublisher;
+import org.apache.kafka.metadata.BrokerRegistration;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * {@code --standalone}: a dynamic quorum records the controller's endpoint in the metadata log, so the
  * controller port could never change; with a static one it lives in configuration and a free port is
  * picked at each start. A one-node quorum never changes membership, which is all a dynamic one adds.
+ *
+ * <p>After an unclean stop ({@code kill -9}, a crash: no clean-shutdown marker in the data directory) the node is
+ * started twice: first as a controller alone, until the controller has fenced the broker's previous incarnation,
+ * then as the usual combined node. Started combined at once, the broker would act on the registration the dead
+ * incarnation left in the metadata (itself unfenced and the leader of every partition): its transaction coordinator
+ * loads and queues the markers of transactions the dead process had decided, and a broker session later the
+ * controller fences that incarnation, leaving every partition without a leader for a moment. Kafka 4.4 drops a marker
+ * retried in that moment as if its partition had been deleted (KAFKA-20734) and still records the transaction as
+ * complete, so the offsets that transaction committed stay pending for ever and an exactly-once consumer never gets
+ * its committed offsets. Fenced first, the broker starts as a follower of nothing and leads again only once its new
+ * incarnation is registered, so it sends the markers to a leader. See {@link #fencePreviousIncarnation}.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -53,6 +73,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     static final int TXN_ADD_PARTITIONS_WAIT_MS = 2000;
     /** Written by formatting; holds the cluster id. */
     private static final String META_PROPERTIES = "meta.properties";
+    /** Written by the log manager when it has flushed and closed every log; removed when it starts. */
+    private static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown"; // CleanShutdownFileHandler's name
+    /**
+     * The broker session of the controller-only start that fences a dead incarnation (see fencePreviousIncarnation):
+     * the controller fences a broker this long after it takes office, as it never hears from the dead one.
+     */
+    static final int FENCING_SESSION_MS = 500;
 
     private final Path dataDir;
     private final String host;
@@ -90,9 +117,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         int brokerPort = port == 0 ? freePort() : port;
         Properties props = serverProperties(brokerPort, controllerPort == 0 ? freePort() : controllerPort);
         KafkaConfig config = KafkaConfig.fromProps(props);
-        formatIfNew(config);
+        boolean formatted = formatIfNew(config);
         clusterId = readClusterId();
         bootstrapServers = host + ":" + brokerPort;
+        if (!formatted && !Files.exists(dataDir.resolve(CLEAN_SHUTDOWN_FILE))) {
+            fencePreviousIncarnation();
+        }
         KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             started.startup();
@@ -167,9 +197,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // retries with a backoff growing towards 1 s and OutOfOrderSequence rejections of the batches queued
         // behind them (hundreds of log lines a minute, and the p99 latency). Waiting here costs one round trip.
         p.put("add.partitions.to.txn.retry.backoff.max.ms", Integer.toString(TXN_ADD_PARTITIONS_WAIT_MS));
-        // After an unclean stop (kill -9) the restarted broker cannot register until the controller has fenced its
-        // previous incarnation, one broker session after start (default 9 s, retried every 2 s): 4 s still rides
-        // out a busy laptop's pauses with heartbeats every second.
+        // How long the controller waits for a heartbeat before it fences the broker (default 9 s): 4 s still rides
+        // out a busy laptop's pauses with heartbeats every second. After an unclean stop the previous incarnation is
+        // fenced before the broker starts (fencePreviousIncarnation), so a restart does not wait for this.
         p.put("broker.session.timeout.ms", "4000");
         p.put("broker.heartbeat.interval.ms", "1000");
         // The compaction buffer (default 128 MB) is allocated at start; 16 MB still dedupes ~700k keys a pass.
@@ -180,10 +210,100 @@ public final class EmbeddedKafka implements AutoCloseable {
         return props;
     }
 
-    /** As {@code kafka-storage format} does, but leaves an already formatted directory alone. */
-    private void formatIfNew(KafkaConfig config) {
+    /**
+     * After an unclean stop: starts the node as a controller only (same node id, same metadata log, no broker), waits
+     * until the metadata shows the broker's previous incarnation fenced (or in controlled shutdown, or never
+     * registered), and stops it. With {@value #FENCING_SESSION_MS} ms broker sessions this took 0.9 s in tests and
+     * 2.3 to 3.8 s in {@code ripple dev} on a loaded 2-core machine (much of it loading Kafka's classes, which the
+     * combined start then need not), and the combined start that follows no longer waits (its registration was
+     * refused as a duplicate until the dead incarnation's 4 s session ran out): the broker was up sooner than before.
+     *
+     * <p>Only the metadata log is touched: a controller has no log manager, so the partitions' logs and the missing
+     * clean-shutdown marker are left for the combined start to recover, as before.
+     */
+    private void fencePreviousIncarnation() {
+        long begin = System.nanoTime();
+        // Not the overrides: they are broker settings (listeners, security) that a controller alone would reject.
+        Map<String, String> p = new LinkedHashMap<>();
+        int ctrlPort = controllerPort == 0 ? freePort() : controllerPort;
+        p.put("process.roles", "controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + ctrlPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("listeners", CONTROLLER_LISTENER + "://" + host + ":" + ctrlPort);
+        p.put("listener.security.protocol.map", CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("log.dirs", dataDir.toString());
+        if (overrides.containsKey("metadata.log.dir")) {
+            p.put("metadata.log.dir", overrides.get("metadata.log.dir"));
+        }
+        p.put("broker.session.timeout.ms", Integer.toString(FENCING_SESSION_MS));
+        p.put("broker.heartbeat.interval.ms", Integer.toString(FENCING_SESSION_MS / 5));
+        Properties props = new Properties();
+        props.putAll(p);
+        KafkaRaftServer controller = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+        String state;
+        try {
+            controller.startup();
+            CompletableFuture<String> fenced = new CompletableFuture<>();
+            sharedServer(controller).loader().installPublishers(List.of(new PreviousIncarnationWatch(fenced)));
+            state = fenced.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fencing the previous Kafka broker in " + dataDir, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the Kafka controller did not fence the previous broker in " + dataDir
+                    + " within " + startTimeout, e);
+        } finally {
+            stop(controller);
+        }
+        log.info("Kafka in {} was not stopped cleanly: its previous broker is {} ({} ms)", dataDir, state,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    }
+
+    /**
+     * The node's metadata loader. {@link KafkaRaftServer} keeps it private (its shared server); the alternative, building
+     * the controller from {@link SharedServer} and {@code ControllerServer} here, would copy more of its internals.
+     */
+    private static SharedServer sharedServer(KafkaRaftServer server) {
+        try {
+            Method m = KafkaRaftServer.class.getDeclaredMethod("sharedServer");
+            m.setAccessible(true);
+            return (SharedServer) m.invoke(server);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot reach the metadata of this Kafka version's KafkaRaftServer", e);
+        }
+    }
+
+    /** Completes once the published metadata no longer shows an active previous incarnation of this node's broker. */
+    private static final class PreviousIncarnationWatch implements MetadataPublisher {
+        private final CompletableFuture<String> done;
+
+        PreviousIncarnationWatch(CompletableFuture<String> done) {
+            this.done = done;
+        }
+
+        @Override
+        public String name() {
+            return "ripple-previous-incarnation-watch";
+        }
+
+        @Override
+        public void onMetadataUpdate(MetadataDelta delta, MetadataImage image, LoaderManifest manifest) {
+            BrokerRegistration previous = image.cluster().broker(NODE_ID);
+            if (previous == null) {
+                done.complete("not registered");
+            } else if (previous.fenced()) {
+                done.complete("fenced");
+            } else if (previous.inControlledShutdown()) {
+                done.complete("in controlled shutdown"); // it has already given up leading its partitions
+            }
+        }
+    }
+
+    /** As {@code kafka-storage format} does, but leaves an already formatted directory alone; true if it formatted. */
+    private boolean formatIfNew(KafkaConfig config) {
         if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
-            return;
+            return false;
         }
         try {
             Files.createDirectories(dataDir);
@@ -197,6 +317,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .addDirectory(dataDir.toString())
                     .run();
             log.info("Formatted {} for new Kafka cluster {}", dataDir, id);
+            return true;
         } catch (Exception e) {
             throw new IllegalStateException("cannot format Kafka storage in " + dataDir + ": " + e.getMessage(), e);
         }
