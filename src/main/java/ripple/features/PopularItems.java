@@ -1,8 +1,6 @@
 package ripple.features;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeSet;
+import java.util.Arrays;
 
 /**
  * The {@code capacity} items with the largest popularity key, kept exactly as items are updated one at a time.
@@ -10,40 +8,65 @@ import java.util.TreeSet;
  * log(count at t) + lambda t, whose order never changes as time passes (every item's decayed count shrinks by the
  * same factor). So an item that falls out of the list can only come back through an update of its own, which
  * re-offers it. Thread-safe: the global thread offers, stream threads read a snapshot.
+ *
+ * <p>Two sorted arrays rather than a tree and a map: a list holds a few dozen items, an offer comes with every
+ * event on a popular item, and a replay reads a fresh snapshot of the busiest lists after nearly every event.
  */
 final class PopularItems {
-    private record Keyed(ItemCatalog.Entry entry, double key) {
-    }
-
-    /** Ascending by key, then by descending index, so that the first element is the one to evict under the tie rule. */
-    private final TreeSet<Keyed> order = new TreeSet<>((a, b) -> a.key != b.key ? Double.compare(a.key, b.key)
-            : Integer.compare(b.entry.index, a.entry.index));
-    private final Map<ItemCatalog.Entry, Keyed> keys = new HashMap<>();
-    private final int capacity;
+    /** Best first: larger key, then (equal keys) the earlier catalogue item. */
+    private final ItemCatalog.Entry[] entries;
+    private final double[] keys;
+    private int size;
     private volatile ItemCatalog.Entry[] snapshot = new ItemCatalog.Entry[0];
-    private boolean dirty;
+    private volatile boolean dirty;
 
     PopularItems(int capacity) {
-        this.capacity = capacity;
+        this.entries = new ItemCatalog.Entry[capacity];
+        this.keys = new double[capacity];
     }
 
     synchronized void offer(ItemCatalog.Entry e, double key) {
-        Keyed old = keys.get(e);
-        if (old != null) {
-            if (old.key == key) {
+        int at = indexOf(e);
+        if (at >= 0) {
+            if (keys[at] == key) {
                 return;
             }
-            order.remove(old);
-        } else if (order.size() >= capacity && key <= order.first().key) {
-            return;
+            remove(at);
+        } else if (size == entries.length && (size == 0 || key <= keys[size - 1])) {
+            return; // not better than the last: under the tie rule an equal key does not displace it either
         }
-        Keyed k = new Keyed(e, key);
-        order.add(k);
-        keys.put(e, k);
-        if (order.size() > capacity) {
-            keys.remove(order.pollFirst().entry);
+        if (size == entries.length) {
+            size--; // the last goes
         }
+        int pos = size;
+        while (pos > 0 && before(e, key, entries[pos - 1], keys[pos - 1])) {
+            entries[pos] = entries[pos - 1];
+            keys[pos] = keys[pos - 1];
+            pos--;
+        }
+        entries[pos] = e;
+        keys[pos] = key;
+        size++;
         dirty = true;
+    }
+
+    private static boolean before(ItemCatalog.Entry a, double keyA, ItemCatalog.Entry b, double keyB) {
+        return keyA != keyB ? keyA > keyB : a.index < b.index;
+    }
+
+    private int indexOf(ItemCatalog.Entry e) {
+        for (int i = 0; i < size; i++) {
+            if (entries[i] == e) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void remove(int at) {
+        System.arraycopy(entries, at + 1, entries, at, size - at - 1);
+        System.arraycopy(keys, at + 1, keys, at, size - at - 1);
+        entries[--size] = null;
     }
 
     /** Best first; equal keys go to the earlier catalogue item. */
@@ -51,7 +74,7 @@ final class PopularItems {
         if (dirty) {
             synchronized (this) {
                 if (dirty) {
-                    snapshot = order.descendingSet().stream().map(Keyed::entry).toArray(ItemCatalog.Entry[]::new);
+                    snapshot = Arrays.copyOf(entries, size);
                     dirty = false;
                 }
             }

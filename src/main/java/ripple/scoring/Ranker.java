@@ -39,8 +39,10 @@ public final class Ranker {
     private static final int TEXT_NEIGHBOURS = 20;
     private static final int TEXT_QUERY_HITS = 40;
     /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
-    public static final Comparator<Scored> ORDER = Comparator.comparingDouble(Scored::score).reversed()
-            .thenComparingInt(Scored::index);
+    public static final Comparator<Scored> ORDER = (a, b) -> {
+        int byScore = Double.compare(b.score(), a.score());
+        return byScore != 0 ? byScore : Integer.compare(a.index(), b.index());
+    };
 
     private static final Source[] SOURCES = Source.values();
 
@@ -92,11 +94,9 @@ public final class Ranker {
         private double[] recentTextNormSq;
         /** Zeros as long as a text vector: stands in for a recent item's text the user does not have. */
         private final float[] noText = new float[layout.textDims()];
-        /** Looked up once per user rather than once per candidate. */
-        private final Map<String, Integer> recentRanks = new HashMap<>();
         /**
-         * The same for catalogue items, by entry index (-1 for a recent item the catalogue does not know): a
-         * candidate's rank is found without touching its id, a cache miss per candidate.
+         * The recent items' catalogue indexes (-1 for one the catalogue does not know, or seen earlier in the list):
+         * a candidate's recent rank is found without hashing or touching its id (a cache miss per candidate).
          */
         private final int[] recentIndexes;
         /** Keyed by the catalogue's own category strings, so a candidate's lookup finds its key by identity. */
@@ -136,10 +136,8 @@ public final class Ranker {
             }
             recentIndexes = new int[history.recentItems.size()];
             for (int i = 0; i < recentIndexes.length; i++) {
-                String id = history.recentItems.get(i).itemId;
-                ItemCatalog.Entry e = catalog.get(id);
-                recentIndexes[i] = e == null || recentRanks.containsKey(id) ? -1 : e.index;
-                recentRanks.putIfAbsent(id, i);
+                ItemCatalog.Entry e = catalog.get(history.recentItems.get(i).itemId);
+                recentIndexes[i] = e == null || rankAmongFirst(e.index, i) >= 0 ? -1 : e.index;
             }
             for (int i = 0; i < history.categories.size(); i++) {
                 categoryRanks.putIfAbsent(catalog.canonicalOrSelf(history.categories.get(i).category), i);
@@ -346,7 +344,7 @@ public final class Ranker {
                     nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
-            contextFeatures(e, recentRanks.getOrDefault(itemId, -1), category, sources, hasText,
+            contextFeatures(e, history.recentRank(itemId), category, sources, hasText,
                     hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
@@ -371,8 +369,12 @@ public final class Ranker {
 
         /** The entry's place among the user's recent items, or -1. */
         private int recentRank(ItemCatalog.Entry e) {
-            for (int i = 0; i < recentIndexes.length; i++) {
-                if (recentIndexes[i] == e.index) {
+            return rankAmongFirst(e.index, recentIndexes.length);
+        }
+
+        private int rankAmongFirst(int index, int n) {
+            for (int i = 0; i < n; i++) {
+                if (recentIndexes[i] == index) {
                     return i;
                 }
             }
