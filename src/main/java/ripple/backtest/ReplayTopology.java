@@ -214,8 +214,39 @@ final class ReplayTopology {
      * entries in the order of an in-memory Kafka store (keys by their UTF-8 bytes), so that a summary summed over
      * the entries adds them in the same order.
      */
-    static final class MapStore<V> implements KeyValueStore<String, V> {
+    /** What both replay stores share: a name, nothing to open or close, and nothing persisted. */
+    private abstract static class InMemoryStore implements StateStore {
         private final String name;
+
+        InMemoryStore(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void init(StateStoreContext context, StateStore root) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean persistent() {
+            return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    static final class MapStore<V> extends InMemoryStore implements KeyValueStore<String, V> {
         private final boolean keeps;
         private final Map<String, V> map = new HashMap<>();
 
@@ -225,7 +256,7 @@ final class ReplayTopology {
 
         /** @param keeps false for a store that nobody reads: it stays empty */
         MapStore(String name, boolean keeps) {
-            this.name = name;
+            super(name);
             this.keeps = keeps;
         }
 
@@ -304,28 +335,6 @@ final class ReplayTopology {
             return map.size();
         }
 
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void init(StateStoreContext context, StateStore root) {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public boolean persistent() {
-            return false;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
     }
 
     /**
@@ -334,8 +343,7 @@ final class ReplayTopology {
      * further back than three windows (its retention is longer), so dropping them is never seen, as with the
      * topology's segmented store.
      */
-    static final class DedupeStore implements WindowStore<String, Long> {
-        private final String name;
+    static final class DedupeStore extends InMemoryStore implements WindowStore<String, Long> {
         private final long retention;
         private final Map<String, Map<Long, Long>> byKey = new HashMap<>();
         /** Keys by window start, oldest first, to drop them. */
@@ -343,7 +351,7 @@ final class ReplayTopology {
         private long newest = Long.MIN_VALUE;
 
         DedupeStore(String name, long retention) {
-            this.name = name;
+            super(name);
             this.retention = retention;
         }
 
@@ -398,27 +406,5 @@ final class ReplayTopology {
             throw new UnsupportedOperationException("the intake looks ids up by window start");
         }
 
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void init(StateStoreContext context, StateStore root) {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public boolean persistent() {
-            return false;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
     }
 }
