@@ -199,8 +199,9 @@ public final class Ranker {
                 }
             }
             if (retrieval.uses(Source.POPULAR)) {
-                addAll(catalog.popular(true), c, Source.POPULAR);
-                addAll(catalog.popular(false), c, Source.POPULAR);
+                // one bound for both lists: recent first, then all-time within what is left
+                int proposed = addAll(catalog.popular(true), c, Source.POPULAR);
+                addAll(catalog.popular(false), c - proposed, Source.POPULAR);
             }
             if (retrieval.uses(Source.CATEGORY)) {
                 List<ItemCatalog.Entry[]> lists = new ArrayList<>();
@@ -220,10 +221,27 @@ public final class Ranker {
             candidates.add(e, source.bit());
         }
 
-        private void addAll(ItemCatalog.Entry[] entries, int limit, Source source) {
-            for (int i = 0; i < Math.min(limit, entries.length); i++) {
-                add(entries[i], source);
+        /**
+         * Up to {@code limit} items the source has not proposed yet, in the list's order; returns how many. An
+         * item the source already proposed does not count again.
+         */
+        private int addAll(ItemCatalog.Entry[] entries, int limit, Source source) {
+            int proposed = 0;
+            for (int i = 0; i < entries.length && proposed < limit; i++) {
+                if (proposeOnce(entries[i], source)) {
+                    proposed++;
+                }
             }
+            return proposed;
+        }
+
+        /** Adds the entry with the source's bit unless the source already proposed it; returns whether it did. */
+        private boolean proposeOnce(ItemCatalog.Entry e, Source source) {
+            if (e == null || source.in(candidates.sources(e))) {
+                return false;
+            }
+            add(e, source);
+            return true;
         }
 
         /**
@@ -241,9 +259,7 @@ public final class Ranker {
                         continue;
                     }
                     any = true;
-                    ItemCatalog.Entry e = list[rank];
-                    if (e != null && !source.in(candidates.sources(e))) {
-                        add(e, source);
+                    if (proposeOnce(list[rank], source)) {
                         proposed++;
                     }
                 }

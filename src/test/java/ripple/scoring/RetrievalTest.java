@@ -117,6 +117,31 @@ class RetrievalTest {
         }
     }
 
+    /**
+     * The popular source reads two lists (recent and all-time) under one bound: with lists as long as the bound
+     * and no item in both, it proposes the bound, the recent list first.
+     */
+    @Test
+    void thePopularSourceKeepsOneBoundForItsTwoLists() {
+        ScoringSettings s = ScoringSettings.from(ScorerFixture.testConfig().with("scoring.sources", "popular")
+                .with("scoring.candidates", "20").with("scoring.popular-items", "20"));
+        ItemCatalog catalog = s.newCatalog();
+        long monthAgo = NOW - 30L * 24 * 3600 * 1000;
+        for (int i = 0; i < 40; i++) {
+            // i0..i19: many events a month ago (all-time leaders, decayed away); i20..i39: a few events now
+            boolean old = i < 20;
+            float count = old ? 1000 - i : 60 - i;
+            catalog.putInfluence("i" + i, new ItemCatalog.Influence(new float[] {count, 0, 0, 0, 0},
+                    old ? monthAgo : NOW, count, "c"));
+        }
+        UserState user = userWhoTouched(s);
+        Candidates c = new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW).candidates();
+        assertThat(c.size()).isEqualTo(20);
+        for (int i = 20; i < 40; i++) {
+            assertThat(c.contains(catalog.get("i" + i))).as("recently popular i%d", i).isTrue();
+        }
+    }
+
     private static int candidateCount(ScoringSettings s, int n) {
         ItemCatalog catalog = catalog(s, n);
         UserState user = userWhoTouched(s, "i3", "i5", "i8");
