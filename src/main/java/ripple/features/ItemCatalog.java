@@ -67,6 +67,8 @@ public final class ItemCatalog {
     private long clusteringVersion;
     /** Largest log1p(all-time count), so the all-time popularity feature stays within 0..1. */
     private volatile float totalScale;
+    /** Counts the changes of the influence scales: influence rows computed under an older count are stale. */
+    private volatile int scalesVersion;
 
     private record Version(String version, long computedAt) {
     }
@@ -90,6 +92,13 @@ public final class ItemCatalog {
      * event count (long histories keep their popularity), and the item's category as the events gave it (null when
      * none did). Immutable.
      */
+    /**
+     * An item's influence features ({@link FeatureLayout#INFLUENCE} of them) computed from {@code of} as of the
+     * start of {@code tick}, under the scales of {@code scales}.
+     */
+    private record InfluenceRow(Influence of, long tick, int scales, float[] features) {
+    }
+
     public record Influence(float[] counts, long time, float total, String category) {
         public Influence(float[] counts, long time) {
             this(counts, time, 0f, null);
@@ -132,6 +141,8 @@ public final class ItemCatalog {
         private volatile ResolvedNeighbours resolvedNeighbours;
         /** The popularity lists of the item's category, found by name once (ranking reads them per candidate). */
         private volatile CategoryLists categoryLists;
+        /** Its influence features as of one tick; see {@link ItemCatalog#influenceFeatures}. */
+        private volatile InfluenceRow influenceRow;
 
         Entry(String itemId, int index) {
             this.itemId = itemId;
@@ -353,10 +364,18 @@ public final class ItemCatalog {
         }
         float[] counts = influence.counts();
         synchronized (influenceScale) {
+            boolean grew = false;
             for (int g = 0; g < Math.min(counts.length, influenceScale.length); g++) {
-                influenceScale[g] = Math.max(influenceScale[g], (float) Math.log1p(counts[g]));
+                float scale = (float) Math.log1p(counts[g]);
+                grew |= scale > influenceScale[g];
+                influenceScale[g] = Math.max(influenceScale[g], scale);
             }
-            totalScale = Math.max(totalScale, (float) Math.log1p(influence.total()));
+            float total = (float) Math.log1p(influence.total());
+            grew |= total > totalScale;
+            totalScale = Math.max(totalScale, total);
+            if (grew) {
+                scalesVersion++;
+            }
         }
         double recentKey = decay.logKey(influence.decayedTotal(), influence.time());
         recentPopular.offer(e, recentKey);
@@ -547,8 +566,17 @@ public final class ItemCatalog {
     }
 
     /**
-     * Writes the item's influence features as of {@code now} into out at the influence offset: per group the
-     * decayed count, then the all-time count, each as log1p scaled by the largest seen (so within 0..1).
+     * Influence features are read as of the start of the second ({@value #INFLUENCE_TICK_MS} ms) that holds
+     * {@code now}: then every user scored within that second, and both views of one event, share one computation
+     * per item (five logs and an exp, the costliest part of a candidate after its text). With a half-life of hours
+     * the rounding moves a decayed count by a few parts per million.
+     */
+    static final long INFLUENCE_TICK_MS = 1000;
+
+    /**
+     * Writes the item's influence features as of {@code now} (rounded down to its {@link #INFLUENCE_TICK_MS} tick)
+     * into out at the influence offset: per group the decayed count, then the all-time count, each as log1p scaled
+     * by the largest seen (so within 0..1).
      */
     public void influenceFeatures(Entry e, long now, float[] out) {
         int off = layout.influenceOffset();
@@ -557,13 +585,22 @@ public final class ItemCatalog {
             Arrays.fill(out, off, off + FeatureLayout.INFLUENCE, 0f);
             return;
         }
-        double f = decay.factor(inf.time(), now);
-        for (int g = 0; g < InfluenceGroup.COUNT; g++) {
-            float scale = influenceScale[g];
-            // log(1 + x), not log1p: the JIT makes log an intrinsic, and x >= 0 here needs no log1p precision
-            out[off + g] = scale <= 0f ? 0f : (float) (Math.log(1 + inf.counts()[g] * f) / scale);
+        long tick = Math.floorDiv(now, INFLUENCE_TICK_MS);
+        int scales = scalesVersion;
+        InfluenceRow row = e.influenceRow;
+        if (row == null || row.of != inf || row.tick != tick || row.scales != scales) {
+            float[] features = new float[FeatureLayout.INFLUENCE];
+            double f = decay.factor(inf.time(), tick * INFLUENCE_TICK_MS);
+            for (int g = 0; g < InfluenceGroup.COUNT; g++) {
+                float scale = influenceScale[g];
+                // log(1 + x), not log1p: the JIT makes log an intrinsic, and x >= 0 here needs no log1p precision
+                features[g] = scale <= 0f ? 0f : (float) (Math.log(1 + inf.counts()[g] * f) / scale);
+            }
+            features[FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
+            row = new InfluenceRow(inf, tick, scales, features);
+            e.influenceRow = row;
         }
-        out[off + FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
+        System.arraycopy(row.features, 0, out, off, FeatureLayout.INFLUENCE);
     }
 
     /** The item's all-time count against its category's most popular item's, both log1p: 0..1. */

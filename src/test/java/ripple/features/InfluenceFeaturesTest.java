@@ -1,0 +1,53 @@
+package ripple.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InfluenceFeaturesTest {
+    private static final FeatureLayout LAYOUT = new FeatureLayout(List.of("m"), 8);
+    private static final long T = 1_700_000_000_000L; // a whole second
+    private static final long DAY = Duration.ofDays(1).toMillis();
+
+    private static ItemCatalog catalog() {
+        return new ItemCatalog(LAYOUT, 42, new Decay(Duration.ofDays(1)), RetrievalSettings.defaults());
+    }
+
+    private static float[] counts(float view) {
+        float[] c = new float[InfluenceGroup.COUNT];
+        c[InfluenceGroup.VIEW.ordinal()] = view;
+        return c;
+    }
+
+    private static float view(ItemCatalog catalog, String item, long now) {
+        float[] f = new float[LAYOUT.size()];
+        catalog.influenceFeatures(catalog.get(item), now, f);
+        return f[LAYOUT.influenceOffset() + InfluenceGroup.VIEW.ordinal()];
+    }
+
+    @Test
+    void areReadAsOfTheStartOfTheSecondThatHoldsNow() {
+        ItemCatalog catalog = catalog();
+        catalog.putInfluence("a", new ItemCatalog.Influence(counts(100f), T));
+        catalog.putInfluence("b", new ItemCatalog.Influence(counts(1000f), T));
+        float atStart = view(catalog, "a", T + DAY);
+        assertThat(view(catalog, "a", T + DAY + 999)).isEqualTo(atStart);
+        // one half-life later: log(1 + 100 * 0.5) / log(1 + 1000), the largest count seen
+        assertThat(atStart).isCloseTo((float) (Math.log(51) / Math.log1p(1000)), within(1e-5f));
+        assertThat(view(catalog, "a", T + 2 * DAY)).isCloseTo((float) (Math.log(26) / Math.log1p(1000)), within(1e-5f));
+    }
+
+    @Test
+    void followANewInfluenceAndANewLargestCountWithinTheSameSecond() {
+        ItemCatalog catalog = catalog();
+        catalog.putInfluence("a", new ItemCatalog.Influence(counts(100f), T));
+        assertThat(view(catalog, "a", T)).isEqualTo(1f);
+        catalog.putInfluence("b", new ItemCatalog.Influence(counts(1000f), T));
+        assertThat(view(catalog, "a", T + 1)).isCloseTo((float) (Math.log(101) / Math.log1p(1000)), within(1e-6f));
+        catalog.putInfluence("a", new ItemCatalog.Influence(counts(10f), T));
+        assertThat(view(catalog, "a", T + 2)).isCloseTo((float) (Math.log(11) / Math.log1p(1000)), within(1e-6f));
+    }
+}
