@@ -14,10 +14,13 @@ import ripple.config.RippleConfig;
  * recent and all-time), {@code neighbours} co-occurrence neighbours kept per item, and the user's
  * {@code covisitHistory} most recent items whose neighbours are looked up (and which a new item is paired with).
  * The text index makes changes searchable at most every {@code indexRefresh}; {@code indexMaxConn} and
- * {@code indexBeamWidth} are the HNSW graph's M and construction beam width.
+ * {@code indexBeamWidth} are the HNSW graph's M and construction beam width. A user's text query is searched
+ * again every {@code textQueryRefresh} of the user's events, and the last hits of at most
+ * {@code textQueryUsers} users are kept per scoring task.
  */
 public record RetrievalSettings(int candidates, int popularItems, int neighbours, int covisitHistory,
-                                Set<Source> sources, Duration indexRefresh, int indexMaxConn, int indexBeamWidth) {
+                                Set<Source> sources, Duration indexRefresh, int indexMaxConn, int indexBeamWidth,
+                                int textQueryRefresh, int textQueryUsers) {
 
     /** The candidate sources, as named by {@code scoring.sources}. */
     public enum Source {
@@ -61,7 +64,9 @@ public record RetrievalSettings(int candidates, int popularItems, int neighbours
                 sources(c),
                 refresh,
                 c.intValue("scoring.index.max-conn"),
-                c.intValue("scoring.index.beam-width"));
+                c.intValue("scoring.index.beam-width"),
+                c.intValue("scoring.text-query.refresh-events"),
+                c.intValue("scoring.text-query.cached-users"));
     }
 
     private static Set<Source> sources(RippleConfig c) {

@@ -46,6 +46,7 @@ public final class Candidates {
         return sources[position];
     }
 
+    /** The score a source attached to the candidate at a position, or 0. */
     double scoreAt(int position) {
         return scores[position];
     }
@@ -64,6 +65,16 @@ public final class Candidates {
     double score(ItemCatalog.Entry e) {
         int p = e == null ? -1 : find(e.index);
         return p < 0 ? 0 : scores[p];
+    }
+
+    /** Sets the score of every candidate that {@code other} holds to its score there (other candidates keep theirs). */
+    void takeScores(Candidates other) {
+        for (int i = 0; i < other.size; i++) {
+            int p = find(other.entries[i].index);
+            if (p >= 0) {
+                scores[p] = other.scores[i];
+            }
+        }
     }
 
     /** Adds the entry (once) with more source bits; null is ignored. */

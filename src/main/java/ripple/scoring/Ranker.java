@@ -48,6 +48,7 @@ public final class Ranker {
 
     private final ItemCatalog catalog;
     private final Decay decay;
+    private final TextQueryCache textQueries;
 
     /**
      * One ranked item: its catalogue index, its score, what each feature group contributed, and the candidate
@@ -60,11 +61,21 @@ public final class Ranker {
     public Ranker(ItemCatalog catalog, Decay decay) {
         this.catalog = catalog;
         this.decay = decay;
+        RetrievalSettings retrieval = catalog.retrieval();
+        this.textQueries = new TextQueryCache(retrieval.textQueryRefresh(), retrieval.textQueryUsers());
     }
 
-    /** The user's view as of {@code now} (event time), with weights {@code w}. */
+    /** The user's view as of {@code now} (event time), with weights {@code w}; its text query is searched afresh. */
     public View view(UserState user, float[] w, long now) {
-        return new View(user, w, now, null);
+        return new View(user, w, now, new HashMap<>(), false);
+    }
+
+    /**
+     * The same for a user known by id, whose text query hits are reused from an earlier event while they are fresh
+     * ({@link TextQueryCache}).
+     */
+    public View view(String userId, UserState user, float[] w, long now) {
+        return new View(user, w, now, textQueries.of(userId), false);
     }
 
     /**
@@ -73,15 +84,18 @@ public final class Ranker {
      * as much as the rest of retrieval together (at 100k items).
      */
     public View view(UserState user, float[] w, long now, View earlier) {
-        return new View(user, w, now, earlier.textHits());
+        return new View(user, w, now, earlier.textHits(), true);
     }
 
     /** Candidates, features and scores of one user at one instant. What does not depend on the item is done once. */
     public final class View {
         /** The part of the user's state that ranking reads. */
         private final UserHistory history;
-        /** Per text model, the hits of the user's text query, searched once (or taken from an earlier view). */
-        private final Map<String, int[]> textHits;
+        /** Per text model, the user's last text query search, searched again here unless it is fresh. */
+        private final Map<String, TextQueryCache.Hits> textHits;
+        /** Whether {@link #textHits} serve whatever the query now is: they were searched moments before. */
+        private final boolean reuseHits;
+        private final long step;
         private final float[] w;
         private final long now;
         private final FeatureLayout layout = catalog.layout();
@@ -107,9 +121,17 @@ public final class Ranker {
         private final float[] scratch = new float[layout.size()];
         private Candidates candidates;
         private float touched;
+        /** The parts of the candidate {@link #rank} scored last. */
+        private double lastText;
+        private double lastInfluence;
+        private double lastContext;
+        private boolean lastHasText;
 
-        private View(UserState user, float[] w, long now, Map<String, int[]> textHits) {
-            this.textHits = textHits == null ? new HashMap<>() : textHits;
+        private View(UserState user, float[] w, long now, Map<String, TextQueryCache.Hits> textHits,
+                     boolean reuseHits) {
+            this.textHits = textHits;
+            this.reuseHits = reuseHits;
+            this.step = user.weights().step;
             this.history = user.history();
             this.w = w;
             this.now = now;
@@ -170,7 +192,7 @@ public final class Ranker {
         }
 
         /** The text query hits per model, searched now if they were not yet. */
-        private Map<String, int[]> textHits() {
+        private Map<String, TextQueryCache.Hits> textHits() {
             candidates();
             return textHits;
         }
@@ -214,6 +236,8 @@ public final class Ranker {
             if (retrieval.uses(Source.TEXT)) {
                 addTextNeighbours(c);
             }
+            // every candidate's co-occurrence feature, found once here rather than looked up while ranking
+            candidates.takeScores(covisit);
             return candidates;
         }
 
@@ -272,12 +296,14 @@ public final class Ranker {
         /** Per text model: the items nearest the user's text query, and those nearest the user's recent items. */
         private void addTextNeighbours(int c) {
             for (String model : layout.textModels()) {
-                int[] hits = textHits.computeIfAbsent(model, m -> {
-                    float[] query = textQuery(layout.textOffset(m));
-                    return query == null ? new int[0]
-                            : catalog.textIndex().search(m, query, Math.min(c, TEXT_QUERY_HITS), null);
-                });
-                for (int idx : hits) {
+                TextQueryCache.Hits hits = textHits.get(model);
+                if (hits == null || !reuseHits && !textQueries.fresh(hits, step)) {
+                    float[] query = textQuery(layout.textOffset(model));
+                    hits = new TextQueryCache.Hits(step, query == null ? new int[0]
+                            : catalog.textIndex().search(model, query, Math.min(c, TEXT_QUERY_HITS), null));
+                    textHits.put(model, hits);
+                }
+                for (int idx : hits.items()) {
                     add(catalog.entry(idx), Source.TEXT);
                 }
             }
@@ -360,14 +386,14 @@ public final class Ranker {
                     nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
-            contextFeatures(e, history.recentRank(itemId), category, sources, hasText,
+            contextFeatures(e, history.recentRank(itemId), category, sources, covisit.score(e), hasText,
                     hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
 
         /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
         private void contextFeatures(ItemCatalog.Entry e, int recentRank, String category, int sources,
-                                     boolean hasText, float affinity, float nearest, float[] out) {
+                                     double covisitScore, boolean hasText, float affinity, float nearest, float[] out) {
             history.historyFeatures(recentRank,
                     category == null ? -1 : categoryRanks.getOrDefault(category, -1), categoryTotal, now, decay, out, ctx);
             float popularity = e == null ? 0f : catalog.allTimePopularity(e);
@@ -376,16 +402,20 @@ public final class Ranker {
                     : out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * catalog.categoryPopularity(e);
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
-            out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisit.score(e);
+            out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisitScore;
             for (Source s : SOURCES) {
                 out[ctx + FeatureLayout.CTX_SOURCES + s.ordinal()] = s.in(sources) ? 1f : 0f;
             }
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
         }
 
-        /** The entry's place among the user's recent items, or -1. */
-        private int recentRank(ItemCatalog.Entry e) {
-            return rankAmongFirst(e.index, recentIndexes.length);
+        /**
+         * A candidate's place among the user's recent items, or -1. When the recent source is on, every recent item
+         * the catalogue knows carries its bit, so the others need no search.
+         */
+        private int recentRank(ItemCatalog.Entry e, int sources) {
+            return retrieval.uses(Source.RECENT) && !Source.RECENT.in(sources) ? -1
+                    : rankAmongFirst(e.index, recentIndexes.length);
         }
 
         private int rankAmongFirst(int index, int n) {
@@ -428,7 +458,7 @@ public final class Ranker {
             touch(all);
             List<Scored> out = new ArrayList<>(all.size());
             for (int i = 0; i < all.size(); i++) {
-                out.add(scoreCandidate(all.entry(i), all.sourcesAt(i)));
+                out.add(scoreCandidate(all.entry(i), all.sourcesAt(i), all.scoreAt(i)));
             }
             out.sort(ORDER);
             return out;
@@ -462,7 +492,17 @@ public final class Ranker {
          * part: the text score, the centring, the cosine to the profile and to the recent items all come from one
          * pass over the item's projected text. This is the per-candidate cost of an event.
          */
-        Scored scoreCandidate(ItemCatalog.Entry e, int sources) {
+        Scored scoreCandidate(ItemCatalog.Entry e, int sources, double covisitScore) {
+            return lastScored(e, sources, rank(e, sources, covisitScore));
+        }
+
+        /** The last candidate {@link #rank} scored, with its parts. */
+        private Scored lastScored(ItemCatalog.Entry e, int sources, double score) {
+            return new Scored(e.itemId, e.index, score, lastText, lastInfluence, lastContext, lastHasText, sources);
+        }
+
+        /** {@link #scoreCandidate}'s score, leaving its parts in the last* fields: no object per candidate. */
+        private double rank(ItemCatalog.Entry e, int sources, double covisitScore) {
             float[] f = scratch;
             boolean hasText = catalog.hasText(e);
             double text = 0;
@@ -472,25 +512,26 @@ public final class Ranker {
                 float[] t = e.rawText();
                 int off = e.textOffset();
                 float[] profile = history.textProfile;
-                // TEXT_HISTORY (3) recent texts, unrolled: the per-candidate cost of an event is this loop
+                // TEXT_HISTORY (3) recent texts, unrolled: the per-candidate cost of an event is this loop. Float
+                // accumulators and fused multiply-adds: six independent chains, one instruction per product.
                 float[] r0 = recentTextOrZero(0);
                 float[] r1 = recentTextOrZero(1);
                 float[] r2 = recentTextOrZero(2);
-                double wt = 0;
-                double pt = 0;
-                double cc = 0;
-                double d0 = 0;
-                double d1 = 0;
-                double d2 = 0;
+                float wt = 0f;
+                float pt = 0f;
+                float cc = 0f;
+                float d0 = 0f;
+                float d1 = 0f;
+                float d2 = 0f;
                 for (int i = 0; i < t.length; i++) {
                     int o = off + i;
                     float c = t[i] - textMean[o];
-                    wt += w[o] * c;
-                    pt += profile[o] * c;
-                    cc += c * c;
-                    d0 += r0[o] * c;
-                    d1 += r1[o] * c;
-                    d2 += r2[o] * c;
+                    wt = Math.fma(w[o], c, wt);
+                    pt = Math.fma(profile[o], c, pt);
+                    cc = Math.fma(c, c, cc);
+                    d0 = Math.fma(r0[o], c, d0);
+                    d1 = Math.fma(r1[o], c, d1);
+                    d2 = Math.fma(r2[o], c, d2);
                 }
                 text = wt;
                 affinity = profileNormSq == 0 || cc == 0 ? 0f : (float) (pt / Math.sqrt(profileNormSq * cc));
@@ -499,9 +540,14 @@ public final class Ranker {
             }
             catalog.influenceFeatures(e, now, f);
             double influence = partial(w, f, layout.influenceOffset(), ctx);
-            contextFeatures(e, recentRank(e), catalog.category(e), sources, hasText, affinity, nearest, f);
+            contextFeatures(e, recentRank(e, sources), catalog.category(e), sources, covisitScore, hasText, affinity,
+                    nearest, f);
             double context = partial(w, f, ctx, layout.size());
-            return new Scored(e.itemId, e.index, text + influence + context, text, influence, context, hasText, sources);
+            lastText = text;
+            lastInfluence = influence;
+            lastContext = context;
+            lastHasText = hasText;
+            return text + influence + context;
         }
 
         /**
@@ -518,20 +564,27 @@ public final class Ranker {
             PriorityQueue<Scored> best = new PriorityQueue<>(k + 1, ORDER.reversed());
             for (int i = 0; i < all.size(); i++) {
                 ItemCatalog.Entry e = all.entry(i);
-                if (excludeSeen && recentRank(e) >= 0) {
+                int sources = all.sourcesAt(i);
+                if (excludeSeen && recentRank(e, sources) >= 0) {
                     continue;
                 }
-                Scored s = scoreCandidate(e, all.sourcesAt(i));
+                double score = rank(e, sources, all.scoreAt(i));
                 if (best.size() < k) {
-                    best.add(s);
-                } else if (ORDER.compare(s, best.peek()) < 0) {
+                    best.add(lastScored(e, sources, score));
+                } else if (ahead(score, e.index, best.peek())) {
                     best.poll();
-                    best.add(s);
+                    best.add(lastScored(e, sources, score));
                 }
             }
             List<Scored> out = new ArrayList<>(best);
             out.sort(ORDER);
             return out;
+        }
+
+        /** Whether an item with this score and catalogue index comes before {@code other} in {@link #ORDER}. */
+        private static boolean ahead(double score, int index, Scored other) {
+            int byScore = Double.compare(score, other.score());
+            return byScore > 0 || byScore == 0 && index < other.index();
         }
 
         /** Features of the examples a training step sees, with each candidate's sources. */
