@@ -313,7 +313,11 @@ public final class ItemCatalog {
         return s == null ? null : canonical.computeIfAbsent(s, k -> k);
     }
 
-    /** The catalogue's own instance of a string equal to {@code s} (a category, say), or {@code s} itself. */
+    /**
+     * The catalogue's own instance of a string equal to {@code s} (a category, say), or {@code s} itself. Every
+     * category an entry holds is the catalogue's own instance, so a string this returns matches an entry's
+     * category exactly when it is the same object.
+     */
     public String canonicalOrSelf(String s) {
         return s == null ? null : canonical.getOrDefault(s, s);
     }
@@ -478,7 +482,7 @@ public final class ItemCatalog {
             return null;
         }
         if (e.textCategoryVersion != c.version) {
-            e.textCategory = c.category(topicVector(e));
+            e.textCategory = canonical(c.category(topicVector(e)));
             e.textCategoryVersion = c.version;
         }
         return e.textCategory;

@@ -113,8 +113,11 @@ public final class Ranker {
          * a candidate's recent rank is found without hashing or touching its id (a cache miss per candidate).
          */
         private final int[] recentIndexes;
-        /** Keyed by the catalogue's own category strings, so a candidate's lookup finds its key by identity. */
-        private final Map<String, Integer> categoryRanks = new HashMap<>();
+        /**
+         * The user's categories, most recent first, as the catalogue's own strings: a candidate's category is
+         * found among them by identity, without reading the string (a cache miss per candidate).
+         */
+        private final String[] categoryKeys;
         private final float categoryTotal;
         private final float[] textMean = catalog.textMean();
         private final double profileNormSq;
@@ -161,8 +164,9 @@ public final class Ranker {
                 ItemCatalog.Entry e = catalog.get(history.recentItems.get(i).itemId);
                 recentIndexes[i] = e == null || rankAmongFirst(e.index, i) >= 0 ? -1 : e.index;
             }
-            for (int i = 0; i < history.categories.size(); i++) {
-                categoryRanks.putIfAbsent(catalog.canonicalOrSelf(history.categories.get(i).category), i);
+            categoryKeys = new String[history.categories.size()];
+            for (int i = 0; i < categoryKeys.length; i++) {
+                categoryKeys[i] = catalog.canonicalOrSelf(history.categories.get(i).category);
             }
             categoryTotal = history.categoryTotal();
             profileNormSq = normSq(history.textProfile);
@@ -386,16 +390,17 @@ public final class Ranker {
                     nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
-            contextFeatures(e, history.recentRank(itemId), category, sources, covisit.score(e), hasText,
-                    hasText ? history.textAffinity(out) : 0f, nearest, out);
+            // the fallback category comes from the event, not the catalogue: found by value
+            contextFeatures(e, history.recentRank(itemId), history.categoryRank(category), sources, covisit.score(e),
+                    hasText, hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
 
         /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
-        private void contextFeatures(ItemCatalog.Entry e, int recentRank, String category, int sources,
+        private void contextFeatures(ItemCatalog.Entry e, int recentRank, int categoryRank, int sources,
                                      double covisitScore, boolean hasText, float affinity, float nearest, float[] out) {
             history.historyFeatures(recentRank,
-                    category == null ? -1 : categoryRanks.getOrDefault(category, -1), categoryTotal, now, decay, out, ctx);
+                    categoryRank, categoryTotal, now, decay, out, ctx);
             float popularity = e == null ? 0f : catalog.allTimePopularity(e);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
             out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null ? 0f
@@ -407,6 +412,16 @@ public final class Ranker {
                 out[ctx + FeatureLayout.CTX_SOURCES + s.ordinal()] = s.in(sources) ? 1f : 0f;
             }
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
+        }
+
+        /** The place of a category (the catalogue's own string, or null) among the user's categories, or -1. */
+        private int categoryRank(String category) {
+            for (int i = 0; category != null && i < categoryKeys.length; i++) {
+                if (categoryKeys[i] == category) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /**
@@ -540,8 +555,8 @@ public final class Ranker {
             }
             catalog.influenceFeatures(e, now, f);
             double influence = partial(w, f, layout.influenceOffset(), ctx);
-            contextFeatures(e, recentRank(e, sources), catalog.category(e), sources, covisitScore, hasText, affinity,
-                    nearest, f);
+            contextFeatures(e, recentRank(e, sources), categoryRank(catalog.category(e)), sources, covisitScore,
+                    hasText, affinity, nearest, f);
             double context = partial(w, f, ctx, layout.size());
             lastText = text;
             lastInfluence = influence;
