@@ -494,10 +494,7 @@ public final class Ranker {
                         sum += t[d];
                     }
                 }
-                ItemCatalog.Influence inf = e.influence();
-                if (inf != null && inf.counts().length > 0) {
-                    sum += inf.counts()[0];
-                }
+                sum += catalog.touch(e);
             }
             touched = sum; // kept, so the JIT cannot drop the reads
         }
