@@ -73,8 +73,16 @@ public final class ItemCatalog {
     private record Version(String version, long computedAt) {
     }
 
-    private record TextNeighbours(long generation, int k, int[] entries) {
+    /** An item's text neighbours: searched with {@code text}, among {@code textItems} items of its model. */
+    private record TextNeighbours(float[] text, int textItems, int k, int[] entries) {
     }
+
+    /**
+     * An item's text neighbours are searched again once its model's items have grown by this factor since: a few
+     * new items seldom change an item's nearest 20, while the index changes every {@code scoring.index.refresh}
+     * under a live embedder, and a search per recent item per event cost more than the rest of the event.
+     */
+    private static final double TEXT_NEIGHBOURS_GROWTH = 1.1;
 
     /** A category's popularity lists (recent, all-time), with the category they were found under. */
     private record CategoryLists(String category, PopularItems[] lists) {
@@ -432,19 +440,21 @@ public final class ItemCatalog {
     /**
      * The catalogue positions of the (about) {@code k} items nearest this one by text, best first (the item itself
      * among them); empty without usable text. An item's neighbours are the same for every user, so they are
-     * searched once and kept until the text index changes.
+     * searched once and kept until the item's text changes or its model's items have grown by
+     * {@link #TEXT_NEIGHBOURS_GROWTH}. Items removed since may still be among them: they are only candidates.
      */
     public int[] textNeighbours(Entry e, int k) {
         if (!hasText(e)) {
             return new int[0];
         }
-        long generation = textIndex.generation();
+        float[] text = e.text;
+        int items = textCount[layout.textOffset(e.modelId) / layout.dimsPerModel()];
         TextNeighbours cached = e.textNeighbours;
-        if (cached != null && cached.generation == generation && cached.k == k) {
+        if (cached != null && cached.text == text && cached.k == k && items <= cached.textItems * TEXT_NEIGHBOURS_GROWTH) {
             return cached.entries;
         }
-        int[] found = textIndex.search(e.modelId, e.text, k, null);
-        e.textNeighbours = new TextNeighbours(generation, k, found);
+        int[] found = textIndex.search(e.modelId, text, k, null);
+        e.textNeighbours = new TextNeighbours(text, items, k, found);
         return found;
     }
 
