@@ -206,8 +206,10 @@ public final class Ranker {
             if (candidates != null) {
                 return candidates;
             }
-            candidates = new Candidates(256);
             int c = retrieval.candidates();
+            // sized for what the sources usually bring (the recent items and about three full sources): growing
+            // rehashes every candidate so far
+            candidates = new Candidates(history.recentItems.size() + 3 * c);
             if (retrieval.uses(Source.RECENT)) {
                 for (UserHistory.RecentItem r : history.recentItems) {
                     add(catalog.get(r.itemId), Source.RECENT);

@@ -139,12 +139,16 @@ public class TwoStageBenchmark {
         return UserState.decode(s.encoded);
     }
 
+    /**
+     * Retrieval as a scoring step does it, with the user's text query hits reused (one search every
+     * scoring.text-query.refresh-events of the user's events: {@link #stageTextQuery} divided by that).
+     */
     @Benchmark
     public int stageRetrieve(Catalogue s) {
-        return s.ranker.view(s.user, s.w, NOW.toEpochMilli()).candidates().size();
+        return s.ranker.view("bench-user", s.user, s.w, NOW.toEpochMilli()).candidates().size();
     }
 
-    /** One HNSW search for a user's text query, the part of retrieval that is not cached. */
+    /** One HNSW search for a user's text query. */
     @Benchmark
     public int[] stageTextQuery(Catalogue s) {
         return s.catalog.textIndex().search(MODEL, s.query, 40, null);
@@ -152,7 +156,7 @@ public class TwoStageBenchmark {
 
     @Benchmark
     public List<Ranker.Scored> stageRetrieveAndRank(Catalogue s) {
-        return s.ranker.view(s.user, s.w, NOW.toEpochMilli()).topK(SETTINGS.topK(), false);
+        return s.ranker.view("bench-user", s.user, s.w, NOW.toEpochMilli()).topK(SETTINGS.topK(), false);
     }
 
     @Benchmark
