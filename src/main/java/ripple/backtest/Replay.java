@@ -243,7 +243,9 @@ final class Replay {
 
     /**
      * Takes, when asked to, the ranking of the scorer's own view of the user before it learns from the event: the
-     * test of test-then-train, with no second retrieval or ranking.
+     * test of test-then-train, with no second retrieval or ranking. When no source proposed the event's item (most
+     * events: an item new to the catalogue, or one retrieval missed), the evaluation counts a miss and reads only
+     * which items were candidates, so none is scored.
      */
     private static final class Served implements ScoringObserver {
         boolean wanted;
@@ -254,7 +256,7 @@ final class Replay {
         public void beforeLearning(String userId, BehaviorEvent event, Ranker.View view) {
             if (wanted) {
                 long started = System.nanoTime();
-                ranked = view.rankCandidates();
+                ranked = view.proposed(event.getItemId()) ? view.rankCandidates() : view.unscoredCandidates();
                 seconds += (System.nanoTime() - started) / 1e9;
             }
         }
