@@ -113,6 +113,10 @@ public final class Ranker {
          * a candidate's recent rank is found without hashing or touching its id (a cache miss per candidate).
          */
         private final int[] recentIndexes;
+        /** The user's recent items' entries, most recent first (null for one the catalogue does not know). */
+        private final ItemCatalog.Entry[] recentEntries;
+        /** Whether the recent source is on: asked per candidate, and a set lookup through a wrapper is not free. */
+        private final boolean recentSource = retrieval.uses(Source.RECENT);
         /**
          * The user's categories, most recent first, as the catalogue's own strings: a candidate's category is
          * found among them by identity, without reading the string (a cache miss per candidate).
@@ -138,20 +142,23 @@ public final class Ranker {
             this.history = user.history();
             this.w = w;
             this.now = now;
-            int sources = Math.min(retrieval.covisitHistory(), history.recentItems.size());
+            recentEntries = new ItemCatalog.Entry[history.recentItems.size()];
+            for (int i = 0; i < recentEntries.length; i++) {
+                recentEntries[i] = catalog.get(history.recentItems.get(i).itemId);
+            }
+            int sources = Math.min(retrieval.covisitHistory(), recentEntries.length);
             for (int pos = 0; pos < sources; pos++) {
-                ItemCatalog.Entry source = catalog.get(history.recentItems.get(pos).itemId);
-                if (source != null) {
-                    addNeighbours(source, 1.0 / (1 + pos));
+                if (recentEntries[pos] != null) {
+                    addNeighbours(recentEntries[pos], 1.0 / (1 + pos));
                 }
             }
-            for (UserHistory.RecentItem r : history.recentItems) {
+            for (ItemCatalog.Entry e : recentEntries) {
                 if (recentText.size() >= TEXT_HISTORY) {
                     break;
                 }
-                ItemCatalog.Entry e = catalog.get(r.itemId);
-                float[] t = new float[layout.textDims()];
-                if (e != null && catalog.textFeatures(e, t)) {
+                if (e != null && catalog.hasText(e)) {
+                    float[] t = new float[layout.textDims()];
+                    catalog.textFeatures(e, t);
                     recentText.add(t);
                 }
             }
@@ -159,9 +166,9 @@ public final class Ranker {
             for (int r = 0; r < recentText.size(); r++) {
                 recentTextNormSq[r] = normSq(recentText.get(r));
             }
-            recentIndexes = new int[history.recentItems.size()];
+            recentIndexes = new int[recentEntries.length];
             for (int i = 0; i < recentIndexes.length; i++) {
-                ItemCatalog.Entry e = catalog.get(history.recentItems.get(i).itemId);
+                ItemCatalog.Entry e = recentEntries[i];
                 recentIndexes[i] = e == null || rankAmongFirst(e.index, i) >= 0 ? -1 : e.index;
             }
             categoryKeys = new String[history.categories.size()];
@@ -211,8 +218,8 @@ public final class Ranker {
             // rehashes every candidate so far
             candidates = new Candidates(history.recentItems.size() + 3 * c);
             if (retrieval.uses(Source.RECENT)) {
-                for (UserHistory.RecentItem r : history.recentItems) {
-                    add(catalog.get(r.itemId), Source.RECENT);
+                for (ItemCatalog.Entry e : recentEntries) {
+                    add(e, Source.RECENT);
                 }
             }
             if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
@@ -314,11 +321,10 @@ public final class Ranker {
                 }
             }
             int searched = 0;
-            for (UserHistory.RecentItem r : history.recentItems) {
+            for (ItemCatalog.Entry e : recentEntries) {
                 if (searched >= TEXT_HISTORY) {
                     break;
                 }
-                ItemCatalog.Entry e = catalog.get(r.itemId);
                 if (e == null || !catalog.hasText(e)) {
                     continue;
                 }
@@ -431,7 +437,7 @@ public final class Ranker {
          * the catalogue knows carries its bit, so the others need no search.
          */
         private int recentRank(ItemCatalog.Entry e, int sources) {
-            return retrieval.uses(Source.RECENT) && !Source.RECENT.in(sources) ? -1
+            return recentSource && !Source.RECENT.in(sources) ? -1
                     : rankAmongFirst(e.index, recentIndexes.length);
         }
 
