@@ -383,6 +383,11 @@ public final class Ranker {
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
         }
 
+        /** Whether the entry is among the user's recent items: those {@link #topK} skips under exclude-seen. */
+        public boolean isRecent(ItemCatalog.Entry e) {
+            return recentRank(e) >= 0;
+        }
+
         /** The entry's place among the user's recent items, or -1. */
         private int recentRank(ItemCatalog.Entry e) {
             return rankAmongFirst(e.index, recentIndexes.length);
