@@ -156,7 +156,7 @@ public final class Settings {
                     + "such as `ripple backtest`: their weights are held at zero, so they add nothing to any score."),
             string("learning.optimizer", "adagrad",
                     "adagrad (default; per-coordinate steps that shrink as a coordinate is seen), adam or sgd."),
-            number("learning.rate", "0.3", 1e-6, 10,
+            number("learning.rate", "0.1", 1e-6, 10,
                     "Learning rate of the user's own part (AdaGrad's steps shrink by themselves as a coordinate is "
                     + "seen)."),
             number("learning.l2", "0.0001", 0, 10,
