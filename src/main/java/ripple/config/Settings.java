@@ -156,7 +156,7 @@ public final class Settings {
                     + "such as `ripple backtest`: their weights are held at zero, so they add nothing to any score."),
             string("learning.optimizer", "adagrad",
                     "adagrad (default; per-coordinate steps that shrink as a coordinate is seen), adam or sgd."),
-            number("learning.rate", "0.3", 1e-6, 10,
+            number("learning.rate", "0.1", 1e-6, 10,
                     "Learning rate of the user's own part (AdaGrad's steps shrink by themselves as a coordinate is "
                     + "seen)."),
             number("learning.l2", "0.0001", 0, 10,
@@ -187,7 +187,8 @@ public final class Settings {
             integer("scoring.top-k", "20", 1, 255,
                     "Items per recommendation list."),
             bool("scoring.exclude-seen", "false",
-                    "Leave items the user touched recently out of recommendations."),
+                    "Leave items the user touched recently out of recommendations; the scorer then also learns "
+                    + "nothing from events on them and never draws them as negatives (it trains on what it serves)."),
             duration("scoring.coalesce-interval", "0ms",
                     "Recompute a user's top-K at most once per interval of event time: a user's burst of events gets"
                     + " one fresh list at its start and one when the interval has passed (wall clock), not one per "

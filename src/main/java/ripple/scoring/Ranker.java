@@ -432,6 +432,11 @@ public final class Ranker {
             return -1;
         }
 
+        /** Whether the entry is among the user's recent items: those {@link #topK} skips under exclude-seen. */
+        public boolean isRecent(ItemCatalog.Entry e) {
+            return rankAmongFirst(e.index, recentIndexes.length) >= 0;
+        }
+
         /**
          * A candidate's place among the user's recent items, or -1. When the recent source is on, every recent item
          * the catalogue knows carries its bit, so the others need no search.
