@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import ripple.avro.BehaviorType;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
@@ -39,30 +41,18 @@ class ServedScopeTest {
         return catalog;
     }
 
-    @Test
-    void underExcludeSeenOnlyItemsTheListCanHoldTeachOrContrast() {
+    /** i1 and i2 are the user's recent items, i3 is not. */
+    @ParameterizedTest
+    @CsvSource({"true, i1, false", "true, i2, false", "true, i3, true",
+                "false, i1, true", "false, i2, true", "false, i3, true"})
+    void anItemTeachesAndContrastsUnlessExcludeSeenKeepsItOffTheList(boolean excludeSeen, String item,
+                                                                     boolean servable) {
         ScoringSettings s = ScoringSettings.from(ScorerFixture.testConfig());
         ItemCatalog catalog = catalog(s, 5);
         Ranker.View view = viewOfUserWhoTouched(s, catalog, "i1", "i2");
-        ServedScope scope = new ServedScope(true);
-        for (String recent : List.of("i1", "i2")) {
-            assertThat(scope.teaches(view, catalog.get(recent))).as(recent).isFalse();
-            assertThat(scope.contrasts(view, catalog.get(recent))).as(recent).isFalse();
-        }
-        assertThat(scope.teaches(view, catalog.get("i3"))).isTrue();
-        assertThat(scope.contrasts(view, catalog.get("i3"))).isTrue();
-    }
-
-    @Test
-    void withoutExcludeSeenEveryItemTeachesAndContrasts() {
-        ScoringSettings s = ScoringSettings.from(ScorerFixture.testConfig());
-        ItemCatalog catalog = catalog(s, 5);
-        Ranker.View view = viewOfUserWhoTouched(s, catalog, "i1", "i2");
-        ServedScope scope = new ServedScope(false);
-        for (String item : List.of("i1", "i2", "i3")) {
-            assertThat(scope.teaches(view, catalog.get(item))).as(item).isTrue();
-            assertThat(scope.contrasts(view, catalog.get(item))).as(item).isTrue();
-        }
+        ServedScope scope = new ServedScope(excludeSeen);
+        assertThat(scope.teaches(view, catalog.get(item))).isEqualTo(servable);
+        assertThat(scope.contrasts(view, catalog.get(item))).isEqualTo(servable);
     }
 
     /** The scorer: a repeat of a recent item moves the weights unless exclude-seen keeps it from ever being served. */
