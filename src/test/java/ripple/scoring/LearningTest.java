@@ -44,9 +44,10 @@ class LearningTest {
      * The share of the gap from popularity to the oracle that Ripple must close, on the mean over seeds. Measured
      * 0.509 (seeds 7, 11, 23: 0.55, 0.48, 0.50) with titles embedded without the category label, once topics were
      * read from the text (0.285 before); later 0.579 (0.62, 0.54, 0.57) at learning.rate 0.3 and 0.604 (0.62, 0.59,
-     * 0.59) at 0.1. The bar leaves room for embeddings that differ slightly between CPUs.
+     * 0.59) at 0.1, and 0.604 (0.63, 0.61, 0.57) with the faster ranking pass. The bar is the issue's target, half
+     * the gap; the margin above it leaves room for embeddings that differ slightly between CPUs.
      */
-    static final double MIN_GAP_CLOSED = 0.45;
+    static final double MIN_GAP_CLOSED = 0.5;
 
     private static SyntheticGenerator generator;
     private static Map<String, float[]> embeddings;
