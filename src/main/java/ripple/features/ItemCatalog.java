@@ -84,6 +84,13 @@ public final class ItemCatalog {
      */
     private static final double TEXT_NEIGHBOURS_GROWTH = 1.1;
 
+    /**
+     * An item's influence features ({@link FeatureLayout#INFLUENCE} of them) computed from {@code of} as of the
+     * start of {@code tick}, under the scales of {@code scales}.
+     */
+    private record InfluenceRow(Influence of, long tick, int scales, float[] features) {
+    }
+
     /** A category's popularity lists (recent, all-time), with the category they were found under. */
     private record CategoryLists(String category, PopularItems[] lists) {
     }
@@ -100,13 +107,6 @@ public final class ItemCatalog {
      * event count (long histories keep their popularity), and the item's category as the events gave it (null when
      * none did). Immutable.
      */
-    /**
-     * An item's influence features ({@link FeatureLayout#INFLUENCE} of them) computed from {@code of} as of the
-     * start of {@code tick}, under the scales of {@code scales}.
-     */
-    private record InfluenceRow(Influence of, long tick, int scales, float[] features) {
-    }
-
     public record Influence(float[] counts, long time, float total, String category) {
         public Influence(float[] counts, long time) {
             this(counts, time, 0f, null);

@@ -408,8 +408,7 @@ public final class Ranker {
         /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
         private void contextFeatures(ItemCatalog.Entry e, int recentRank, int categoryRank, int sources,
                                      double covisitScore, boolean hasText, float affinity, float nearest, float[] out) {
-            history.historyFeatures(recentRank,
-                    categoryRank, categoryTotal, now, decay, out, ctx);
+            history.historyFeatures(recentRank, categoryRank, categoryTotal, now, decay, out, ctx);
             float popularity = e == null ? 0f : catalog.allTimePopularity(e);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
             out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null ? 0f

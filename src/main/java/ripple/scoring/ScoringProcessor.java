@@ -146,7 +146,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         double loss = 0;
         ItemCatalog.Entry known = catalog.get(itemId);
         boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().contains(known))
-                && served.teaches(view, known);
+                && served.serves(view, known);
         double[] grad = new double[k];
         if (teaches && strength > 0) {
             float[][] examples = examples(view, known, positive, ev.getEventId());
@@ -326,7 +326,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         int added = 0;
         for (int tries = 0; added < wanted && size > 0 && tries < wanted * 4; tries++) {
             ItemCatalog.Entry e = pool.apply(rnd.nextInt(size));
-            if (served.contrasts(view, e) && chosen.add(e)) {
+            if (served.serves(view, e) && chosen.add(e)) {
                 out.add(view.candidateFeatures(e));
                 added++;
             }

@@ -18,13 +18,11 @@ final class ServedScope {
         this.excludeSeen = excludeSeen;
     }
 
-    /** Whether an event on this item, as the user was before it, may teach: the item could have been served. */
-    boolean teaches(Ranker.View view, ItemCatalog.Entry item) {
-        return !excludeSeen || !view.isRecent(item);
-    }
-
-    /** Whether the item may be drawn as a negative: only items that compete for the served list. */
-    boolean contrasts(Ranker.View view, ItemCatalog.Entry item) {
+    /**
+     * Whether the item could have been served to the user as they were before the event: only then may an event on
+     * it teach, or may it be drawn as a negative.
+     */
+    boolean serves(Ranker.View view, ItemCatalog.Entry item) {
         return !excludeSeen || !view.isRecent(item);
     }
 }

@@ -45,14 +45,12 @@ class ServedScopeTest {
     @ParameterizedTest
     @CsvSource({"true, i1, false", "true, i2, false", "true, i3, true",
                 "false, i1, true", "false, i2, true", "false, i3, true"})
-    void anItemTeachesAndContrastsUnlessExcludeSeenKeepsItOffTheList(boolean excludeSeen, String item,
-                                                                     boolean servable) {
+    void anItemIsServedUnlessExcludeSeenKeepsItOffTheList(boolean excludeSeen, String item, boolean servable) {
         ScoringSettings s = ScoringSettings.from(ScorerFixture.testConfig());
         ItemCatalog catalog = catalog(s, 5);
         Ranker.View view = viewOfUserWhoTouched(s, catalog, "i1", "i2");
         ServedScope scope = new ServedScope(excludeSeen);
-        assertThat(scope.teaches(view, catalog.get(item))).isEqualTo(servable);
-        assertThat(scope.contrasts(view, catalog.get(item))).isEqualTo(servable);
+        assertThat(scope.serves(view, catalog.get(item))).isEqualTo(servable);
     }
 
     /** The scorer: a repeat of a recent item moves the weights unless exclude-seen keeps it from ever being served. */
