@@ -33,7 +33,7 @@ final class PopularItems {
             }
             remove(at);
         } else if (size == entries.length && (size == 0 || key <= keys[size - 1])) {
-            return; // not better than the last: under the tie rule an equal key does not displace it either
+            return; // not better than the last; an equal key leaves the item already listed, whatever its index
         }
         if (size == entries.length) {
             size--; // the last goes
