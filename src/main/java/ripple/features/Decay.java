@@ -5,9 +5,15 @@ import java.time.Duration;
 /** Exponential time decay with a half-life: a count seen one half-life ago weighs 0.5. */
 public final class Decay {
     private final double lambdaPerMilli;
+    private final long halfLifeMillis;
 
     public Decay(Duration halfLife) {
-        this.lambdaPerMilli = Math.log(2) / Math.max(1, halfLife.toMillis());
+        this.halfLifeMillis = Math.max(1, halfLife.toMillis());
+        this.lambdaPerMilli = Math.log(2) / halfLifeMillis;
+    }
+
+    public long halfLifeMillis() {
+        return halfLifeMillis;
     }
 
     /**

@@ -24,6 +24,8 @@ public final class ItemCatalog {
     private final FeatureLayout layout;
     private final long projectionSeed;
     private final Decay decay;
+    /** See {@link #influenceTickMs()}. */
+    private final long influenceTickMs;
     /** Items whose raw text topics are fitted on, per model: enough for a few dozen topics, a few MB of vectors. */
     static final int TOPIC_SAMPLE = 1000;
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
@@ -36,6 +38,11 @@ public final class ItemCatalog {
     /** modelId -> the version of the newest embedding seen; older versions are not scored. */
     private final Map<String, Version> activeVersions = new ConcurrentHashMap<>();
     private volatile String versionLabel = "no-text";
+    /**
+     * The active version per text model slot ({@link FeatureLayout#textModels} order), the catalogue's own string:
+     * {@link #hasText} is asked for every candidate, and compares by identity here rather than looking the model up.
+     */
+    private volatile String[] activeVersionBySlot;
     private volatile Entry[] entries = new Entry[0];
     private volatile int size;
     /**
@@ -103,6 +110,16 @@ public final class ItemCatalog {
     }
 
     /**
+     * An item's normalised co-occurrence with each neighbour ({@link #covisits}) as of the start of {@code tick},
+     * from {@code resolved}; {@code scores[i]} is 0 where the entry is null or the count decayed away.
+     */
+    public record Covisits(ResolvedNeighbours resolved, long tick, double[] scores) {
+        public Entry[] entries() {
+            return resolved.entries;
+        }
+    }
+
+    /**
      * What all users did on one item: counts per {@link InfluenceGroup} decayed as of {@code time}, the all-time
      * event count (long histories keep their popularity), and the item's category as the events gave it (null when
      * none did). Immutable.
@@ -147,6 +164,7 @@ public final class ItemCatalog {
         /** The item's nearest items by text, cached with the text index generation they were found in. */
         private volatile TextNeighbours textNeighbours;
         private volatile ResolvedNeighbours resolvedNeighbours;
+        private volatile Covisits covisits;
         /** The popularity lists of the item's category, found by name once (ranking reads them per candidate). */
         private volatile CategoryLists categoryLists;
         /** Its influence features as of one tick; see {@link ItemCatalog#influenceFeatures}. */
@@ -197,9 +215,11 @@ public final class ItemCatalog {
         this.layout = layout;
         this.projectionSeed = projectionSeed;
         this.decay = decay;
+        this.influenceTickMs = Math.max(MIN_TICK_MS, decay.halfLifeMillis() / TICKS_PER_HALF_LIFE);
         this.textSum = new double[layout.textDims()];
         this.textCount = new int[layout.textModels().size()];
         this.textMean = new float[layout.textDims()];
+        this.activeVersionBySlot = new String[layout.textModels().size()];
         this.retrieval = retrieval;
         this.textIndex = new TextIndex(retrieval);
         this.textClusters = textClusters;
@@ -291,6 +311,11 @@ public final class ItemCatalog {
                 (old, neu) -> neu.computedAt >= old.computedAt ? neu : old);
         versionLabel = label();
         int offset = layout.textOffset(modelId);
+        synchronized (activeVersions) {
+            String[] bySlot = activeVersionBySlot.clone();
+            bySlot[offset / layout.dimsPerModel()] = activeVersions.get(modelId).version;
+            activeVersionBySlot = bySlot;
+        }
         synchronized (textSum) {
             float[] old = e.text;
             boolean replacing = old != null && modelId.equals(e.modelId);
@@ -410,7 +435,7 @@ public final class ItemCatalog {
      * the catalogue does not know), or null when it has none. Kept per item until its neighbours change: every
      * user who touched the item looks them up, and a lookup by id per neighbour was a tenth of a scoring step.
      */
-    public ResolvedNeighbours neighbourEntries(Entry e) {
+    private ResolvedNeighbours neighbourEntries(Entry e) {
         ItemNeighbours n = e.neighbours;
         if (n == null) {
             return null;
@@ -426,6 +451,44 @@ public final class ItemCatalog {
             e.resolvedNeighbours = r;
         }
         return r;
+    }
+
+    /**
+     * The item's normalised co-occurrence with each of its neighbours, c_ij / sqrt(n_i n_j), every count decayed to
+     * the start of now's influence tick ({@link #influenceTickMs}), or null when it has none. Every user who touched
+     * the item reads these, and both views of an event: kept per item and tick, they cost no exp and no read of
+     * the neighbours' own counts per event. A neighbour's count n_j is read as of when the scores were computed.
+     */
+    public Covisits covisits(Entry e, long now) {
+        ResolvedNeighbours resolved = neighbourEntries(e);
+        if (resolved == null || resolved.of.selfCount() <= 0) {
+            return null;
+        }
+        long tick = Math.floorDiv(now, influenceTickMs);
+        Covisits cached = e.covisits;
+        if (cached != null && cached.resolved == resolved && cached.tick == tick) {
+            return cached;
+        }
+        long at = tick * influenceTickMs;
+        ItemNeighbours n = resolved.of;
+        double f = decay.factor(n.time(), at);
+        double self = n.selfCount() * f;
+        Entry[] others = resolved.entries;
+        double[] scores = new double[others.length];
+        for (int i = 0; i < others.length; i++) {
+            Entry other = others[i];
+            double c = n.counts()[i] * f;
+            if (other == null || c <= 0) {
+                continue; // decayed away (a count years old underflows to 0): no evidence left
+            }
+            ItemNeighbours on = other.neighbours;
+            double otherSelf = on == null ? c : Math.max(c, on.selfCount() * decay.factor(on.time(), at));
+            // divided one root at a time: the product of two long-decayed counts underflows to 0
+            scores[i] = c / Math.sqrt(self) / Math.sqrt(otherSelf);
+        }
+        Covisits computed = new Covisits(resolved, tick, scores);
+        e.covisits = computed;
+        return computed;
     }
 
     private static boolean hasNull(Entry[] entries) {
@@ -471,12 +534,9 @@ public final class ItemCatalog {
 
     /** True when the entry has an embedding of its model's active version. */
     public boolean hasText(Entry e) {
-        float[] t = e.text;
-        if (t == null) {
-            return false;
-        }
-        Version v = activeVersions.get(e.modelId);
-        return v != null && v.version.equals(e.modelVersion);
+        int offset = e.textOffset;
+        return e.text != null && offset >= 0
+                && activeVersionBySlot[offset / layout.dimsPerModel()] == e.modelVersion;
     }
 
     /**
@@ -580,52 +640,81 @@ public final class ItemCatalog {
     }
 
     /**
-     * Influence features are read as of the start of the second ({@value #INFLUENCE_TICK_MS} ms) that holds
-     * {@code now}: then every user scored within that second, and both views of one event, share one computation
-     * per item (five logs and an exp, the costliest part of a candidate after its text). With a half-life of hours
-     * the rounding moves a decayed count by a few parts per million.
+     * Influence features are read as of the start of the tick that holds {@code now}: 1/{@value #TICKS_PER_HALF_LIFE}
+     * of the decay's half-life (84 s at one day), at least {@value #MIN_TICK_MS} ms. Within a tick a decayed count
+     * moves by at most 0.07%, and every user scored within it, and both views of one event, share one computation
+     * per item (nine logs, the costliest part of a candidate after its text). A replay's events are seconds apart:
+     * with one-second ticks it computed them again for nearly every candidate of every event.
      */
-    static final long INFLUENCE_TICK_MS = 1000;
+    static final int TICKS_PER_HALF_LIFE = 1024;
+    static final long MIN_TICK_MS = 1000;
+
+    /** The length of an influence tick, in ms, under this catalogue's decay. */
+    long influenceTickMs() {
+        return influenceTickMs;
+    }
 
     /**
-     * Writes the item's influence features as of {@code now} (rounded down to its {@link #INFLUENCE_TICK_MS} tick)
+     * Writes the item's influence features as of {@code now} (rounded down to its tick, {@link #influenceTickMs})
      * into out at the influence offset: per group the decayed count, then the all-time count, each as log1p scaled
      * by the largest seen (so within 0..1).
      */
     public void influenceFeatures(Entry e, long now, float[] out) {
         int off = layout.influenceOffset();
+        float[] row = influenceRow(e, now);
+        if (row == null) {
+            Arrays.fill(out, off, off + FeatureLayout.INFLUENCE, 0f);
+        } else {
+            System.arraycopy(row, 0, out, off, FeatureLayout.INFLUENCE);
+        }
+    }
+
+    /**
+     * The item's influence features ({@link FeatureLayout#INFLUENCE} of them, as {@link #influenceFeatures} writes
+     * them) as of the start of now's tick, then its {@link #categoryPopularity(Entry)}; null when it has no
+     * influence (all zero). Shared: not to be changed.
+     */
+    public float[] influenceRow(Entry e, long now) {
         Influence inf = e.influence;
         if (inf == null) {
-            Arrays.fill(out, off, off + FeatureLayout.INFLUENCE, 0f);
-            return;
+            return null;
         }
-        long tick = Math.floorDiv(now, INFLUENCE_TICK_MS);
+        long tick = Math.floorDiv(now, influenceTickMs);
         int scales = scalesVersion;
         InfluenceRow row = e.influenceRow;
         if (row == null || row.of != inf || row.tick != tick || row.scales != scales) {
-            float[] features = new float[FeatureLayout.INFLUENCE];
-            double f = decay.factor(inf.time(), tick * INFLUENCE_TICK_MS);
+            // one slot more than the features: the popularity within the category, as of the same tick
+            float[] features = new float[FeatureLayout.INFLUENCE + 1];
+            double f = decay.factor(inf.time(), tick * influenceTickMs);
             for (int g = 0; g < InfluenceGroup.COUNT; g++) {
                 float scale = influenceScale[g];
                 // log(1 + x), not log1p: the JIT makes log an intrinsic, and x >= 0 here needs no log1p precision
                 features[g] = scale <= 0f ? 0f : (float) (Math.log(1 + inf.counts()[g] * f) / scale);
             }
             features[FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
+            features[FeatureLayout.INFLUENCE] = categoryPopularity(e);
             row = new InfluenceRow(inf, tick, scales, features);
             e.influenceRow = row;
         }
-        System.arraycopy(row.features, 0, out, off, FeatureLayout.INFLUENCE);
+        return row.features;
     }
 
     /**
-     * Reads what ranking reads of an entry besides its text (its influence row, its category's lists), and returns
-     * something derived from it so that the reads stay: a pass over every candidate first has their cache misses
-     * in flight together.
+     * Reads what ranking reads of every entry besides its text (its influence row), and returns something derived
+     * from it so that the reads stay: a pass over every candidate first has their cache misses in flight together.
      */
     public float touch(Entry e) {
         InfluenceRow row = e.influenceRow;
-        CategoryLists lists = e.categoryLists;
-        return (row == null ? 0f : row.features[0]) + (lists == null ? 0 : lists.lists.length);
+        return row == null ? 0f : row.features[0];
+    }
+
+    /**
+     * {@link #categoryPopularity(Entry)} as of the start of now's tick, kept with the influence row: found afresh it
+     * is four dependent reads through the category's lists, a few cache misses per candidate.
+     */
+    public float categoryPopularity(Entry e, long now) {
+        float[] row = influenceRow(e, now);
+        return row == null ? 0f : row[FeatureLayout.INFLUENCE];
     }
 
     /** The item's all-time count against its category's most popular item's, both log1p: 0..1. */

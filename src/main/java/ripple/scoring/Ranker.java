@@ -11,7 +11,6 @@ import java.util.PriorityQueue;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
-import ripple.features.ItemNeighbours;
 import ripple.features.RetrievalSettings;
 import ripple.features.RetrievalSettings.Source;
 import ripple.features.UserHistory;
@@ -36,7 +35,7 @@ public final class Ranker {
      * Text neighbours taken per recent item (cached per item), and hits of the per-user text query: an HNSW search
      * costs about its k, and this one search per event is the part of retrieval that is not cached.
      */
-    private static final int TEXT_NEIGHBOURS = 20;
+    public static final int TEXT_NEIGHBOURS = 20;
     private static final int TEXT_QUERY_HITS = 40;
     /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
     public static final Comparator<Scored> ORDER = (a, b) -> {
@@ -49,6 +48,8 @@ public final class Ranker {
     private final ItemCatalog catalog;
     private final Decay decay;
     private final TextQueryCache textQueries;
+    /** How many candidates the last view had: the next one's table is sized for as many. */
+    private int lastCandidates = 256;
 
     /**
      * One ranked item: its catalogue index, its score, what each feature group contributed, and the candidate
@@ -179,26 +180,18 @@ public final class Ranker {
             profileNormSq = normSq(history.textProfile);
         }
 
-        /** Normalised co-occurrence: c_ij / sqrt(n_i n_j), both decayed to now, weighted by the source's recency. */
+        /** Normalised co-occurrence, c_ij / sqrt(n_i n_j) as of now's tick ({@link ItemCatalog#covisits}), weighted by the source's recency. */
         private void addNeighbours(ItemCatalog.Entry source, double weight) {
-            ItemCatalog.ResolvedNeighbours resolved = catalog.neighbourEntries(source);
-            ItemNeighbours n = resolved == null ? null : resolved.of();
-            if (n == null || n.selfCount() <= 0) {
+            ItemCatalog.Covisits c = catalog.covisits(source, now);
+            if (c == null) {
                 return;
             }
-            double f = decay.factor(n.time(), now);
-            double self = n.selfCount() * f;
-            ItemCatalog.Entry[] others = resolved.entries();
+            ItemCatalog.Entry[] others = c.entries();
+            double[] scores = c.scores();
             for (int i = 0; i < others.length; i++) {
-                ItemCatalog.Entry other = others[i];
-                double c = n.counts()[i] * f;
-                if (other == null || c <= 0) {
-                    continue; // decayed away (a count years old underflows to 0): no evidence left
+                if (scores[i] > 0) {
+                    covisit.addScore(others[i], weight * scores[i]);
                 }
-                ItemNeighbours on = other.neighbours();
-                double otherSelf = on == null ? c : Math.max(c, on.selfCount() * decay.factor(on.time(), now));
-                // divided one root at a time: the product of two long-decayed counts underflows to 0
-                covisit.addScore(other, weight * c / Math.sqrt(self) / Math.sqrt(otherSelf));
             }
         }
 
@@ -214,22 +207,17 @@ public final class Ranker {
                 return candidates;
             }
             int c = retrieval.candidates();
-            // most users have a few dozen candidates (87 on average on the Taobao slice), and a table is allocated
-            // and cleared twice per event: a heavy user's table grows (and rehashes) instead. Sized for all of
-            // them (600 and more at the defaults), the tables made the Taobao replay slower.
-            candidates = new Candidates(256);
+            // Sized as the last view's: a table is allocated twice per event, and one sized for the most any user
+            // can have (600 and more at the defaults) made the Taobao replay slower (87 candidates on average),
+            // while one too small grows and rehashes (twice per view at 570).
+            candidates = new Candidates(lastCandidates);
             if (retrieval.uses(Source.RECENT)) {
                 for (ItemCatalog.Entry e : recentEntries) {
                     add(e, Source.RECENT);
                 }
             }
             if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
-                Integer[] byScore = new Integer[covisit.size()];
-                for (int i = 0; i < byScore.length; i++) {
-                    byScore[i] = i;
-                }
-                Arrays.sort(byScore, Comparator.<Integer>comparingDouble(i -> -covisit.scoreAt(i))
-                        .thenComparingInt(i -> covisit.entry(i).index));
+                int[] byScore = covisit.positionsByScore();
                 for (int i = 0; i < Math.min(c, byScore.length); i++) {
                     add(covisit.entry(byScore[i]), Source.COVISIT);
                 }
@@ -252,6 +240,7 @@ public final class Ranker {
             }
             // every candidate's co-occurrence feature, found once here rather than looked up while ranking
             candidates.takeScores(covisit);
+            lastCandidates = candidates.size();
             return candidates;
         }
 
@@ -275,11 +264,7 @@ public final class Ranker {
 
         /** Adds the entry with the source's bit unless the source already proposed it; returns whether it did. */
         private boolean proposeOnce(ItemCatalog.Entry e, Source source) {
-            if (e == null || source.in(candidates.sources(e))) {
-                return false;
-            }
-            add(e, source);
-            return true;
+            return e != null && candidates.addBit(e, source.bit());
         }
 
         /**
@@ -411,8 +396,10 @@ public final class Ranker {
             history.historyFeatures(recentRank, categoryRank, categoryTotal, now, decay, out, ctx);
             float popularity = e == null ? 0f : catalog.allTimePopularity(e);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
-            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null ? 0f
-                    : out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * catalog.categoryPopularity(e);
+            // the popularity within the category only counts in a category of the user's: looked up only then
+            float categoryRecentRank = out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK];
+            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null || categoryRecentRank == 0f ? 0f
+                    : categoryRecentRank * catalog.categoryPopularity(e, now);
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
             out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisitScore;
@@ -583,11 +570,11 @@ public final class Ranker {
                 nearest = Math.max(nearest, Math.max(recentCosine(0, d0, cc),
                         Math.max(recentCosine(1, d1, cc), recentCosine(2, d2, cc))));
             }
-            catalog.influenceFeatures(e, now, f);
-            double influence = partial(w, f, layout.influenceOffset(), ctx);
+            float[] row = catalog.influenceRow(e, now);
+            double influence = row == null ? 0 : dot(w, layout.influenceOffset(), row, 0, FeatureLayout.INFLUENCE);
             contextFeatures(e, recentRank(e, sources), categoryRank(catalog.category(e)), sources, covisitScore,
                     hasText, affinity, nearest, f);
-            double context = partial(w, f, ctx, layout.size());
+            double context = dot(w, ctx, f, ctx, FeatureLayout.CONTEXT);
             lastText = text;
             lastInfluence = influence;
             lastContext = context;
@@ -649,10 +636,28 @@ public final class Ranker {
     }
 
     private static double partial(float[] w, float[] f, int from, int to) {
-        double s = 0;
-        for (int i = from; i < to; i++) {
-            s += w[i] * f[i];
+        return dot(w, from, f, from, to - from);
+    }
+
+    /**
+     * w[wFrom..] . f[fFrom..] over n slots, in double. Four sums: per candidate, one chain of dependent additions
+     * was a fifth of a scoring step.
+     */
+    private static double dot(float[] w, int wFrom, float[] f, int fFrom, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += w[wFrom + i] * f[fFrom + i];
+            s1 += w[wFrom + i + 1] * f[fFrom + i + 1];
+            s2 += w[wFrom + i + 2] * f[fFrom + i + 2];
+            s3 += w[wFrom + i + 3] * f[fFrom + i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += w[wFrom + i] * f[fFrom + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

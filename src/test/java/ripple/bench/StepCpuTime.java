@@ -20,6 +20,13 @@ public final class StepCpuTime {
         for (int i = 0; i < warmup; i++) {
             s.step();
         }
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        int searches = 200;
+        for (int i = 0; i < searches; i++) {
+            s.stageTextQuery();
+        }
+        System.out.printf("text query (one HNSW search): %.1f us CPU%n",
+                (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / searches);
         for (int round = 0; round < 3; round++) {
             long cpu = mx.getCurrentThreadCpuTime();
             long wall = System.nanoTime();

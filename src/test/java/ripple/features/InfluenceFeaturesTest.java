@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class InfluenceFeaturesTest {
     private static final FeatureLayout LAYOUT = new FeatureLayout(List.of("m"), 8);
-    private static final long T = 1_700_000_000_000L; // a whole second
     private static final long DAY = Duration.ofDays(1).toMillis();
+    /** A half-life of a day has ticks of 1/1024 day, 84,375 ms. */
+    private static final long TICK = DAY / 1024;
+    private static final long T = 20_000_000 * TICK; // the start of a tick, in 2023
 
     private static ItemCatalog catalog() {
         return new ItemCatalog(LAYOUT, 42, new Decay(Duration.ofDays(1)), RetrievalSettings.defaults());
@@ -29,15 +31,23 @@ class InfluenceFeaturesTest {
     }
 
     @Test
-    void areReadAsOfTheStartOfTheSecondThatHoldsNow() {
+    void areReadAsOfTheStartOfTheTickThatHoldsNow() {
         ItemCatalog catalog = catalog();
+        assertThat(catalog.influenceTickMs()).isEqualTo(TICK);
         catalog.putInfluence("a", new ItemCatalog.Influence(counts(100f), T));
         catalog.putInfluence("b", new ItemCatalog.Influence(counts(1000f), T));
         float atStart = view(catalog, "a", T + DAY);
-        assertThat(view(catalog, "a", T + DAY + 999)).isEqualTo(atStart);
+        assertThat(view(catalog, "a", T + DAY + TICK - 1)).isEqualTo(atStart);
+        assertThat(view(catalog, "a", T + DAY + TICK)).isLessThan(atStart);
         // one half-life later: log(1 + 100 * 0.5) / log(1 + 1000), the largest count seen
         assertThat(atStart).isCloseTo((float) (Math.log(51) / Math.log1p(1000)), within(1e-5f));
         assertThat(view(catalog, "a", T + 2 * DAY)).isCloseTo((float) (Math.log(26) / Math.log1p(1000)), within(1e-5f));
+    }
+
+    @Test
+    void ticksAreASecondAtLeast() {
+        ItemCatalog catalog = new ItemCatalog(LAYOUT, 42, new Decay(Duration.ofMinutes(1)), RetrievalSettings.defaults());
+        assertThat(catalog.influenceTickMs()).isEqualTo(1000);
     }
 
     @Test

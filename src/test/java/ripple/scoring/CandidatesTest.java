@@ -61,4 +61,38 @@ class CandidatesTest {
         }
         assertThat(candidates.contains(null)).isFalse();
     }
+
+    @Test
+    void sortsPositionsByScoreThenCatalogueIndexAsAComparatorWould() {
+        ItemCatalog catalog = ScoringSettings.from(ScorerFixture.testConfig()).newCatalog();
+        for (int i = 0; i < 500; i++) {
+            catalog.putNeighbours("i" + i, new ItemNeighbours(0, 1f, new String[0], new float[0]));
+        }
+        SplittableRandom rnd = new SplittableRandom(5);
+        Candidates candidates = new Candidates(16);
+        for (int n = 0; n < 400; n++) {
+            // few distinct scores, so that many ties fall to the catalogue index
+            candidates.addScore(catalog.entry(rnd.nextInt(500)), rnd.nextInt(6) * 0.25);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            expected.add(i);
+        }
+        expected.sort(java.util.Comparator.<Integer>comparingDouble(i -> -candidates.scoreAt(i))
+                .thenComparingInt(i -> candidates.entry(i).index));
+        assertThat(candidates.positionsByScore()).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    void addBitSaysWhetherTheBitWasNew() {
+        ItemCatalog catalog = ScoringSettings.from(ScorerFixture.testConfig()).newCatalog();
+        catalog.putNeighbours("a", new ItemNeighbours(0, 1f, new String[0], new float[0]));
+        ItemCatalog.Entry a = catalog.get("a");
+        Candidates candidates = new Candidates(4);
+        assertThat(candidates.addBit(a, 2)).isTrue();
+        assertThat(candidates.addBit(a, 2)).isFalse();
+        assertThat(candidates.addBit(a, 4)).isTrue();
+        assertThat(candidates.sources(a)).isEqualTo(6);
+        assertThat(candidates.size()).isEqualTo(1);
+    }
 }
