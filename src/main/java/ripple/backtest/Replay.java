@@ -28,6 +28,7 @@ import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.features.ItemCatalog;
 import ripple.metrics.RippleMetrics;
+import ripple.scoring.Candidates;
 import ripple.scoring.PrequentialProbe;
 import ripple.scoring.Ranker;
 import ripple.scoring.ScoringObserver;
@@ -249,16 +250,28 @@ final class Replay {
      */
     private static final class Served implements ScoringObserver {
         boolean wanted;
+        /** The candidates, ranked, when the event's item was one of them; otherwise null. */
         List<Ranker.Scored> ranked;
+        /** The candidates, unranked, when the event's item was not one of them: only how many is read. */
+        Candidates unranked;
         double seconds;
 
         @Override
         public void beforeLearning(String userId, BehaviorEvent event, Ranker.View view) {
             if (wanted) {
                 long started = System.nanoTime();
-                ranked = view.proposed(event.getItemId()) ? view.rankCandidates() : view.unscoredCandidates();
+                if (view.proposed(event.getItemId())) {
+                    ranked = view.rankCandidates();
+                } else {
+                    unranked = view.candidates();
+                }
                 seconds += (System.nanoTime() - started) / 1e9;
             }
+        }
+
+        void clear() {
+            ranked = null;
+            unranked = null;
         }
     }
 
@@ -403,7 +416,7 @@ final class Replay {
                     continue;
                 }
                 served.wanted = target && !reference;
-                served.ranked = null;
+                served.clear();
                 ReplayTopology.Outputs out = scorer.apply(e, now);
                 result.replayed++;
                 boolean accepted = out.scored;
@@ -416,7 +429,9 @@ final class Replay {
                 }
                 // the scorer ranked the user before learning (served.ranked); the baselines have not learned yet
                 if (accepted && target) {
-                    record(n, evaluate(e, item, reference ? probed : served.ranked), mask, now);
+                    record(n, reference ? evaluate(e, item, probed)
+                            : served.ranked != null ? evaluate(e, item, served.ranked)
+                            : evaluateUnretrieved(e, item, served.unranked), mask, now);
                 }
                 long baselineStart = System.nanoTime();
                 admitNewCandidates();
@@ -491,6 +506,32 @@ final class Replay {
             result.rankSeconds += (ranked - started) / 1e9;
             for (int m = 0; m < models.size(); m++) {
                 out[m + 1] = models.get(m).evaluate(e.getUserId(), item, negatives, excluded, maxK);
+            }
+            result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
+            return out;
+        }
+
+        /**
+         * {@link #evaluate} for an event whose item no source proposed: Ripple misses it, and of its candidates
+         * only their number (less the excluded ones) is read, so none is scored or listed.
+         */
+        private Metrics.Outcome[] evaluateUnretrieved(BehaviorEvent e, int item, Candidates candidates) {
+            long started = System.nanoTime();
+            int[] excluded = excludeSeen ? seen.get(e.getUserId()) : new int[0];
+            int count = candidates.size();
+            for (int x : excluded) {
+                if (candidates.contains(catalog.entry(x))) {
+                    count--;
+                }
+            }
+            candidateCount = count;
+            retrieved = false;
+            Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
+            out[0] = new Metrics.Outcome(0, Double.NaN, Double.NaN);
+            long ranked = System.nanoTime();
+            result.rankSeconds += (ranked - started) / 1e9;
+            for (int m = 0; m < models.size(); m++) {
+                out[m + 1] = models.get(m).evaluate(e.getUserId(), item, new int[0], excluded, maxK);
             }
             result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
             return out;

@@ -69,7 +69,9 @@ public final class TextIndex implements AutoCloseable {
                 })
                 // Flushing builds nothing new (the graph grows as documents are added) but every flushed segment
                 // is searched separately and later merged, which rebuilds graphs: fewer, larger segments are cheaper.
-                .setRAMBufferSizeMB(64);
+                // At 64 MB a million items (64-dim text) made 12 segments and a search cost 2.9 ms, a third of a
+                // scoring step there; at 256 MB, 3 segments and 0.66 ms. The buffer only fills as items come.
+                .setRAMBufferSizeMB(256);
         try {
             writer = new IndexWriter(new ByteBuffersDirectory(), config);
             searchers = new SearcherManager(writer, null);

@@ -472,21 +472,6 @@ public final class Ranker {
             return candidates().contains(catalog.get(itemId));
         }
 
-        /**
-         * Every candidate with its sources and no score (NaN): which items were candidates, for an evaluation
-         * whose item was not among them and so reads no score.
-         */
-        public List<Scored> unscoredCandidates() {
-            Candidates all = candidates();
-            List<Scored> out = new ArrayList<>(all.size());
-            for (int i = 0; i < all.size(); i++) {
-                ItemCatalog.Entry e = all.entry(i);
-                out.add(new Scored(e.itemId, e.index, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        catalog.hasText(e), all.sourcesAt(i)));
-            }
-            return out;
-        }
-
         /** Every candidate, scored, best first ({@link #ORDER}). */
         public List<Scored> rankCandidates() {
             Candidates all = candidates();

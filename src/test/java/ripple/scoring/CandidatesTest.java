@@ -13,12 +13,18 @@ import ripple.features.ItemNeighbours;
 
 /** The candidate merge: each entry once, in the order first proposed, with every source's bits and added scores. */
 class CandidatesTest {
-    @Test
-    void mergesLikeAnInsertionOrderedMapThroughEveryGrowth() {
+    /** A catalogue of items i0, i1, ... (catalogue indexes 0, 1, ...). */
+    private static ItemCatalog catalogOf(int items) {
         ItemCatalog catalog = ScoringSettings.from(ScorerFixture.testConfig()).newCatalog();
-        for (int i = 0; i < 5000; i++) {
+        for (int i = 0; i < items; i++) {
             catalog.putNeighbours("i" + i, new ItemNeighbours(0, 1f, new String[0], new float[0]));
         }
+        return catalog;
+    }
+
+    @Test
+    void mergesLikeAnInsertionOrderedMapThroughEveryGrowth() {
+        ItemCatalog catalog = catalogOf(5000);
         SplittableRandom rnd = new SplittableRandom(11);
         Candidates candidates = new Candidates(4);
         Map<ItemCatalog.Entry, Integer> bits = new LinkedHashMap<>();
@@ -64,10 +70,7 @@ class CandidatesTest {
 
     @Test
     void sortsPositionsByScoreThenCatalogueIndexAsAComparatorWould() {
-        ItemCatalog catalog = ScoringSettings.from(ScorerFixture.testConfig()).newCatalog();
-        for (int i = 0; i < 500; i++) {
-            catalog.putNeighbours("i" + i, new ItemNeighbours(0, 1f, new String[0], new float[0]));
-        }
+        ItemCatalog catalog = catalogOf(500);
         SplittableRandom rnd = new SplittableRandom(5);
         Candidates candidates = new Candidates(16);
         for (int n = 0; n < 400; n++) {
@@ -85,9 +88,7 @@ class CandidatesTest {
 
     @Test
     void addBitSaysWhetherTheBitWasNew() {
-        ItemCatalog catalog = ScoringSettings.from(ScorerFixture.testConfig()).newCatalog();
-        catalog.putNeighbours("a", new ItemNeighbours(0, 1f, new String[0], new float[0]));
-        ItemCatalog.Entry a = catalog.get("a");
+        ItemCatalog.Entry a = catalogOf(1).entry(0);
         Candidates candidates = new Candidates(4);
         assertThat(candidates.addBit(a, 2)).isTrue();
         assertThat(candidates.addBit(a, 2)).isFalse();
