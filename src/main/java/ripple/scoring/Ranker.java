@@ -180,7 +180,10 @@ public final class Ranker {
             profileNormSq = normSq(history.textProfile);
         }
 
-        /** Normalised co-occurrence, c_ij / sqrt(n_i n_j) as of now's tick ({@link ItemCatalog#covisits}), weighted by the source's recency. */
+        /**
+         * Normalised co-occurrence, c_ij / sqrt(n_i n_j) as of now's tick ({@link ItemCatalog#covisits}), weighted by
+         * the source's recency.
+         */
         private void addNeighbours(ItemCatalog.Entry source, double weight) {
             ItemCatalog.Covisits c = catalog.covisits(source, now);
             if (c == null) {
