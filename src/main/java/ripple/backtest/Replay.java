@@ -502,13 +502,22 @@ final class Replay {
                     }
                 }
             }
+            evaluateBaselines(e, item, negatives, excluded, out, started);
+            return out;
+        }
+
+        /**
+         * The baselines' outcomes into out[1..], Ripple's being in out[0]; the time since {@code started} counts
+         * as Ripple's ranking.
+         */
+        private void evaluateBaselines(BehaviorEvent e, int item, int[] negatives, int[] excluded,
+                                       Metrics.Outcome[] out, long started) {
             long ranked = System.nanoTime();
             result.rankSeconds += (ranked - started) / 1e9;
             for (int m = 0; m < models.size(); m++) {
                 out[m + 1] = models.get(m).evaluate(e.getUserId(), item, negatives, excluded, maxK);
             }
             result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
-            return out;
         }
 
         /**
@@ -528,12 +537,7 @@ final class Replay {
             retrieved = false;
             Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
             out[0] = new Metrics.Outcome(0, Double.NaN, Double.NaN);
-            long ranked = System.nanoTime();
-            result.rankSeconds += (ranked - started) / 1e9;
-            for (int m = 0; m < models.size(); m++) {
-                out[m + 1] = models.get(m).evaluate(e.getUserId(), item, new int[0], excluded, maxK);
-            }
-            result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
+            evaluateBaselines(e, item, new int[0], excluded, out, started);
             return out;
         }
 

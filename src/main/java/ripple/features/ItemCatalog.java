@@ -718,7 +718,7 @@ public final class ItemCatalog {
     }
 
     /** The item's all-time count against its category's most popular item's, both log1p: 0..1. */
-    public float categoryPopularity(Entry e) {
+    private float categoryPopularity(Entry e) {
         Influence inf = e.influence;
         String category = category(e);
         if (inf == null || category == null) {

@@ -628,8 +628,8 @@ public final class Ranker {
     }
 
     /**
-     * w[wFrom..] . f[fFrom..] over n slots, in double. Four sums: per candidate, one chain of dependent additions
-     * was a fifth of a scoring step.
+     * w[wFrom..] . f[fFrom..] over n slots, in double. Four independent sums, so that each addition need not wait
+     * for the one before (called twice per candidate).
      */
     private static double dot(float[] w, int wFrom, float[] f, int fFrom, int n) {
         double s0 = 0;
