@@ -104,9 +104,30 @@ public final class ItemCatalog {
 
     /**
      * Co-occurrence neighbours looked up by id once: {@code entries[i]} is {@code of.ids()[i]}'s entry, null where
-     * the catalogue did not know it at {@code catalogueSize} (it may join later, so a lookup is redone then).
+     * the catalogue did not know it at {@code catalogueSize} (it may join later, so a lookup is redone then);
+     * {@code indexes[i]} is its catalogue index, or -1.
      */
-    public record ResolvedNeighbours(ItemNeighbours of, int catalogueSize, Entry[] entries) {
+    public record ResolvedNeighbours(ItemNeighbours of, int catalogueSize, Entry[] entries, int[] indexes) {
+    }
+
+    /**
+     * Entries, each with its catalogue index beside it ({@code indexes[i] == entries[i].index}): a reader that needs
+     * only the index (to look an entry up in a table of candidates) need not touch the entry, a cache miss each.
+     */
+    public record Listing(Entry[] entries, int[] indexes) {
+        public static final Listing EMPTY = new Listing(new Entry[0], new int[0]);
+
+        static Listing of(Entry[] entries) {
+            int[] indexes = new int[entries.length];
+            for (int i = 0; i < entries.length; i++) {
+                indexes[i] = entries[i].index;
+            }
+            return new Listing(entries, indexes);
+        }
+
+        public int size() {
+            return entries.length;
+        }
     }
 
     /**
@@ -116,6 +137,11 @@ public final class ItemCatalog {
     public record Covisits(ResolvedNeighbours resolved, long tick, double[] scores) {
         public Entry[] entries() {
             return resolved.entries;
+        }
+
+        /** The neighbours' catalogue indexes, -1 where {@link #entries()} is null. */
+        public int[] indexes() {
+            return resolved.indexes;
         }
     }
 
@@ -444,10 +470,12 @@ public final class ItemCatalog {
         int known = size;
         if (r == null || r.of != n || r.catalogueSize != known && hasNull(r.entries)) {
             Entry[] entries = new Entry[n.size()];
+            int[] indexes = new int[entries.length];
             for (int i = 0; i < entries.length; i++) {
                 entries[i] = byId.get(n.ids()[i]);
+                indexes[i] = entries[i] == null ? -1 : entries[i].index;
             }
-            r = new ResolvedNeighbours(n, known, entries);
+            r = new ResolvedNeighbours(n, known, entries, indexes);
             e.resolvedNeighbours = r;
         }
         return r;
@@ -522,14 +550,14 @@ public final class ItemCatalog {
     }
 
     /** The most popular items, best first: recently (decayed counts) or all-time. */
-    public Entry[] popular(boolean recent) {
-        return (recent ? recentPopular : allTimePopular).top();
+    public Listing popular(boolean recent) {
+        return (recent ? recentPopular : allTimePopular).listing();
     }
 
     /** The most popular items of a category, best first; empty for an unknown category. */
-    public Entry[] popular(String category, boolean recent) {
+    public Listing popular(String category, boolean recent) {
         PopularItems[] lists = category == null ? null : categoryPopular.get(category);
-        return lists == null ? new Entry[0] : lists[recent ? 0 : 1].top();
+        return lists == null ? Listing.EMPTY : lists[recent ? 0 : 1].listing();
     }
 
     /** True when the entry has an embedding of its model's active version. */

@@ -17,7 +17,7 @@ final class PopularItems {
     private final ItemCatalog.Entry[] entries;
     private final double[] keys;
     private int size;
-    private volatile ItemCatalog.Entry[] snapshot = new ItemCatalog.Entry[0];
+    private volatile ItemCatalog.Listing snapshot = ItemCatalog.Listing.EMPTY;
     private volatile boolean dirty;
 
     PopularItems(int capacity) {
@@ -71,10 +71,15 @@ final class PopularItems {
 
     /** Best first; equal keys go to the earlier catalogue item. */
     ItemCatalog.Entry[] top() {
+        return listing().entries();
+    }
+
+    /** The list best first, with each entry's catalogue index beside it. */
+    ItemCatalog.Listing listing() {
         if (dirty) {
             synchronized (this) {
                 if (dirty) {
-                    snapshot = Arrays.copyOf(entries, size);
+                    snapshot = ItemCatalog.Listing.of(Arrays.copyOf(entries, size));
                     dirty = false;
                 }
             }

@@ -11,6 +11,8 @@ import ripple.features.ItemCatalog;
  */
 public final class Candidates {
     private ItemCatalog.Entry[] entries;
+    /** Each candidate's catalogue index, by position: sorting and probing never read the entries. */
+    private int[] indexes;
     private int[] sources;
     private double[] scores;
     /** Position + 1 of the entry whose catalogue index hashes here; 0 for an empty slot. */
@@ -22,6 +24,7 @@ public final class Candidates {
     Candidates(int expected) {
         int capacity = Integer.highestOneBit(Math.max(16, expected) * 2 - 1);
         entries = new ItemCatalog.Entry[capacity];
+        indexes = new int[capacity];
         sources = new int[capacity];
         scores = new double[capacity];
         slots = new int[capacity * 2];
@@ -39,6 +42,11 @@ public final class Candidates {
     /** The candidate at a position, in the order first proposed. */
     public ItemCatalog.Entry entry(int position) {
         return entries[position];
+    }
+
+    /** The catalogue index of the candidate at a position. */
+    int indexAt(int position) {
+        return indexes[position];
     }
 
     /** The source bits of the candidate at a position. */
@@ -98,13 +106,13 @@ public final class Candidates {
     /** Whether the candidate at position p comes strictly before the one at q in {@link #positionsByScore}. */
     private boolean before(int p, int q) {
         int byScore = Double.compare(scores[q], scores[p]);
-        return byScore < 0 || byScore == 0 && entries[p].index < entries[q].index;
+        return byScore < 0 || byScore == 0 && indexes[p] < indexes[q];
     }
 
     /** Sets the score of every candidate that {@code other} holds to its score there (other candidates keep theirs). */
     void takeScores(Candidates other) {
         for (int i = 0; i < other.size; i++) {
-            int p = find(other.entries[i].index);
+            int p = find(other.indexes[i]);
             if (p >= 0) {
                 scores[p] = other.scores[i];
             }
@@ -114,22 +122,30 @@ public final class Candidates {
     /** Adds the entry (once) with more source bits; null is ignored. */
     void add(ItemCatalog.Entry e, int bits) {
         if (e != null) {
-            int p = positionOf(e); // first: it may grow the arrays
-            sources[p] |= bits;
+            add(e, e.index, bits);
         }
     }
 
-    /** Adds the entry (once) with the bit; returns whether the bit is new to it. One probe of the table. */
-    boolean addBit(ItemCatalog.Entry e, int bit) {
-        int p = positionOf(e); // first: it may grow the arrays
+    /** The same, given the entry's catalogue index: the entry itself is not read. */
+    void add(ItemCatalog.Entry e, int index, int bits) {
+        int p = positionOf(e, index); // first: it may grow the arrays
+        sources[p] |= bits;
+    }
+
+    /**
+     * Adds the entry (once, given its catalogue index) with the bit; returns whether the bit is new to it. One probe
+     * of the table.
+     */
+    boolean addBit(ItemCatalog.Entry e, int index, int bit) {
+        int p = positionOf(e, index); // first: it may grow the arrays
         boolean added = (sources[p] & bit) == 0;
         sources[p] |= bit;
         return added;
     }
 
-    /** Adds to the entry's score, adding the entry first if need be. */
-    void addScore(ItemCatalog.Entry e, double score) {
-        int p = positionOf(e); // first: it may grow the arrays
+    /** Adds to the entry's score (given its catalogue index), adding the entry first if need be. */
+    void addScore(ItemCatalog.Entry e, int index, double score) {
+        int p = positionOf(e, index); // first: it may grow the arrays
         scores[p] += score;
     }
 
@@ -143,20 +159,21 @@ public final class Candidates {
         return -1;
     }
 
-    private int positionOf(ItemCatalog.Entry e) {
+    private int positionOf(ItemCatalog.Entry e, int index) {
         int mask = slots.length - 1;
-        int s = slot(e.index);
+        int s = slot(index);
         for (; slots[s] != 0; s = (s + 1) & mask) {
-            if (keys[s] == e.index) {
+            if (keys[s] == index) {
                 return slots[s] - 1;
             }
         }
         if (size == entries.length) {
             grow();
-            return positionOf(e);
+            return positionOf(e, index);
         }
         entries[size] = e;
-        keys[s] = e.index;
+        indexes[size] = index;
+        keys[s] = index;
         slots[s] = ++size;
         return size - 1;
     }
@@ -164,18 +181,19 @@ public final class Candidates {
     private void grow() {
         int capacity = entries.length * 2;
         entries = Arrays.copyOf(entries, capacity);
+        indexes = Arrays.copyOf(indexes, capacity);
         sources = Arrays.copyOf(sources, capacity);
         scores = Arrays.copyOf(scores, capacity);
         slots = new int[capacity * 2];
         keys = new int[capacity * 2];
         int mask = slots.length - 1;
         for (int p = 0; p < size; p++) {
-            int s = slot(entries[p].index);
+            int s = slot(indexes[p]);
             while (slots[s] != 0) {
                 s = (s + 1) & mask;
             }
             slots[s] = p + 1;
-            keys[s] = entries[p].index;
+            keys[s] = indexes[p];
         }
     }
 

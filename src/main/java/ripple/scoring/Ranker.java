@@ -190,10 +190,11 @@ public final class Ranker {
                 return;
             }
             ItemCatalog.Entry[] others = c.entries();
+            int[] indexes = c.indexes();
             double[] scores = c.scores();
             for (int i = 0; i < others.length; i++) {
                 if (scores[i] > 0) {
-                    covisit.addScore(others[i], weight * scores[i]);
+                    covisit.addScore(others[i], indexes[i], weight * scores[i]);
                 }
             }
         }
@@ -222,7 +223,7 @@ public final class Ranker {
             if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
                 int[] byScore = covisit.positionsByScore();
                 for (int i = 0; i < Math.min(c, byScore.length); i++) {
-                    add(covisit.entry(byScore[i]), Source.COVISIT);
+                    candidates.add(covisit.entry(byScore[i]), covisit.indexAt(byScore[i]), Source.COVISIT.bit());
                 }
             }
             if (retrieval.uses(Source.POPULAR)) {
@@ -231,7 +232,7 @@ public final class Ranker {
                 addAll(catalog.popular(false), c - proposed, Source.POPULAR);
             }
             if (retrieval.uses(Source.CATEGORY)) {
-                List<ItemCatalog.Entry[]> lists = new ArrayList<>();
+                List<ItemCatalog.Listing> lists = new ArrayList<>();
                 for (String category : strongestCategories()) {
                     lists.add(catalog.popular(category, true));
                     lists.add(catalog.popular(category, false));
@@ -255,19 +256,22 @@ public final class Ranker {
          * Up to {@code limit} items the source has not proposed yet, in the list's order; returns how many. An
          * item the source already proposed does not count again.
          */
-        private int addAll(ItemCatalog.Entry[] entries, int limit, Source source) {
+        private int addAll(ItemCatalog.Listing list, int limit, Source source) {
             int proposed = 0;
-            for (int i = 0; i < entries.length && proposed < limit; i++) {
-                if (proposeOnce(entries[i], source)) {
+            for (int i = 0; i < list.size() && proposed < limit; i++) {
+                if (proposeOnce(list, i, source)) {
                     proposed++;
                 }
             }
             return proposed;
         }
 
-        /** Adds the entry with the source's bit unless the source already proposed it; returns whether it did. */
-        private boolean proposeOnce(ItemCatalog.Entry e, Source source) {
-            return e != null && candidates.addBit(e, source.bit());
+        /**
+         * Adds a list's i-th entry with the source's bit unless the source already proposed it; returns whether it
+         * did. Probes by the list's index of it: the entry itself is not read (a cache miss each).
+         */
+        private boolean proposeOnce(ItemCatalog.Listing list, int i, Source source) {
+            return candidates.addBit(list.entries()[i], list.indexes()[i], source.bit());
         }
 
         /**
@@ -275,17 +279,17 @@ public final class Ranker {
          * (every list's first, then every list's second, ...): a source with many lists (two per category) keeps
          * the head of each within its bound, rather than the whole of the first few.
          */
-        private void addInterleaved(List<ItemCatalog.Entry[]> lists, int limit, Source source) {
+        private void addInterleaved(List<ItemCatalog.Listing> lists, int limit, Source source) {
             int proposed = 0;
             for (int rank = 0; proposed < limit; rank++) {
                 boolean any = false;
                 for (int l = 0; l < lists.size() && proposed < limit; l++) {
-                    ItemCatalog.Entry[] list = lists.get(l);
-                    if (rank >= list.length) {
+                    ItemCatalog.Listing list = lists.get(l);
+                    if (rank >= list.size()) {
                         continue;
                     }
                     any = true;
-                    if (proposeOnce(list[rank], source)) {
+                    if (proposeOnce(list, rank, source)) {
                         proposed++;
                     }
                 }
@@ -306,7 +310,7 @@ public final class Ranker {
                     textHits.put(model, hits);
                 }
                 for (int idx : hits.items()) {
-                    add(catalog.entry(idx), Source.TEXT);
+                    candidates.add(catalog.entry(idx), idx, Source.TEXT.bit());
                 }
             }
             int searched = 0;
@@ -319,7 +323,7 @@ public final class Ranker {
                 }
                 searched++;
                 for (int idx : catalog.textNeighbours(e, TEXT_NEIGHBOURS)) {
-                    add(catalog.entry(idx), Source.TEXT);
+                    candidates.add(catalog.entry(idx), idx, Source.TEXT.bit());
                 }
             }
         }

@@ -34,12 +34,16 @@ class CandidatesTest {
             ItemCatalog.Entry e = catalog.entry(rnd.nextBoolean() ? rnd.nextInt(200) : rnd.nextInt(5000));
             if (rnd.nextInt(4) == 0) {
                 double s = rnd.nextDouble();
-                candidates.addScore(e, s);
+                candidates.addScore(e, e.index, s);
                 scores.merge(e, s, Double::sum);
                 bits.putIfAbsent(e, 0);
             } else {
                 int b = 1 << rnd.nextInt(5);
-                candidates.add(e, b);
+                if (rnd.nextBoolean()) {
+                    candidates.add(e, b);
+                } else {
+                    candidates.add(e, e.index, b);
+                }
                 bits.merge(e, b, (x, y) -> x | y);
             }
         }
@@ -49,6 +53,7 @@ class CandidatesTest {
         List<ItemCatalog.Entry> order = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             order.add(candidates.entry(i));
+            assertThat(candidates.indexAt(i)).isEqualTo(candidates.entry(i).index);
             assertThat(candidates.sourcesAt(i)).isEqualTo(bits.get(candidates.entry(i)));
         }
         assertThat(order).containsExactlyElementsOf(bits.keySet());
@@ -75,7 +80,8 @@ class CandidatesTest {
         Candidates candidates = new Candidates(16);
         for (int n = 0; n < 400; n++) {
             // few distinct scores, so that many ties fall to the catalogue index
-            candidates.addScore(catalog.entry(rnd.nextInt(500)), rnd.nextInt(6) * 0.25);
+            ItemCatalog.Entry e = catalog.entry(rnd.nextInt(500));
+            candidates.addScore(e, e.index, rnd.nextInt(6) * 0.25);
         }
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -90,9 +96,9 @@ class CandidatesTest {
     void addBitSaysWhetherTheBitWasNew() {
         ItemCatalog.Entry a = catalogOf(1).entry(0);
         Candidates candidates = new Candidates(4);
-        assertThat(candidates.addBit(a, 2)).isTrue();
-        assertThat(candidates.addBit(a, 2)).isFalse();
-        assertThat(candidates.addBit(a, 4)).isTrue();
+        assertThat(candidates.addBit(a, a.index, 2)).isTrue();
+        assertThat(candidates.addBit(a, a.index, 2)).isFalse();
+        assertThat(candidates.addBit(a, a.index, 4)).isTrue();
         assertThat(candidates.sources(a)).isEqualTo(6);
         assertThat(candidates.size()).isEqualTo(1);
     }
