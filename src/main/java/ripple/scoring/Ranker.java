@@ -223,7 +223,7 @@ public final class Ranker {
             if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
                 int[] byScore = covisit.positionsByScore();
                 for (int i = 0; i < Math.min(c, byScore.length); i++) {
-                    candidates.add(covisit.entry(byScore[i]), covisit.indexAt(byScore[i]), Source.COVISIT.bit());
+                    add(covisit.entry(byScore[i]), covisit.indexAt(byScore[i]), Source.COVISIT);
                 }
             }
             if (retrieval.uses(Source.POPULAR)) {
@@ -250,6 +250,11 @@ public final class Ranker {
 
         private void add(ItemCatalog.Entry e, Source source) {
             candidates.add(e, source.bit());
+        }
+
+        /** The same, given the entry's catalogue index: the entry itself is not read (a cache miss each). */
+        private void add(ItemCatalog.Entry e, int index, Source source) {
+            candidates.add(e, index, source.bit());
         }
 
         /**
@@ -310,7 +315,7 @@ public final class Ranker {
                     textHits.put(model, hits);
                 }
                 for (int idx : hits.items()) {
-                    candidates.add(catalog.entry(idx), idx, Source.TEXT.bit());
+                    add(catalog.entry(idx), idx, Source.TEXT);
                 }
             }
             int searched = 0;
@@ -323,7 +328,7 @@ public final class Ranker {
                 }
                 searched++;
                 for (int idx : catalog.textNeighbours(e, TEXT_NEIGHBOURS)) {
-                    candidates.add(catalog.entry(idx), idx, Source.TEXT.bit());
+                    add(catalog.entry(idx), idx, Source.TEXT);
                 }
             }
         }
