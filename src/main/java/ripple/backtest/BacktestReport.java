@@ -72,12 +72,13 @@ public record BacktestReport(
 
     /**
      * Where the time went, in seconds: reading the input (file or topic), sorting it by event time, embedding the
-     * items, the main replay (of which Ripple's ranking for the evaluation and the baselines), the ablation replays,
-     * and building the report (bootstrap intervals included).
+     * items, the main replay (of which Ripple's ranking for the evaluation; the baselines ran beside it, on a
+     * thread of their own), the ablation replays (the sum of their times, and the wall time of all of them, after
+     * the main replays and in parallel), and building the report (bootstrap intervals included).
      */
     public record Phases(double readSeconds, double sortSeconds, double embedSeconds, double mainReplaySeconds,
                          double rippleRankingSeconds, double baselineSeconds, double ablationReplaySeconds,
-                         double reportSeconds) {
+                         double ablationWallSeconds, double reportSeconds) {
     }
 
     /** This report with the whole run's time and, when there were several settings, every setting's report. */

@@ -74,6 +74,8 @@ final class Replay {
      * Ripple ranked by a probe before each event.
      */
     private boolean reference;
+    /** Whether the baselines run on the replay's own thread (a test's check that their thread changes nothing). */
+    private boolean inlineBaselines;
 
     /**
      * @param model     the name Ripple's figures go under (ripple, ripple-no-text, ...)
@@ -233,6 +235,12 @@ final class Replay {
         }
     }
 
+    /** Runs the baselines on the replay's own thread, as a check that their thread of their own changes no figure. */
+    Replay inlineBaselines() {
+        inlineBaselines = true;
+        return this;
+    }
+
     /** The main replay's summaries of the stored state at the end. */
     private void summarise(Result result, KeyValueStore<String, byte[]> users, KeyValueStore<String, byte[]> priors,
                            ItemCatalog catalog) {
@@ -279,13 +287,11 @@ final class Replay {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** The baselines of a main replay, in report order; {@code itemIds} maps a catalogue index to its item. */
-    static List<Baseline> baselines(ReplayOptions options, List<ItemFeatures> features,
-                                    java.util.function.IntFunction<String> itemIds) {
-        return baselines(options, false, features, itemIds);
-    }
-
-    /** @param excludeSeen whether the replay excludes seen items (itemknn-norepeat is then plain itemknn) */
+    /**
+     * The baselines of a main replay, in report order; {@code itemIds} maps a catalogue index to its item.
+     *
+     * @param excludeSeen whether the replay excludes seen items (itemknn-norepeat is then plain itemknn)
+     */
     static List<Baseline> baselines(ReplayOptions options, boolean excludeSeen, List<ItemFeatures> features,
                                     java.util.function.IntFunction<String> itemIds) {
         List<Baseline> out = new ArrayList<>();
@@ -347,13 +353,16 @@ final class Replay {
         return new Metrics.Outcome(rank, auc, max + Math.log(partition) - t);
     }
 
-    /** The per-event test-then-train loop of one replay. */
+    /**
+     * The per-event test-then-train loop of one replay: the scorer's side here, the baselines' in a
+     * {@link BaselineLane} (on a thread of its own in a main replay, unless {@link #inlineBaselines}).
+     */
     private final class Loop {
         private final Result result;
         private final ItemCatalog catalog;
         private final PrequentialProbe probe;
         private final Served served;
-        private final List<Baseline> models = new ArrayList<>();
+        private final BaselineLane lane;
         private final Set<String> seenUsers = new HashSet<>();
         /** user + '\t' + item of every accepted event: what makes an event a repeat. */
         private final Set<String> touched = new HashSet<>();
@@ -361,21 +370,16 @@ final class Replay {
         /** Per user, the last distinct items of accepted events: what exclude-seen skips, for every model. */
         private final RecentWindows seen = new RecentWindows(seenWindow);
         private int admitted;
-        private int[] ranks;
-        private int candidateCount;
-        private boolean retrieved;
 
         Loop(Result result, ItemCatalog catalog, PrequentialProbe probe, Served served) {
             this.result = result;
             this.catalog = catalog;
             this.probe = probe;
             this.served = served;
-            if (baselines) {
-                models.addAll(baselines(options, excludeSeen, input.features(), i -> catalog.entry(i).itemId));
-            }
             result.names.add(model);
-            models.forEach(b -> result.names.add(b.name()));
-            ranks = new int[result.names.size()];
+            lane = new BaselineLane(result, options, input.firstTime(), input.lastTime(),
+                    itemIds -> baselines ? baselines(options, excludeSeen, input.features(), itemIds) : List.of(),
+                    !inlineBaselines);
             for (String name : result.names) {
                 Map<String, MetricSums> segments = new LinkedHashMap<>();
                 Segments.NAMES.forEach(s -> segments.put(s, new MetricSums(options.ks())));
@@ -389,7 +393,9 @@ final class Replay {
         }
 
         void run(java.util.function.BiFunction<BehaviorEvent, Long, ReplayTopology.Outputs> scorer) {
-            admitNewCandidates();
+            BaselineLane.Step first = new BaselineLane.Step();
+            admitNewCandidates(first);
+            lane.accept(first);
             List<BehaviorEvent> all = input.events();
             for (int n = 0; n < all.size(); n++) {
                 BehaviorEvent e = all.get(n);
@@ -399,6 +405,11 @@ final class Replay {
                 int item = known == null ? -1 : known.index;
                 byte mask = Segments.mask(known != null, touched.contains(pair), !seenUsers.contains(e.getUserId()));
                 boolean target = options.targets().contains(e.getType());
+                BaselineLane.Step step = new BaselineLane.Step();
+                step.user = e.getUserId();
+                step.item = item;
+                step.mask = mask;
+                step.now = now;
 
                 boolean piped = !withheld.contains(e.getType());
                 List<Ranker.Scored> probed = null;
@@ -410,7 +421,8 @@ final class Replay {
                 if (!piped) {
                     // never piped: the scorer cannot accept or reject it, so its test counts as it stands
                     if (target) {
-                        record(n, evaluate(e, item, probed), mask, now);
+                        evaluate(step, n, probed);
+                        lane.accept(step);
                     }
                     progress.incrementAndGet();
                     continue;
@@ -429,52 +441,56 @@ final class Replay {
                 }
                 // the scorer ranked the user before learning (served.ranked); the baselines have not learned yet
                 if (accepted && target) {
-                    record(n, reference ? evaluate(e, item, probed)
-                            : served.ranked != null ? evaluate(e, item, served.ranked)
-                            : evaluateUnretrieved(e, item, served.unranked), mask, now);
+                    if (reference || served.ranked != null) {
+                        evaluate(step, n, reference ? probed : served.ranked);
+                    } else {
+                        evaluateUnretrieved(step, n, served.unranked);
+                    }
                 }
-                long baselineStart = System.nanoTime();
-                admitNewCandidates();
+                admitNewCandidates(step);
                 if (accepted) {
                     result.accepted++;
                     ItemCatalog.Entry entry = catalog.get(e.getItemId());
                     String category = e.getContext().get("category");
-                    if (category == null) {
-                        category = entry.category();
-                    }
-                    for (Baseline b : models) {
-                        b.learn(e.getUserId(), entry.index, now, category, e.getType());
-                    }
+                    step.learnType = e.getType();
+                    step.learnItem = entry.index;
+                    step.learnCategory = category == null ? entry.category() : category;
                     seenUsers.add(e.getUserId());
                     touched.add(pair);
                     if (excludeSeen) {
                         seen.touch(e.getUserId(), entry.index);
                     }
                 }
-                result.baselineSeconds += (System.nanoTime() - baselineStart) / 1e9;
+                lane.accept(step);
                 progress.incrementAndGet();
             }
+            lane.finish();
             result.catalogue = catalog.size();
         }
 
-        /** Catalogue entries that appeared since the last look become candidates of every baseline. */
-        private void admitNewCandidates() {
-            for (int size = catalog.size(); admitted < size; admitted++) {
-                String category = catalog.entry(admitted).category();
-                for (Baseline b : models) {
-                    b.admit(admitted, category);
-                }
+        /** Catalogue entries that appeared since the last look, for the step to make candidates of every baseline. */
+        private void admitNewCandidates(BaselineLane.Step step) {
+            int size = catalog.size();
+            if (admitted == size) {
+                return;
+            }
+            step.firstAdmitted = admitted;
+            step.admittedIds = new String[size - admitted];
+            step.admittedCategories = new String[size - admitted];
+            for (int i = 0; admitted < size; admitted++, i++) {
+                ItemCatalog.Entry entry = catalog.entry(admitted);
+                step.admittedIds[i] = entry.itemId;
+                step.admittedCategories[i] = entry.category();
             }
         }
 
         /**
-         * Every model's outcome for an event, before any learned from it: Ripple's from its ranked candidates,
-         * the baselines' over the same other candidates.
+         * Ripple's outcome for an event, from its ranked candidates, into the step; the baselines rank over the
+         * same other candidates on the lane.
          */
-        private Metrics.Outcome[] evaluate(BehaviorEvent e, int item, List<Ranker.Scored> candidates) {
+        private void evaluate(BaselineLane.Step step, int n, List<Ranker.Scored> candidates) {
             long started = System.nanoTime();
-            Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
-            int[] excluded = excludeSeen ? seen.get(e.getUserId()) : new int[0];
+            int[] excluded = excludeSeen ? seen.get(step.user) : new int[0];
             if (excluded.length > 0) {
                 // as the scorer's top-K skips them: Ripple is ranked among, and scored over, the rest
                 List<Ranker.Scored> kept = new ArrayList<>(candidates.size());
@@ -485,9 +501,8 @@ final class Replay {
                 }
                 candidates = kept;
             }
-            candidateCount = candidates.size();
-            out[0] = outcome(candidates, item, maxK);
-            retrieved = false;
+            int item = step.item;
+            boolean retrieved = false;
             for (Ranker.Scored s : candidates) {
                 retrieved |= item >= 0 && s.index() == item;
             }
@@ -502,60 +517,35 @@ final class Replay {
                     }
                 }
             }
-            evaluateBaselines(e, item, negatives, excluded, out, started);
-            return out;
-        }
-
-        /**
-         * The baselines' outcomes into out[1..], Ripple's being in out[0]; the time since {@code started} counts
-         * as Ripple's ranking.
-         */
-        private void evaluateBaselines(BehaviorEvent e, int item, int[] negatives, int[] excluded,
-                                       Metrics.Outcome[] out, long started) {
-            long ranked = System.nanoTime();
-            result.rankSeconds += (ranked - started) / 1e9;
-            for (int m = 0; m < models.size(); m++) {
-                out[m + 1] = models.get(m).evaluate(e.getUserId(), item, negatives, excluded, maxK);
-            }
-            result.baselineSeconds += (System.nanoTime() - ranked) / 1e9;
+            evaluated(step, n, outcome(candidates, item, maxK), candidates.size(), retrieved, negatives, excluded);
+            result.rankSeconds += (System.nanoTime() - started) / 1e9;
         }
 
         /**
          * {@link #evaluate} for an event whose item no source proposed: Ripple misses it, and of its candidates
          * only their number (less the excluded ones) is read, so none is scored or listed.
          */
-        private Metrics.Outcome[] evaluateUnretrieved(BehaviorEvent e, int item, Candidates candidates) {
+        private void evaluateUnretrieved(BaselineLane.Step step, int n, Candidates candidates) {
             long started = System.nanoTime();
-            int[] excluded = excludeSeen ? seen.get(e.getUserId()) : new int[0];
+            int[] excluded = excludeSeen ? seen.get(step.user) : new int[0];
             int count = candidates.size();
             for (int x : excluded) {
                 if (candidates.contains(catalog.entry(x))) {
                     count--;
                 }
             }
-            candidateCount = count;
-            retrieved = false;
-            Metrics.Outcome[] out = new Metrics.Outcome[result.names.size()];
-            out[0] = new Metrics.Outcome(0, Double.NaN, Double.NaN);
-            evaluateBaselines(e, item, new int[0], excluded, out, started);
-            return out;
+            evaluated(step, n, new Metrics.Outcome(0, Double.NaN, Double.NaN), count, false, new int[0], excluded);
+            result.rankSeconds += (System.nanoTime() - started) / 1e9;
         }
 
-        private void record(int n, Metrics.Outcome[] outcomes, byte mask, long now) {
-            long span = Math.max(1, input.lastTime() - input.firstTime() + 1);
-            int bucket = (int) Math.min(options.buckets() - 1, (now - input.firstTime()) * options.buckets() / span);
-            for (int m = 0; m < outcomes.length; m++) {
-                Metrics.Outcome o = outcomes[m];
-                ranks[m] = o.rank();
-                Map<String, MetricSums> segments = result.sums.get(result.names.get(m));
-                for (String s : Segments.NAMES) {
-                    if (Segments.contains(s, mask)) {
-                        segments.get(s).add(o);
-                    }
-                }
-                result.series.get(result.names.get(m))[bucket].add(o);
-            }
-            result.add(n, mask, candidateCount, retrieved, ranks);
+        private void evaluated(BaselineLane.Step step, int n, Metrics.Outcome ripple, int candidateCount,
+                               boolean retrieved, int[] negatives, int[] excluded) {
+            step.event = n;
+            step.ripple = ripple;
+            step.candidates = candidateCount;
+            step.retrieved = retrieved;
+            step.negatives = negatives;
+            step.excluded = excluded;
         }
     }
 }

@@ -180,9 +180,10 @@ public final class ReportWriter {
         if (r.phases() != null) {
             BacktestReport.Phases p = r.phases();
             h.append("<p class=\"note\" id=\"phases\">Seconds: ").append(esc(String.format(Locale.ROOT,
-                    "read %.1f, sort %.1f, embed %.1f, main replay %.1f (Ripple's ranking %.1f, baselines %.1f),"
-                            + " ablation replays %.1f, report %.1f", p.readSeconds(), p.sortSeconds(), p.embedSeconds(),
-                    p.mainReplaySeconds(), p.rippleRankingSeconds(), p.baselineSeconds(), p.ablationReplaySeconds(),
+                    "read %.1f, sort %.1f, embed %.1f, main replay %.1f (Ripple's ranking %.1f; baselines %.1f,"
+                            + " on a thread of their own), ablation replays %.1f (%.1f wall, in parallel), report %.1f",
+                    p.readSeconds(), p.sortSeconds(), p.embedSeconds(), p.mainReplaySeconds(),
+                    p.rippleRankingSeconds(), p.baselineSeconds(), p.ablationReplaySeconds(), p.ablationWallSeconds(),
                     p.reportSeconds()))).append("</p>\n");
         }
 

@@ -246,6 +246,15 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private static void printSummary(PrintWriter out, BacktestReport report) {
+        BacktestReport.Phases phases = report.phases();
+        int ablations = report.ablations() == null ? 0 : report.ablations().size();
+        if (phases != null && ablations > 0 && phases.ablationWallSeconds() > 0) {
+            int settings = report.grid() != null ? report.grid().size() : 1;
+            long events = report.events() * (long) ablations * settings;
+            out.printf(Locale.ROOT, "ablations: %d replays after the main one, %d events in %.1f s: %.0f events/s"
+                    + " together%n", ablations * settings, events, phases.ablationWallSeconds(),
+                    events / phases.ablationWallSeconds());
+        }
         for (BacktestReport r : report.grid() != null ? report.grid() : List.of(report)) {
             out.printf(Locale.ROOT, "%s: %d events, %d evaluated, %.0f events/s, overrides %s%n", r.source(),
                     r.events(), r.evaluated(), r.eventsPerSec(), r.settings().get("overrides"));

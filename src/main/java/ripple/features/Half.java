@@ -8,6 +8,8 @@ package ripple.features;
 final class Half {
     /** The largest finite half, as a float. */
     static final float MAX = 65504f;
+    /** The bits of 2^-25: a float of magnitude at most this becomes a (signed) zero half. */
+    private static final int ZERO_BELOW_BITS = 0x3300_0000;
 
     private Half() {
     }
@@ -30,8 +32,8 @@ final class Half {
             }
             return (short) (sign | h);
         }
-        if (abs < 0x3300_0000) {
-            return (short) sign; // at most half the smallest subnormal, 2^-25: zero
+        if (abs < ZERO_BELOW_BITS) {
+            return (short) sign; // below half the smallest subnormal, 2^-25: zero (2^-25 itself ties to zero below)
         }
         // subnormal: the value in units of 2^-24
         int exp = abs >>> 23;
@@ -44,6 +46,14 @@ final class Half {
             h++;
         }
         return (short) (sign | h);
+    }
+
+    /**
+     * Whether {@code f} becomes a half other than zero: {@code (fromFloat(f) & 0x7FFF) != 0}, read from the bits
+     * without converting (magnitudes up to 2^-25 become zero; NaN does not).
+     */
+    static boolean nonZero(float f) {
+        return (Float.floatToRawIntBits(f) & 0x7FFF_FFFF) > ZERO_BELOW_BITS;
     }
 
     static float toFloat(short half) {

@@ -159,8 +159,10 @@ public final class UserStateCodec {
         return VAR_MAX + 1 + (n + 7) / 8 + n * width;
     }
 
+    /** At most three bytes per UTF-16 char (a surrogate pair's four for two); exact only when that may not fit. */
     private static int stringMax(String s) {
-        return VAR_MAX + fits(utf8Length(s), MAX_STRING, "string");
+        int bound = 3 * s.length();
+        return VAR_MAX + (bound <= MAX_STRING ? bound : fits(utf8Length(s), MAX_STRING, "string"));
     }
 
     /** @throws IllegalStateException ("corrupt user state ...") if the bytes are truncated or of an unknown version */
@@ -360,7 +362,7 @@ public final class UserStateCodec {
 
     /** Whether a value is stored as other than zero: one that float16 rounds to zero is left out as zero. */
     private static boolean storedNonZero(float v, boolean half) {
-        return half ? (Half.fromFloat(v) & 0x7FFF) != 0 : v != 0f;
+        return half ? Half.nonZero(v) : v != 0f;
     }
 
     private static void putValue(ByteBuffer buf, float v, boolean half) {

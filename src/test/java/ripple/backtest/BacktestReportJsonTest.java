@@ -43,7 +43,8 @@ class BacktestReportJsonTest {
         List<String> phaseKeys = new ArrayList<>();
         json.get("phases").fieldNames().forEachRemaining(phaseKeys::add);
         assertThat(phaseKeys).containsExactly("readSeconds", "sortSeconds", "embedSeconds", "mainReplaySeconds",
-                "rippleRankingSeconds", "baselineSeconds", "ablationReplaySeconds", "reportSeconds");
+                "rippleRankingSeconds", "baselineSeconds", "ablationReplaySeconds", "ablationWallSeconds",
+                "reportSeconds");
         JsonNode ci = json.get("models").get("ripple").get("hr@10_ci");
         assertThat(ci.isArray() && ci.size() == 2).as("hr@10_ci: %s", ci).isTrue();
     }

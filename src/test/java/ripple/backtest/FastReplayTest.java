@@ -40,6 +40,14 @@ class FastReplayTest {
         assertThat(fast.accepted).as("carts withheld, the rest piped").isLessThan(fast.count);
     }
 
+    @Test
+    void theBaselinesOwnThreadChangesNoFigure() {
+        ReplayInput input = input(1500);
+        Replay inline = new Replay("ripple", RippleConfig.defaultConfig(), true, Set.of(), input,
+                ReplayOptions.defaults(), dir.resolve("inline"), new AtomicLong()).inlineBaselines();
+        compare(replay(input, Set.of(), false), inline.run());
+    }
+
     private static void compare(Replay.Result fast, Replay.Result slow) {
         assertThat(fast.count).as("evaluated events").isGreaterThan(100).isEqualTo(slow.count);
         assertThat(fast.names).isEqualTo(slow.names);

@@ -7,6 +7,24 @@ import org.junit.jupiter.api.Test;
 
 class HalfTest {
     @Test
+    void nonZeroAgreesWithTheConversion() {
+        // every 257th bit pattern of each sign, and every pattern near the boundary 2^-25 (0x33000000)
+        for (long bits = 0; bits <= 0xFFFF_FFFFL; bits += 257) {
+            float f = Float.intBitsToFloat((int) bits);
+            assertThat(Half.nonZero(f)).as("bits %08x", bits).isEqualTo((Half.fromFloat(f) & 0x7FFF) != 0);
+        }
+        for (int sign : new int[] {0, 0x8000_0000}) {
+            for (int bits = 0x32FF_FF00; bits <= 0x3300_0100; bits++) {
+                float f = Float.intBitsToFloat(sign | bits);
+                assertThat(Half.nonZero(f)).as("bits %08x", sign | bits)
+                        .isEqualTo((Half.fromFloat(f) & 0x7FFF) != 0);
+            }
+        }
+        assertThat(Half.nonZero(0x1p-25f)).isFalse();
+        assertThat(Half.nonZero(Math.nextUp(0x1p-25f))).isTrue();
+    }
+
+    @Test
     void everyFiniteHalfComesBackAsItself() {
         for (int h = 0; h <= 0xFFFF; h++) {
             float f = Half.toFloat((short) h);
