@@ -1,6 +1,7 @@
 package ripple.backtest;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -14,7 +15,7 @@ import ripple.avro.BehaviorType;
  * {@link Step} carries, so the main replay runs this lane on a thread of its own: the scorer never waits for the
  * baselines, and their figures are those of the same steps run inline.
  */
-final class BaselineLane {
+final class BaselineLane implements AutoCloseable {
     /** Steps handed over at once: one hand-over per batch, not per event. */
     private static final int BATCH = 256;
     private static final List<Step> END = List.of();
@@ -42,6 +43,17 @@ final class BaselineLane {
         BehaviorType learnType;
         int learnItem;
         String learnCategory;
+
+        /** Marks the event evaluated: Ripple's outcome, and what the baselines rank over and record with it. */
+        void evaluated(int position, Metrics.Outcome rippleOutcome, int candidateCount, boolean wasRetrieved,
+                       int[] negativeItems, int[] excludedItems) {
+            event = position;
+            ripple = rippleOutcome;
+            candidates = candidateCount;
+            retrieved = wasRetrieved;
+            negatives = negativeItems;
+            excluded = excludedItems;
+        }
     }
 
     private final Replay.Result result;
@@ -58,6 +70,8 @@ final class BaselineLane {
     private volatile Throwable failure;
 
     /**
+     * Adds the baselines' names to the result after Ripple's (already there), and every model's empty sums.
+     *
      * @param models   the baselines, built over {@link #itemId}; empty for a replay of Ripple alone
      * @param threaded whether the lane runs on a thread of its own
      */
@@ -71,6 +85,16 @@ final class BaselineLane {
         this.models = models.apply(itemIds::get);
         this.models.forEach(b -> result.names.add(b.name()));
         this.ranks = new int[result.names.size()];
+        for (String name : result.names) {
+            Map<String, MetricSums> segments = new LinkedHashMap<>();
+            Segments.NAMES.forEach(s -> segments.put(s, new MetricSums(options.ks())));
+            result.sums.put(name, segments);
+            MetricSums[] buckets = new MetricSums[options.buckets()];
+            for (int b = 0; b < buckets.length; b++) {
+                buckets[b] = new MetricSums(options.ks());
+            }
+            result.series.put(name, buckets);
+        }
         if (threaded && !this.models.isEmpty()) {
             queue = new ArrayBlockingQueue<>(8);
             thread = new Thread(this::drain, "ripple-backtest-baselines");
@@ -117,6 +141,14 @@ final class BaselineLane {
         Throwable t = failure;
         if (t != null) {
             throw t instanceof RuntimeException r ? r : new IllegalStateException("baselines failed", t);
+        }
+    }
+
+    /** Stops the lane's thread if {@link #finish} did not: the replay failed, and no more steps come. */
+    @Override
+    public void close() {
+        if (thread != null && thread.isAlive()) {
+            thread.interrupt();
         }
     }
 

@@ -380,19 +380,17 @@ final class Replay {
             lane = new BaselineLane(result, options, input.firstTime(), input.lastTime(),
                     itemIds -> baselines ? baselines(options, excludeSeen, input.features(), itemIds) : List.of(),
                     !inlineBaselines);
-            for (String name : result.names) {
-                Map<String, MetricSums> segments = new LinkedHashMap<>();
-                Segments.NAMES.forEach(s -> segments.put(s, new MetricSums(options.ks())));
-                result.sums.put(name, segments);
-                MetricSums[] buckets = new MetricSums[options.buckets()];
-                for (int b = 0; b < buckets.length; b++) {
-                    buckets[b] = new MetricSums(options.ks());
-                }
-                result.series.put(name, buckets);
-            }
         }
 
         void run(java.util.function.BiFunction<BehaviorEvent, Long, ReplayTopology.Outputs> scorer) {
+            try (lane) {
+                replay(scorer);
+                lane.finish();
+            }
+            result.catalogue = catalog.size();
+        }
+
+        private void replay(java.util.function.BiFunction<BehaviorEvent, Long, ReplayTopology.Outputs> scorer) {
             BaselineLane.Step first = new BaselineLane.Step();
             admitNewCandidates(first);
             lane.accept(first);
@@ -464,8 +462,6 @@ final class Replay {
                 lane.accept(step);
                 progress.incrementAndGet();
             }
-            lane.finish();
-            result.catalogue = catalog.size();
         }
 
         /** Catalogue entries that appeared since the last look, for the step to make candidates of every baseline. */
@@ -517,7 +513,7 @@ final class Replay {
                     }
                 }
             }
-            evaluated(step, n, outcome(candidates, item, maxK), candidates.size(), retrieved, negatives, excluded);
+            step.evaluated(n, outcome(candidates, item, maxK), candidates.size(), retrieved, negatives, excluded);
             result.rankSeconds += (System.nanoTime() - started) / 1e9;
         }
 
@@ -534,18 +530,8 @@ final class Replay {
                     count--;
                 }
             }
-            evaluated(step, n, new Metrics.Outcome(0, Double.NaN, Double.NaN), count, false, new int[0], excluded);
+            step.evaluated(n, new Metrics.Outcome(0, Double.NaN, Double.NaN), count, false, new int[0], excluded);
             result.rankSeconds += (System.nanoTime() - started) / 1e9;
-        }
-
-        private void evaluated(BaselineLane.Step step, int n, Metrics.Outcome ripple, int candidateCount,
-                               boolean retrieved, int[] negatives, int[] excluded) {
-            step.event = n;
-            step.ripple = ripple;
-            step.candidates = candidateCount;
-            step.retrieved = retrieved;
-            step.negatives = negatives;
-            step.excluded = excluded;
         }
     }
 }
