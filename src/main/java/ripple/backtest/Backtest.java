@@ -412,16 +412,24 @@ public final class Backtest {
     }
 
     /** Ripple's candidate recall (share of events whose item was retrieved) and mean candidate count. */
+    /**
+     * Ripple's candidate recall over the rows, and its mean candidate count over those whose item the catalogue
+     * knew before the event (no source can propose an unknown item, so its candidates are not retrieved).
+     */
     private static Map<String, Object> retrieval(Replay.Result res, int[] rows) {
         long hit = 0;
         double candidates = 0;
+        int counted = 0;
         for (int i : rows) {
             hit += res.retrieved[i] ? 1 : 0;
-            candidates += res.candidates[i];
+            if (res.candidates[i] != Replay.UNCOUNTED) {
+                candidates += res.candidates[i];
+                counted++;
+            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("candidateRecall", rows.length == 0 ? null : (double) hit / rows.length);
-        m.put("meanCandidates", rows.length == 0 ? null : candidates / rows.length);
+        m.put("meanCandidates", counted == 0 ? null : candidates / counted);
         return m;
     }
 

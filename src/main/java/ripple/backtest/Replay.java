@@ -107,6 +107,9 @@ final class Replay {
         return this;
     }
 
+    /** An evaluated event's candidate count when its item was new to the catalogue: not retrieved, not counted. */
+    static final int UNCOUNTED = -1;
+
     /** What a replay measured: sums per model and segment, and every evaluated event's ranks for the bootstrap. */
     static final class Result {
         final String model;
@@ -116,7 +119,10 @@ final class Replay {
         final Map<String, Map<String, MetricSums>> sums = new LinkedHashMap<>();
         final Map<String, MetricSums[]> series = new LinkedHashMap<>();
         final Map<BehaviorType, double[]> weightMoves = new EnumMap<>(BehaviorType.class);
-        /** Per evaluated event: its position in the input, its segment bits, Ripple's candidate count. */
+        /**
+         * Per evaluated event: its position in the input, its segment bits, Ripple's candidate count
+         * ({@link #UNCOUNTED} for an item new to the catalogue).
+         */
         int count;
         int[] events = new int[1024];
         byte[] masks = new byte[1024];
@@ -180,7 +186,7 @@ final class Replay {
         ItemCatalog catalog = settings.newCatalog();
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
         long started = System.nanoTime();
-        Served served = new Served();
+        Served served = new Served(catalog);
         if (reference) {
             runInDriver(result, settings, catalog, topics);
         } else {
@@ -222,7 +228,7 @@ final class Replay {
             KeyValueStore<String, byte[]> priors = driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE);
             PrequentialProbe probe = new PrequentialProbe(users, priors, catalog, settings);
             ReplayTopology.Outputs out = new ReplayTopology.Outputs();
-            new Loop(result, catalog, probe, new Served()).run((e, now) -> {
+            new Loop(result, catalog, probe, new Served(catalog)).run((e, now) -> {
                 events.pipeInput(e.getUserId(), e, now);
                 out.scored = !scores.readValuesToList().isEmpty();
                 recommendations.readValuesToList();
@@ -260,9 +266,17 @@ final class Replay {
         boolean wanted;
         /** The candidates, ranked, when the event's item was one of them; otherwise null. */
         List<Ranker.Scored> ranked;
-        /** The candidates, unranked, when the event's item was not one of them: only how many is read. */
+        /**
+         * The candidates, unranked, when the event's item was known but not one of them: only how many is read.
+         * Null for an item the catalogue did not know: no source could propose it, and they are not retrieved.
+         */
         Candidates unranked;
         double seconds;
+        private final ItemCatalog catalog;
+
+        Served(ItemCatalog catalog) {
+            this.catalog = catalog;
+        }
 
         @Override
         public void beforeLearning(String userId, BehaviorEvent event, Ranker.View view) {
@@ -270,7 +284,7 @@ final class Replay {
                 long started = System.nanoTime();
                 if (view.proposed(event.getItemId())) {
                     ranked = view.rankCandidates();
-                } else {
+                } else if (catalog.get(event.getItemId()) != null) {
                     unranked = view.candidates();
                 }
                 seconds += (System.nanoTime() - started) / 1e9;
@@ -513,7 +527,9 @@ final class Replay {
                     }
                 }
             }
-            step.evaluated(n, outcome(candidates, item, maxK), candidates.size(), retrieved, negatives, excluded);
+            // how many candidates is counted only for an item the catalogue knew (UNCOUNTED otherwise; see Served)
+            int count = item < 0 ? UNCOUNTED : candidates.size();
+            step.evaluated(n, outcome(candidates, item, maxK), count, retrieved, negatives, excluded);
             result.rankSeconds += (System.nanoTime() - started) / 1e9;
         }
 
@@ -524,9 +540,9 @@ final class Replay {
         private void evaluateUnretrieved(BaselineLane.Step step, int n, Candidates candidates) {
             long started = System.nanoTime();
             int[] excluded = excludeSeen ? seen.get(step.user) : new int[0];
-            int count = candidates.size();
+            int count = candidates == null ? UNCOUNTED : candidates.size();
             for (int x : excluded) {
-                if (candidates.contains(catalog.entry(x))) {
+                if (candidates != null && candidates.contains(catalog.entry(x))) {
                     count--;
                 }
             }

@@ -128,6 +128,8 @@ public final class Ranker {
         private final double profileNormSq;
         private final float[] scratch = new float[layout.size()];
         private Candidates candidates;
+        /** Whether {@link #searchTextQuery} ran. */
+        private boolean textSearched;
         private float touched;
         /** The parts of the candidate {@link #rank} scored last. */
         private double lastText;
@@ -201,8 +203,33 @@ public final class Ranker {
 
         /** The text query hits per model, searched now if they were not yet. */
         private Map<String, TextQueryCache.Hits> textHits() {
-            candidates();
+            searchTextQuery();
             return textHits;
+        }
+
+        /**
+         * Per text model, the items nearest the user's text query, searched unless fresh hits are at hand; once per
+         * view, at the first need of retrieval or of the hits, so that a later view taking them from this one
+         * reuses a search made before the event was learned.
+         */
+        private void searchTextQuery() {
+            if (textSearched) {
+                return;
+            }
+            textSearched = true;
+            if (!retrieval.uses(Source.TEXT)) {
+                return;
+            }
+            int c = retrieval.candidates();
+            for (String model : layout.textModels()) {
+                TextQueryCache.Hits hits = textHits.get(model);
+                if (hits == null || !reuseHits && !textQueries.fresh(hits, step)) {
+                    float[] query = textQuery(layout.textOffset(model));
+                    hits = new TextQueryCache.Hits(step, query == null ? new int[0]
+                            : catalog.textIndex().search(model, query, Math.min(c, TEXT_QUERY_HITS), null));
+                    textHits.put(model, hits);
+                }
+            }
         }
 
         /** Every candidate with its source bits, in the order first proposed. Computed once per view. */
@@ -306,15 +333,9 @@ public final class Ranker {
 
         /** Per text model: the items nearest the user's text query, and those nearest the user's recent items. */
         private void addTextNeighbours(int c) {
+            searchTextQuery();
             for (String model : layout.textModels()) {
-                TextQueryCache.Hits hits = textHits.get(model);
-                if (hits == null || !reuseHits && !textQueries.fresh(hits, step)) {
-                    float[] query = textQuery(layout.textOffset(model));
-                    hits = new TextQueryCache.Hits(step, query == null ? new int[0]
-                            : catalog.textIndex().search(model, query, Math.min(c, TEXT_QUERY_HITS), null));
-                    textHits.put(model, hits);
-                }
-                for (int idx : hits.items()) {
+                for (int idx : textHits.get(model).items()) {
                     add(catalog.entry(idx), idx, Source.TEXT);
                 }
             }
@@ -374,6 +395,12 @@ public final class Ranker {
          */
         public boolean features(String itemId, String fallbackCategory, float[] out) {
             ItemCatalog.Entry e = catalog.get(itemId);
+            if (e == null) {
+                // no source can have proposed an item the catalogue does not know: no retrieval for it (most
+                // events of a catalogue that grows as it is browsed); the text query is searched as retrieval would
+                searchTextQuery();
+                return features(null, itemId, fallbackCategory, 0, out);
+            }
             return features(e, itemId, fallbackCategory, candidates().sources(e), out);
         }
 
@@ -481,7 +508,8 @@ public final class Ranker {
 
         /** Whether a source proposed the item. */
         public boolean proposed(String itemId) {
-            return candidates().contains(catalog.get(itemId));
+            ItemCatalog.Entry e = catalog.get(itemId);
+            return e != null && candidates().contains(e);
         }
 
         /** Every candidate, scored, best first ({@link #ORDER}). */

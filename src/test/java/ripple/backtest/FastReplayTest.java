@@ -57,6 +57,11 @@ class FastReplayTest {
         assertThat(Arrays.copyOf(fast.masks, fast.count)).isEqualTo(Arrays.copyOf(slow.masks, slow.count));
         assertThat(Arrays.copyOf(fast.candidates, fast.count)).isEqualTo(Arrays.copyOf(slow.candidates, slow.count));
         assertThat(Arrays.copyOf(fast.retrieved, fast.count)).isEqualTo(Arrays.copyOf(slow.retrieved, slow.count));
+        for (int i = 0; i < fast.count; i++) {
+            boolean known = (fast.masks[i] & Segments.SEEN_ITEM) != 0;
+            assertThat(fast.candidates[i] == Replay.UNCOUNTED).as("event %d: candidates counted only for a known item",
+                    fast.events[i]).isEqualTo(!known);
+        }
         int cells = fast.count * fast.models();
         assertThat(Arrays.copyOf(fast.ranks, cells)).isEqualTo(Arrays.copyOf(slow.ranks, cells));
         long hits = 0;
