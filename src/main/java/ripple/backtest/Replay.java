@@ -190,7 +190,8 @@ final class Replay {
         if (reference) {
             runInDriver(result, settings, catalog, topics);
         } else {
-            ReplayTopology topology = new ReplayTopology(settings, topics, catalog, served);
+            // only the main replay's report reads the top-K (its churn, per behaviour type)
+            ReplayTopology topology = new ReplayTopology(settings, topics, catalog, served, baselines);
             input.features().forEach(topology::pipeFeatures);
             PrequentialProbe probe = new PrequentialProbe(topology.users(), topology.priors(), catalog, settings);
             new Loop(result, catalog, probe, served).run(topology::pipe);

@@ -88,12 +88,18 @@ final class ReplayTopology {
         final List<WeightUpdate> weightUpdates = new ArrayList<>();
     }
 
-    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer) {
+    /**
+     * @param recommends whether the scorer ranks and publishes a top-K after each event (the main replay's report
+     *                   reads its churn; an ablation's reads nothing of it)
+     */
+    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer,
+                   boolean recommends) {
         this.settings = settings;
         this.topics = topics;
         this.decay = settings.decay();
         this.eventSerializer = topics.behaviorEvents.valueSerde().serializer();
-        ScoringTopology.Wiring wiring = ScoringTopology.Wiring.replay(observer);
+        ScoringTopology.Wiring replay = ScoringTopology.Wiring.replay(observer);
+        ScoringTopology.Wiring wiring = recommends ? replay : replay.withoutRecommendations();
         // as the driver's clock: the wall-clock time the replay started, never advanced (so no wall-clock
         // punctuation fires, as in the driver)
         long now = System.currentTimeMillis();

@@ -699,8 +699,10 @@ public final class ItemCatalog {
 
     /**
      * The item's influence features ({@link FeatureLayout#INFLUENCE} of them, as {@link #influenceFeatures} writes
-     * them) as of the start of now's tick, then its {@link #categoryPopularity(Entry)}; null when it has no
-     * influence (all zero). Shared: not to be changed.
+     * them) as of the start of now's tick; null when it has no influence (all zero). Shared: not to be changed.
+     * Each depends only on the item's own influence, the tick and the scales (whose every change is counted), so
+     * a row is the same whenever it is computed within the tick: what a ranking reads never depends on which
+     * rankings read the row before it.
      */
     public float[] influenceRow(Entry e, long now) {
         Influence inf = e.influence;
@@ -711,8 +713,7 @@ public final class ItemCatalog {
         int scales = scalesVersion;
         InfluenceRow row = e.influenceRow;
         if (row == null || row.of != inf || row.tick != tick || row.scales != scales) {
-            // one slot more than the features: the popularity within the category, as of the same tick
-            float[] features = new float[FeatureLayout.INFLUENCE + 1];
+            float[] features = new float[FeatureLayout.INFLUENCE];
             double f = decay.factor(inf.time(), tick * influenceTickMs);
             for (int g = 0; g < InfluenceGroup.COUNT; g++) {
                 float scale = influenceScale[g];
@@ -720,7 +721,6 @@ public final class ItemCatalog {
                 features[g] = scale <= 0f ? 0f : (float) (Math.log(1 + inf.counts()[g] * f) / scale);
             }
             features[FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
-            features[FeatureLayout.INFLUENCE] = categoryPopularity(e);
             row = new InfluenceRow(inf, tick, scales, features);
             e.influenceRow = row;
         }
@@ -737,16 +737,11 @@ public final class ItemCatalog {
     }
 
     /**
-     * {@link #categoryPopularity(Entry)} as of the start of now's tick, kept with the influence row: found afresh it
-     * is four dependent reads through the category's lists, a few cache misses per candidate.
+     * The item's all-time count against its category's most popular item's, both log1p: 0..1. Read afresh, not
+     * kept with the influence row: the category's leader changes within a tick, and a value kept from the first
+     * read of the tick made a ranking depend on which rankings came before it.
      */
-    public float categoryPopularity(Entry e, long now) {
-        float[] row = influenceRow(e, now);
-        return row == null ? 0f : row[FeatureLayout.INFLUENCE];
-    }
-
-    /** The item's all-time count against its category's most popular item's, both log1p: 0..1. */
-    private float categoryPopularity(Entry e) {
+    public float categoryPopularity(Entry e) {
         Influence inf = e.influence;
         String category = category(e);
         if (inf == null || category == null) {

@@ -438,7 +438,7 @@ public final class Ranker {
             // the popularity within the category only counts in a category of the user's: looked up only then
             float categoryRecentRank = out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK];
             out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null || categoryRecentRank == 0f ? 0f
-                    : categoryRecentRank * catalog.categoryPopularity(e, now);
+                    : categoryRecentRank * catalog.categoryPopularity(e);
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
             out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisitScore;

@@ -59,6 +59,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private final UserModels models;
     private final RippleMetrics metrics;
     private final ScoringObserver observer;
+    /** Whether the top-K is ranked and published after each event ({@link ScoringTopology.Wiring#recommends}). */
+    private final boolean recommends;
     private final ServedScope served;
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
@@ -77,7 +79,13 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
                             RippleMetrics metrics, ScoringObserver observer) {
+        this(settings, catalog, eventSerializer, metrics, observer, true);
+    }
+
+    public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
+                            RippleMetrics metrics, ScoringObserver observer, boolean recommends) {
         this.observer = observer;
+        this.recommends = recommends;
         this.metrics = metrics;
         this.settings = settings;
         this.catalog = catalog;
@@ -178,7 +186,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         // Coalescing: within the interval the user's list is left as it is and marked pending; the punctuator
         // publishes it once the interval has passed.
         long interval = settings.coalesceInterval().toMillis();
-        boolean recompute = interval == 0 || user.lastTopK().ids.isEmpty() || now - user.lastTopK().time >= interval;
+        boolean recompute = recommends
+                && (interval == 0 || user.lastTopK().ids.isEmpty() || now - user.lastTopK().time >= interval);
         double churn = 0;
         List<Ranker.Scored> top = null;
         if (recompute) {
@@ -189,7 +198,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
             if (interval > 0) {
                 pending.delete(userId);
             }
-        } else {
+        } else if (recommends) {
             pending.put(userId, ev.getEventId());
         }
 

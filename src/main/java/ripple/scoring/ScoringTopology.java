@@ -72,14 +72,23 @@ public final class ScoringTopology {
      * How a topology is wired apart from its settings: live (RocksDB stores with changelogs, so state survives a
      * restart), or for a replay (key-value stores in memory without changelogs: a replay's state lives and dies
      * with it, and writing RocksDB and changelogs was a tenth of a backtest), with an observer of the scorer's views.
+     *
+     * @param recommends whether the scorer ranks and publishes the user's top-K after each event; a replay whose
+     *                   report reads neither the recommendations nor the weight updates' top-K churn (an ablation)
+     *                   leaves it out: it is about a third of the scorer's work, and nothing else reads the last top-K
      */
-    public record Wiring(RippleMetrics metrics, boolean inMemory, ScoringObserver observer) {
+    public record Wiring(RippleMetrics metrics, boolean inMemory, ScoringObserver observer, boolean recommends) {
         public static Wiring live(RippleMetrics metrics) {
-            return new Wiring(metrics, false, ScoringObserver.NONE);
+            return new Wiring(metrics, false, ScoringObserver.NONE, true);
         }
 
         public static Wiring replay(ScoringObserver observer) {
-            return new Wiring(RippleMetrics.noop(), true, observer);
+            return new Wiring(RippleMetrics.noop(), true, observer, true);
+        }
+
+        /** This wiring, with no top-K ranked or published after an event. */
+        public Wiring withoutRecommendations() {
+            return new Wiring(metrics, inMemory, observer, false);
         }
 
         <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values) {
@@ -187,7 +196,7 @@ public final class ScoringTopology {
     /** The per-user scoring step. */
     public static ScoringProcessor scoring(ScoringSettings settings, ItemCatalog catalog, Topics topics, Wiring wiring) {
         return new ScoringProcessor(settings, catalog, topics.behaviorEvents.valueSerde().serializer(), wiring.metrics(),
-                wiring.observer());
+                wiring.observer(), wiring.recommends());
     }
 
     /** Whether a co-visit keyed by {@code item} counts towards its neighbours: never an item with itself. */

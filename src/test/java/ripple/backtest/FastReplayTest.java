@@ -41,6 +41,18 @@ class FastReplayTest {
     }
 
     @Test
+    void anAblationReplayWithoutTopKChangesNoFigure() {
+        // without baselines (an ablation), the fast replay ranks no top-K after each event; the driver path does
+        ReplayInput input = input(1500);
+        compare(ablation(input).run(), ablation(input).reference().run());
+    }
+
+    private Replay ablation(ReplayInput input) {
+        return new Replay("ripple", RippleConfig.defaultConfig(), false, Set.of(), input, ReplayOptions.defaults(),
+                dir.resolve("ablation-" + System.nanoTime()), new AtomicLong());
+    }
+
+    @Test
     void theBaselinesOwnThreadChangesNoFigure() {
         ReplayInput input = input(1500);
         Replay inline = new Replay("ripple", RippleConfig.defaultConfig(), true, Set.of(), input,

@@ -60,4 +60,22 @@ class InfluenceFeaturesTest {
         catalog.putInfluence("a", new ItemCatalog.Influence(counts(10f), T));
         assertThat(view(catalog, "a", T + 2)).isCloseTo((float) (Math.log(11) / Math.log1p(1000)), within(1e-6f));
     }
+
+    @Test
+    void theCategorysPopularityFollowsANewLeaderWithinTheTick() {
+        // read before and after another item overtakes it in its category, within one tick and with no scale
+        // growing (a larger item elsewhere holds every largest count): a value kept from the tick's first read
+        // would make a ranking depend on which rankings came before it
+        ItemCatalog catalog = catalog();
+        catalog.putInfluence("z", new ItemCatalog.Influence(counts(100_000f), T, 100_000f, "d"));
+        catalog.putInfluence("a", new ItemCatalog.Influence(counts(100f), T, 100f, "c"));
+        catalog.putInfluence("b", new ItemCatalog.Influence(counts(10f), T, 10f, "c"));
+        ItemCatalog.Entry a = catalog.get("a");
+        float[] before = catalog.influenceRow(a, T + 1);
+        assertThat(catalog.categoryPopularity(a)).isEqualTo(1f);
+        catalog.putInfluence("b", new ItemCatalog.Influence(counts(1000f), T + 2, 1000f, "c"));
+        assertThat(catalog.influenceRow(a, T + 3)).as("a's own row is unchanged within the tick").isSameAs(before);
+        assertThat(catalog.categoryPopularity(a)).isCloseTo((float) (Math.log1p(100) / Math.log1p(1000)),
+                within(1e-6f));
+    }
 }
