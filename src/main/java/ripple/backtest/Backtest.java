@@ -378,7 +378,7 @@ public final class Backtest {
                 progress.seconds(BacktestProgress.Phase.SORT), progress.seconds(BacktestProgress.Phase.EMBED),
                 main.seconds, main.rankSeconds, main.baselineSeconds,
                 results.stream().skip(1).mapToDouble(x -> x.seconds).sum(), ablationWallSeconds,
-                (System.nanoTime() - reportStarted) / 1e9);
+                main.summarySeconds + (System.nanoTime() - reportStarted) / 1e9);
         return new BacktestReport(input.source(), input.events().size(), main.accepted, main.deadLetters,
                 main.evaluated(), main.replayed / Math.max(main.seconds, 1e-9), main.seconds,
                 Instant.ofEpochMilli(input.firstTime()).toString(), Instant.ofEpochMilli(input.lastTime()).toString(),

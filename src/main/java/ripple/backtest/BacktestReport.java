@@ -74,7 +74,8 @@ public record BacktestReport(
      * Where the time went, in seconds: reading the input (file or topic), sorting it by event time, embedding the
      * items, the main replay (of which Ripple's ranking for the evaluation; the baselines ran beside it, on a
      * thread of their own), the ablation replays (the sum of their times, and the wall time of all of them, after
-     * the main replays and in parallel), and building the report (bootstrap intervals included).
+     * the main replays and in parallel), and building the report (bootstrap intervals, and the summaries of the
+     * main replay's final state: learned weights and state sizes).
      */
     public record Phases(double readSeconds, double sortSeconds, double embedSeconds, double mainReplaySeconds,
                          double rippleRankingSeconds, double baselineSeconds, double ablationReplaySeconds,
