@@ -98,10 +98,6 @@ public final class ItemCatalog {
     private record InfluenceRow(Influence of, long tick, int scales, float[] features) {
     }
 
-    /** A category's popularity lists (recent, all-time), with the category they were found under. */
-    private record CategoryLists(String category, PopularItems[] lists) {
-    }
-
     /**
      * Co-occurrence neighbours looked up by id once: {@code entries[i]} is {@code of.ids()[i]}'s entry, null where
      * the catalogue did not know it at {@code catalogueSize} (it may join later, so a lookup is redone then);
@@ -191,8 +187,6 @@ public final class ItemCatalog {
         private volatile TextNeighbours textNeighbours;
         private volatile ResolvedNeighbours resolvedNeighbours;
         private volatile Covisits covisits;
-        /** The popularity lists of the item's category, found by name once (ranking reads them per candidate). */
-        private volatile CategoryLists categoryLists;
         /** Its influence features as of one tick; see {@link ItemCatalog#influenceFeatures}. */
         private volatile InfluenceRow influenceRow;
 
@@ -742,23 +736,26 @@ public final class ItemCatalog {
      * read of the tick made a ranking depend on which rankings came before it.
      */
     public float categoryPopularity(Entry e) {
-        Influence inf = e.influence;
         String category = category(e);
-        if (inf == null || category == null) {
-            return 0f;
+        return category == null ? 0f : categoryPopularity(e, categoryLeader(category));
+    }
+
+    /** {@link #categoryPopularity(Entry)} given {@link #categoryLeader} of the item's category. */
+    public float categoryPopularity(Entry e, double leader) {
+        return e.influence == null || leader <= 0 ? 0f : (float) Math.min(1.0, e.logTotal / leader);
+    }
+
+    /**
+     * The log1p all-time count of the category's most popular item, 0 when it has none: what an item's popularity
+     * within the category is measured against. A ranking finds it once per category of the user.
+     */
+    public double categoryLeader(String category) {
+        PopularItems[] lists = categoryPopular.get(category);
+        if (lists == null) {
+            return 0;
         }
-        CategoryLists cached = e.categoryLists;
-        if (cached == null || !cached.category.equals(category)) {
-            PopularItems[] lists = categoryPopular.get(category);
-            if (lists == null) {
-                return 0f;
-            }
-            cached = new CategoryLists(category, lists);
-            e.categoryLists = cached;
-        }
-        Entry[] top = cached.lists[1].top();
-        double max = top.length == 0 || top[0].influence == null ? 0 : top[0].logTotal;
-        return max <= 0 ? 0f : (float) Math.min(1.0, e.logTotal / max);
+        Entry[] top = lists[1].top();
+        return top.length == 0 || top[0].influence == null ? 0 : top[0].logTotal;
     }
 
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */

@@ -123,6 +123,8 @@ public final class Ranker {
          * found among them by identity, without reading the string (a cache miss per candidate).
          */
         private final String[] categoryKeys;
+        /** Per user category, its {@link #categoryLeader}; NaN until asked. */
+        private final double[] categoryLeaders;
         private final float categoryTotal;
         private final float[] textMean = catalog.textMean();
         private final double profileNormSq;
@@ -178,6 +180,8 @@ public final class Ranker {
             for (int i = 0; i < categoryKeys.length; i++) {
                 categoryKeys[i] = catalog.canonicalOrSelf(history.categories.get(i).category);
             }
+            categoryLeaders = new double[categoryKeys.length];
+            Arrays.fill(categoryLeaders, Double.NaN);
             categoryTotal = history.categoryTotal();
             profileNormSq = normSq(history.textProfile);
         }
@@ -438,7 +442,7 @@ public final class Ranker {
             // the popularity within the category only counts in a category of the user's: looked up only then
             float categoryRecentRank = out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK];
             out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null || categoryRecentRank == 0f ? 0f
-                    : categoryRecentRank * catalog.categoryPopularity(e);
+                    : categoryRecentRank * catalog.categoryPopularity(e, leaderOf(e, categoryRank));
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
             out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisitScore;
@@ -449,6 +453,27 @@ public final class Ranker {
         }
 
         /** The place of a category (the catalogue's own string, or null) among the user's categories, or -1. */
+        /**
+         * {@link ItemCatalog#categoryLeader} of the entry's category (0 without one). When that is the user's
+         * category at {@code position} (as for every candidate ranked), it is found once per view: every candidate
+         * of the category is measured against it, and the catalogue does not change within a ranking.
+         */
+        private double leaderOf(ItemCatalog.Entry e, int position) {
+            String category = catalog.category(e);
+            if (category == null) {
+                return 0;
+            }
+            if (position < 0 || categoryKeys[position] != category) {
+                return catalog.categoryLeader(category);
+            }
+            double leader = categoryLeaders[position];
+            if (Double.isNaN(leader)) {
+                leader = catalog.categoryLeader(category);
+                categoryLeaders[position] = leader;
+            }
+            return leader;
+        }
+
         private int categoryRank(String category) {
             for (int i = 0; category != null && i < categoryKeys.length; i++) {
                 if (categoryKeys[i] == category) {
