@@ -90,6 +90,31 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void eachEventLearnsWithItsOwnScenariosStrength() {
+        // social purchases teach nothing here; events alternate between the two scenarios
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig().with("learning.strengths.social",
+                "PURCHASE:0"), stateDir)) {
+            for (int i = 0; i < 6; i++) {
+                f.features.pipeInput("i" + i, features("i" + i, i, "v1"));
+            }
+            f.send(event("e0", "bob", "i1", BehaviorType.BROWSE, T0.minusSeconds(1)));
+            f.weightUpdates.readValue();
+            String[] scenarios = {"ecommerce", "social", "social", "ecommerce", "social"};
+            for (int n = 0; n < scenarios.length; n++) {
+                BehaviorEvent e = event("p" + n, "u" + n, "i1", BehaviorType.PURCHASE, T0.plusSeconds(n));
+                e.setScenario(scenarios[n]);
+                f.send(e);
+                WeightUpdate w = f.weightUpdates.readValue();
+                if (scenarios[n].equals("social")) {
+                    assertThat(w.getLoss()).as("event %d (%s)", n, scenarios[n]).isZero();
+                } else {
+                    assertThat(w.getLoss()).as("event %d (%s)", n, scenarios[n]).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
     void learnsEachUsersTasteFromTextFeatures() {
         try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
             for (int i = 0; i < 8; i++) {
