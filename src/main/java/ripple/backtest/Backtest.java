@@ -151,9 +151,6 @@ public final class Backtest {
         return c;
     }
 
-    /** Wall seconds of the ablation replays, all of them, after the main replays. */
-    private double ablationWallSeconds;
-
     private static void await(List<Future<Replay.Result>> runs, AtomicLong done, long total, BacktestProgress progress)
             throws InterruptedException, ExecutionException {
         for (Future<Replay.Result> run : runs) {
@@ -218,7 +215,7 @@ public final class Backtest {
                 futures.add(runs);
             }
             await(all, done, total, progress);
-            ablationWallSeconds = (System.nanoTime() - ablationsStarted) / 1e9;
+            double ablationWallSeconds = (System.nanoTime() - ablationsStarted) / 1e9;
             progress.finish();
             List<BacktestReport> reports = new ArrayList<>();
             for (int i = 0; i < configs.size(); i++) {
@@ -226,7 +223,8 @@ public final class Backtest {
                 for (Future<Replay.Result> f : futures.get(i)) {
                     results.add(f.get());
                 }
-                reports.add(report(settings.get(i), configs.get(i), results, ablationLists.get(i), progress));
+                reports.add(report(settings.get(i), configs.get(i), results, ablationLists.get(i), progress,
+                        ablationWallSeconds));
             }
             return reports.get(0).withRun((System.nanoTime() - started) / 1e9, reports.size() > 1 ? reports : null);
         } catch (InterruptedException e) {
@@ -241,7 +239,8 @@ public final class Backtest {
     }
 
     private BacktestReport report(Map<String, String> overrides, RippleConfig config, List<Replay.Result> results,
-                                       List<Ablation> ablationList, BacktestProgress progress) {
+                                       List<Ablation> ablationList, BacktestProgress progress,
+                                       double ablationWallSeconds) {
         Replay.Result main = results.get(0);
         long reportStarted = System.nanoTime();
         int k = options.ks().contains(10) ? 10 : options.maxK();
@@ -411,7 +410,6 @@ public final class Backtest {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    /** Ripple's candidate recall (share of events whose item was retrieved) and mean candidate count. */
     /**
      * Ripple's candidate recall over the rows, and its mean candidate count over those whose item the catalogue
      * knew before the event (no source can propose an unknown item, so its candidates are not retrieved).

@@ -452,7 +452,6 @@ public final class Ranker {
             out[ctx + FeatureLayout.CTX_BIAS] = 1f;
         }
 
-        /** The place of a category (the catalogue's own string, or null) among the user's categories, or -1. */
         /**
          * {@link ItemCatalog#categoryLeader} of the entry's category (0 without one). When that is the user's
          * category at {@code position} (as for every candidate ranked), it is found once per view: every candidate
@@ -474,6 +473,7 @@ public final class Ranker {
             return leader;
         }
 
+        /** The place of a category (the catalogue's own string, or null) among the user's categories, or -1. */
         private int categoryRank(String category) {
             for (int i = 0; category != null && i < categoryKeys.length; i++) {
                 if (categoryKeys[i] == category) {

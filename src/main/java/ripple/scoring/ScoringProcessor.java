@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ripple.avro.BehaviorEvent;
-import ripple.avro.BehaviorType;
 import ripple.avro.Recommendations;
 import ripple.avro.RecommendedItem;
 import ripple.avro.ScoreUpdate;
@@ -62,10 +61,6 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private final ScoringObserver observer;
     /** Whether the top-K is ranked and published after each event ({@link ScoringTopology.Wiring#recommends}). */
     private final boolean recommends;
-    /** The scenario whose strengths {@link #strengthByType} holds, by {@link BehaviorType} ordinal. */
-    private String strengthScenario;
-    private boolean strengthsFilled;
-    private final double[] strengthByType = new double[BehaviorType.values().length];
     private final ServedScope served;
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
@@ -155,7 +150,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         // retrieved: the ranker orders candidates, and items it never saw would pull it towards telling popular
         // items from random ones (measured on the Taobao slice: ndcg@10 0.0179 with them, 0.0182 without).
         // Under exclude-seen, not about the user's recent items either: they are never served (ServedScope).
-        float strength = (float) strength(ev.getScenario(), ev.getType());
+        float strength = (float) settings.strength(ev.getScenario(), ev.getType());
         double loss = 0;
         ItemCatalog.Entry known = catalog.get(itemId);
         boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().contains(known))
@@ -238,21 +233,6 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         // counted last: an event whose outputs fail goes to dead-letters instead
         metrics.eventProcessed(ev.getType());
         metrics.learningLoss(loss);
-    }
-
-    /**
-     * {@link ScoringSettings#strength}, the scenario's strengths by type kept from the last event: a stream's events
-     * share a scenario or a few, and two map lookups per event were 2% of a replay's scoring.
-     */
-    private double strength(String scenario, BehaviorType type) {
-        if (!strengthsFilled || !java.util.Objects.equals(scenario, strengthScenario)) {
-            for (BehaviorType t : BehaviorType.values()) {
-                strengthByType[t.ordinal()] = settings.strength(scenario, t);
-            }
-            strengthScenario = scenario;
-            strengthsFilled = true;
-        }
-        return strengthByType[type.ordinal()];
     }
 
     /** A non-finite feature must never reach the weights: one NaN would spread to every score of every user. */

@@ -133,8 +133,13 @@ public record ScoringSettings(
 
     /** How strongly an event of this type, in this scenario, says the user likes the item. */
     public double strength(String scenario, BehaviorType type) {
-        Map<BehaviorType, Double> m = strengthsByScenario.getOrDefault(scenario, strengthsByScenario.get(""));
-        return m.getOrDefault(type, 0.0);
+        // per event: the default scenario's strengths are looked up only when the event's has none of its own
+        Map<BehaviorType, Double> m = strengthsByScenario.get(scenario);
+        if (m == null) {
+            m = strengthsByScenario.get("");
+        }
+        Double strength = m.get(type);
+        return strength == null ? 0.0 : strength;
     }
 
     public FeatureLayout layout() {
