@@ -14,13 +14,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -152,44 +156,30 @@ public final class EndToEndBenchmark {
             produceEvents(client, topics, o, 0, o.events(), i -> base.plusMillis(i).toEpochMilli());
 
             // The scorer is timed by its scores (one per event); the pass-through by its one output per event.
-            Phase passthrough = measure(client, passthroughOut, o.events(), "ripple-bench-passthrough-" + run,
-                    () -> passthroughApp(config, topics, passthroughOut, run), log, "passthrough");
-            Phase ripple = measure(client, topics.scores.name(), o.events(), config.nonEmpty("application.id"),
-                    () -> new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics), KafkaSettings.streams(config, "")),
-                    log, "ripple");
-
-            // Latency at half the measured maximum, on a running scorer; or at a given rate, so that two builds on a
-            // shared machine, whose maxima differ with the load, are compared at the same rate.
-            double rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple.eventsPerSec() / 2);
+            Phase passthrough;
+            KafkaStreams app = passthroughApp(config, topics, passthroughOut, run);
+            try {
+                passthrough = measure(client, passthroughOut, o.events(), "ripple-bench-passthrough-" + run, app, log,
+                        "passthrough");
+            } finally {
+                leave(app);
+            }
             List<Double> latencies = new ArrayList<>();
+            Phase ripple;
+            double rate;
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
                     KafkaSettings.streams(config, ""));
-            streams.start();
-            awaitRunning(streams);
-            try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics)) {
-                scores.assign(partitions(scores, topics.scores.name()));
-                scores.seekToEnd(scores.assignment());
-                scores.assignment().forEach(scores::position);
-                int n = (int) Math.max(50, rate * o.latencyPhase().toSeconds());
-                log.printf(Locale.ROOT, "latency phase: %d events at %.0f/s%n", n, rate);
-                long warmUp = (long) (n * WARM_UP);
-                Thread producer = new Thread(() -> produceEvents(client, topics, o, o.events(), n, paced(rate)));
-                producer.start();
-                long deadline = System.nanoTime() + o.latencyPhase().plusSeconds(30).toNanos();
-                int seenLatency = 0;
-                while (seenLatency < n && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, ScoreUpdate> r : scores.poll(Duration.ofMillis(100))) {
-                        long now = System.currentTimeMillis();
-                        // the first events of the phase are the warm-up: left out
-                        if (Long.parseLong(r.value().getEventId().substring(1)) - o.events() >= warmUp) {
-                            latencies.add((double) (now - r.value().getEventTime().toEpochMilli()));
-                        }
-                        seenLatency++;
-                    }
-                }
-                producer.join();
+            try {
+                ripple = measure(client, topics.scores.name(), o.events(), config.nonEmpty("application.id"), streams,
+                        log, "ripple");
+                // Latency at half the measured maximum, on the scorer that was just measured, still running: warm,
+                // as a service is between deployments (a restart's catch-up is not a steady state's latency); or at
+                // a given rate, so that two builds on a shared machine, whose maxima differ with the load, are
+                // compared at the same rate.
+                rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple.eventsPerSec() / 2);
+                latencyPhase(client, topics, o, rate, latencies, log);
             } finally {
-                streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                leave(streams);
             }
             Collections.sort(latencies);
             double stateBytes = stateBytesPerUser(client, config.nonEmpty("application.id") + "-user-state-changelog");
@@ -204,6 +194,52 @@ public final class EndToEndBenchmark {
                 local.close();
             }
         }
+    }
+
+    /**
+     * Produces {@code rate} events/s for the configured time and adds the event-to-score latency of each (after
+     * the first {@link #WARM_UP} of them) to {@code latencies}.
+     */
+    private static void latencyPhase(Properties client, Topics topics, Options o, double rate, List<Double> latencies,
+                                     java.io.PrintStream log) throws InterruptedException {
+        try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics)) {
+            scores.assign(partitions(scores, topics.scores.name()));
+            scores.seekToEnd(scores.assignment());
+            scores.assignment().forEach(scores::position);
+            int n = (int) Math.max(50, rate * o.latencyPhase().toSeconds());
+            log.printf(Locale.ROOT, "latency phase: %d events at %.0f/s%n", n, rate);
+            long warmUp = (long) (n * WARM_UP);
+            AtomicReference<RuntimeException> failed = new AtomicReference<>();
+            Thread producer = new Thread(() -> {
+                try {
+                    produceEvents(client, topics, o, o.events(), n, paced(rate));
+                } catch (RuntimeException e) {
+                    failed.set(e);
+                }
+            });
+            producer.start();
+            long deadline = System.nanoTime() + o.latencyPhase().plusSeconds(30).toNanos();
+            int seenLatency = 0;
+            while (seenLatency < n && System.nanoTime() < deadline && failed.get() == null) {
+                for (ConsumerRecord<String, ScoreUpdate> r : scores.poll(Duration.ofMillis(100))) {
+                    long now = System.currentTimeMillis();
+                    // the first events of the phase are the warm-up: left out
+                    if (Long.parseLong(r.value().getEventId().substring(1)) - o.events() >= warmUp) {
+                        latencies.add((double) (now - r.value().getEventTime().toEpochMilli()));
+                    }
+                    seenLatency++;
+                }
+            }
+            producer.join();
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+        }
+    }
+
+    /** Closes the app, leaving its group, so that the next app on the broker does not wait for this one's session. */
+    private static void leave(KafkaStreams app) {
+        app.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
     private static LongSupplierIndexed paced(double rate) {
@@ -249,13 +285,12 @@ public final class EndToEndBenchmark {
      * consumer's cost is shared.
      */
     private static Phase measure(Properties client, String outputTopic, int expected, String applicationId,
-                                 java.util.function.Supplier<KafkaStreams> app, java.io.PrintStream log, String name)
+                                 KafkaStreams streams, java.io.PrintStream log, String name)
             throws Exception {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        KafkaStreams streams = app.get();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.assign(partitions(c, outputTopic));
             c.seekToBeginning(c.assignment());
@@ -300,8 +335,6 @@ public final class EndToEndBenchmark {
                         + "per event are undercounted%n", name, timed == null ? 0 : timed[0], outputTopic);
             }
             return phase;
-        } finally {
-            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 
@@ -391,6 +424,7 @@ public final class EndToEndBenchmark {
 
     private static void produceFeatures(Properties client, Topics topics, int items) {
         SplittableRandom rnd = new SplittableRandom(7);
+        Delivery delivery = new Delivery();
         try (KafkaProducer<String, ItemFeatures> p = new KafkaProducer<>(producerProps(client), new StringSerializer(),
                 topics.itemFeatures.valueSerde().serializer())) {
             for (int i = 0; i < items; i++) {
@@ -406,15 +440,17 @@ public final class EndToEndBenchmark {
                 }
                 p.send(new ProducerRecord<>(topics.itemFeatures.name(), "i" + i, ItemFeatures.newBuilder()
                         .setItemId("i" + i).setModelId("bench").setModelVersion("v1").setEmbedding(v)
-                        .setComputedAt(Instant.now()).setCategory("c" + (i % 50)).build()));
+                        .setComputedAt(Instant.now()).setCategory("c" + (i % 50)).build()), delivery);
             }
         }
+        delivery.check("item features");
     }
 
     private static void produceEvents(Properties client, Topics topics, Options o, int from, int n, LongSupplierIndexed time) {
         SplittableRandom rnd = new SplittableRandom(from + 11L);
         BehaviorType[] types = {BehaviorType.BROWSE, BehaviorType.BROWSE, BehaviorType.BROWSE, BehaviorType.CLICK,
                 BehaviorType.CLICK, BehaviorType.FAVORITE, BehaviorType.CART, BehaviorType.PURCHASE};
+        Delivery delivery = new Delivery();
         try (KafkaProducer<String, BehaviorEvent> p = new KafkaProducer<>(producerProps(client), new StringSerializer(),
                 topics.behaviorEvents.valueSerde().serializer())) {
             for (int i = 0; i < n; i++) {
@@ -424,7 +460,31 @@ public final class EndToEndBenchmark {
                 BehaviorEvent e = BehaviorEvent.newBuilder().setEventId("b" + (from + i)).setUserId(user).setItemId(item)
                         .setType(types[rnd.nextInt(types.length)]).setTimestamp(Instant.ofEpochMilli(time.timestamp(i)))
                         .setDwellMs(rnd.nextDouble() * 30_000).setScenario("ecommerce").setContext(Map.of()).build();
-                p.send(new ProducerRecord<>(topics.behaviorEvents.name(), user, e));
+                p.send(new ProducerRecord<>(topics.behaviorEvents.name(), user, e), delivery);
+            }
+        }
+        delivery.check("events");
+    }
+
+    /**
+     * A producer's failures, which reach its callbacks rather than its callers: a benchmark whose input was not all
+     * written measures something else, so it stops (checked once the producer has closed, so every send has ended).
+     */
+    private static final class Delivery implements Callback {
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicReference<Exception> first = new AtomicReference<>();
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception e) {
+            if (e != null) {
+                failed.incrementAndGet();
+                first.compareAndSet(null, e);
+            }
+        }
+
+        void check(String what) {
+            if (first.get() != null) {
+                throw new IllegalStateException(failed.get() + " " + what + " could not be written", first.get());
             }
         }
     }
@@ -469,13 +529,6 @@ public final class EndToEndBenchmark {
             }
         }
         return latest.values().stream().mapToInt(Integer::intValue).average().orElse(0);
-    }
-
-    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
     }
 
     private static double percentile(List<Double> sorted, double q) {

@@ -220,6 +220,10 @@ public final class Settings {
                     + "every this many of their events, and its hits reused in between."),
             integer("scoring.text-query.cached-users", "100000", 1, Integer.MAX_VALUE,
                     "Users whose last text query hits are kept in memory, per scoring task (about 200 bytes each)."),
+            integer("scoring.text-query.cold-events", "16", 0, 1_000_000,
+                    "A user with fewer events than this shares the prior's text query (searched again every "
+                    + "refresh-events of the prior's steps) instead of searching their own; 0: every user searches "
+                    + "their own."),
             list("embedding.model", "bge-small-zh",
                     "bge-small-zh (Chinese, also reads English), minilm-en, both (bge-small-zh,minilm-en: the item's"
                     + " language or its script picks the model), or file (your own ONNX export, e.g."),

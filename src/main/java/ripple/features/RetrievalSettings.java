@@ -16,11 +16,12 @@ import ripple.config.RippleConfig;
  * The text index makes changes searchable at most every {@code indexRefresh}; {@code indexMaxConn} and
  * {@code indexBeamWidth} are the HNSW graph's M and construction beam width. A user's text query is searched
  * again every {@code textQueryRefresh} of the user's events, and the last hits of at most
- * {@code textQueryUsers} users are kept per scoring task.
+ * {@code textQueryUsers} users are kept per scoring task. A user with fewer than {@code textQueryColdEvents} events
+ * shares the prior's text query instead of searching their own.
  */
 public record RetrievalSettings(int candidates, int popularItems, int neighbours, int covisitHistory,
                                 Set<Source> sources, Duration indexRefresh, int indexMaxConn, int indexBeamWidth,
-                                int textQueryRefresh, int textQueryUsers) {
+                                int textQueryRefresh, int textQueryUsers, int textQueryColdEvents) {
 
     /** The candidate sources, as named by {@code scoring.sources}. */
     public enum Source {
@@ -66,7 +67,8 @@ public record RetrievalSettings(int candidates, int popularItems, int neighbours
                 c.intValue("scoring.index.max-conn"),
                 c.intValue("scoring.index.beam-width"),
                 c.intValue("scoring.text-query.refresh-events"),
-                c.intValue("scoring.text-query.cached-users"));
+                c.intValue("scoring.text-query.cached-users"),
+                c.intValue("scoring.text-query.cold-events"));
     }
 
     private static Set<Source> sources(RippleConfig c) {

@@ -27,7 +27,7 @@ public final class PrequentialProbe {
     /** The user's model as of {@code now} (event time), before the event at {@code now} is learned. */
     public View view(String userId, long now) {
         UserModels.Model m = models.load(userId, users.get(userId), models.prior(priors.get(ScoringProcessor.PRIOR_KEY)));
-        return new View(ranker.view(m.user(), m.weights(), now));
+        return new View(ranker.view(m.user(), m.prior(), m.weights(), now));
     }
 
     /** One user's model at one instant. */

@@ -48,6 +48,12 @@ public final class Ranker {
     private final ItemCatalog catalog;
     private final Decay decay;
     private final TextQueryCache textQueries;
+    /**
+     * Per text model, the last search of the prior's text query, shared by every cold user (fewer events than
+     * {@link RetrievalSettings#textQueryColdEvents()}); searched again every {@code textQueryRefresh} of the
+     * prior's steps.
+     */
+    private final Map<String, TextQueryCache.Hits> priorHits = new HashMap<>();
     /** How many candidates the last view had: the next one's table is sized for as many. */
     private int lastCandidates = 256;
 
@@ -66,17 +72,34 @@ public final class Ranker {
         this.textQueries = new TextQueryCache(retrieval.textQueryRefresh(), retrieval.textQueryUsers());
     }
 
-    /** The user's view as of {@code now} (event time), with weights {@code w}; its text query is searched afresh. */
+    /**
+     * The user's view as of {@code now} (event time), with weights {@code w}; the user's own text query is searched
+     * afresh, however cold the user.
+     */
     public View view(UserState user, float[] w, long now) {
-        return new View(user, w, now, new HashMap<>(), false);
+        return view(user, null, w, now);
+    }
+
+    /**
+     * The user's view as of {@code now} (event time), with weights {@code w} composed over {@code prior}; its text
+     * query (the prior's, for a cold user; the user's own without a prior) is searched afresh.
+     */
+    public View view(UserState user, UserState prior, float[] w, long now) {
+        return new View(user, w, now, new HashMap<>(), false, coldQuery(user, prior));
     }
 
     /**
      * The same for a user known by id, whose text query hits are reused from an earlier event while they are fresh
-     * ({@link TextQueryCache}).
+     * ({@link TextQueryCache}); a cold user's are the prior's, shared.
      */
-    public View view(String userId, UserState user, float[] w, long now) {
-        return new View(user, w, now, textQueries.of(userId), false);
+    public View view(String userId, UserState user, UserState prior, float[] w, long now) {
+        UserState cold = coldQuery(user, prior);
+        return new View(user, w, now, cold != null ? priorHits : textQueries.of(userId), false, cold);
+    }
+
+    /** The prior, when there is one and the user is cold, so searches with its text query; otherwise null. */
+    private UserState coldQuery(UserState user, UserState prior) {
+        return prior != null && user.weights().step < catalog.retrieval().textQueryColdEvents() ? prior : null;
     }
 
     /**
@@ -85,7 +108,7 @@ public final class Ranker {
      * as much as the rest of retrieval together (at 100k items).
      */
     public View view(UserState user, float[] w, long now, View earlier) {
-        return new View(user, w, now, earlier.textHits(), true);
+        return new View(user, w, now, earlier.textHits(), true, earlier.queryPrior);
     }
 
     /** Candidates, features and scores of one user at one instant. What does not depend on the item is done once. */
@@ -96,6 +119,9 @@ public final class Ranker {
         private final Map<String, TextQueryCache.Hits> textHits;
         /** Whether {@link #textHits} serve whatever the query now is: they were searched moments before. */
         private final boolean reuseHits;
+        /** The prior whose text query stands for a cold user's (null: the user's own query). */
+        private final UserState queryPrior;
+        /** The step of whoever's query is searched: the user's, or the prior's. */
         private final long step;
         private final float[] w;
         private final long now;
@@ -140,10 +166,11 @@ public final class Ranker {
         private boolean lastHasText;
 
         private View(UserState user, float[] w, long now, Map<String, TextQueryCache.Hits> textHits,
-                     boolean reuseHits) {
+                     boolean reuseHits, UserState queryPrior) {
             this.textHits = textHits;
             this.reuseHits = reuseHits;
-            this.step = user.weights().step;
+            this.queryPrior = queryPrior;
+            this.step = (queryPrior != null ? queryPrior : user).weights().step;
             this.history = user.history();
             this.w = w;
             this.now = now;
@@ -361,10 +388,22 @@ public final class Ranker {
         /**
          * The vector whose inner product with an item's text (of the model at {@code offset}) approximates the
          * item's text part plus its text-affinity part: the user's text weights, plus the affinity weight times
-         * the user's unit-length text profile. Null when it is zero: no text preference to search by.
+         * the user's unit-length text profile. For a cold user, the prior's text weights alone: what the user's
+         * few items add reaches the candidates through their text neighbours. Null when it is zero: no text
+         * preference to search by.
          */
         private float[] textQuery(int offset) {
             int dims = layout.dimsPerModel();
+            if (queryPrior != null) {
+                float[] w0 = queryPrior.weights().weights;
+                float[] q = Arrays.copyOfRange(w0, offset, offset + dims);
+                for (float x : q) {
+                    if (x != 0f) {
+                        return q;
+                    }
+                }
+                return null;
+            }
             double profileNorm = 0;
             for (float p : history.textProfile) {
                 profileNorm += p * p;

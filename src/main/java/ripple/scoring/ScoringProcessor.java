@@ -139,7 +139,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         UserModels.Model model = models.load(userId, users.get(userId), prior);
         UserState user = model.user();
         float[] w = model.weights();
-        Ranker.View view = ranker.view(userId, user, w, now);
+        Ranker.View view = ranker.view(userId, user, prior, w, now);
         observer.beforeLearning(userId, ev, view);
         float[] positive = new float[k];
         boolean hasText = view.features(itemId, category, positive);
@@ -293,7 +293,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
                 UserModels.Model model = models.load(p.key, bytes, prior);
                 UserState user = model.user();
                 long asOf = user.history().lastTime;
-                List<Ranker.Scored> top = rank(ranker.view(p.key, user, model.weights(), asOf));
+                List<Ranker.Scored> top = rank(ranker.view(p.key, user, prior, model.weights(), asOf));
                 user.lastTopK().replace(ids(top), asOf);
                 users.put(p.key, user.encode());
                 context().forward(new Record<>(p.key, (Object) recommendations(p.key, p.value,

@@ -11,6 +11,7 @@ import java.util.Map;
  * they touched just now reaches the candidates through the text neighbours of their recent items, searched per
  * item and always current. On the synthetic replay (seed 7), searching every event, every 16th, or whenever the
  * query turned by more than cosine 0.99 (56% of events) moved ndcg@10 on first visits by less than its noise.
+ * A cold user is not kept here: they share the prior's hits ({@link Ranker}).
  *
  * <p>Only this cache and the user's events decide, so a replay of the same events searches at the same events every
  * time. What is cached is not state: a user evicted (least recently used beyond {@code maxUsers}) or met again

@@ -31,7 +31,7 @@ public record UserRanking(String userId, long step, Instant asOf, String modelVe
         UserModels models = new UserModels(catalog);
         UserModels.Model m = models.load(userId, stored, models.prior(priors.get(ScoringProcessor.PRIOR_KEY)));
         UserState user = m.user();
-        List<Ranker.Scored> top = new Ranker(catalog, settings.decay()).view(user, m.weights(), user.history().lastTime)
+        List<Ranker.Scored> top = new Ranker(catalog, settings.decay()).view(user, m.prior(), m.weights(), user.history().lastTime)
                 .topK(settings.topK(), settings.excludeSeen());
         return Optional.of(new UserRanking(userId, user.weights().step, Instant.ofEpochMilli(user.history().lastTime),
                 catalog.modelVersion(), top));

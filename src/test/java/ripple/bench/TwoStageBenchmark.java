@@ -155,7 +155,7 @@ public class TwoStageBenchmark {
      */
     @Benchmark
     public int stageRetrieve(Catalogue s) {
-        return s.ranker.view("bench-user", s.user, s.w, NOW.toEpochMilli()).candidates().size();
+        return s.ranker.view("bench-user", s.user, null, s.w, NOW.toEpochMilli()).candidates().size();
     }
 
     /** One HNSW search for a user's text query. */
@@ -166,7 +166,7 @@ public class TwoStageBenchmark {
 
     @Benchmark
     public List<Ranker.Scored> stageRetrieveAndRank(Catalogue s) {
-        return s.ranker.view("bench-user", s.user, s.w, NOW.toEpochMilli()).topK(SETTINGS.topK(), false);
+        return s.ranker.view("bench-user", s.user, null, s.w, NOW.toEpochMilli()).topK(SETTINGS.topK(), false);
     }
 
     @Benchmark

@@ -20,7 +20,7 @@ class TextIndexTest {
 
     private static RetrievalSettings index(Duration refresh) {
         return new RetrievalSettings(10, 10, 10, 5, java.util.EnumSet.allOf(RetrievalSettings.Source.class), refresh,
-                16, 100, 1, 1);
+                16, 100, 1, 1, 0);
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class TextNeighboursTest {
     private static final FeatureLayout LAYOUT = new FeatureLayout(List.of("m"), 8);
     private static final RetrievalSettings EAGER = new RetrievalSettings(10, 10, 10, 5,
-            EnumSet.allOf(RetrievalSettings.Source.class), Duration.ZERO, 16, 100, 1, 1);
+            EnumSet.allOf(RetrievalSettings.Source.class), Duration.ZERO, 16, 100, 1, 1, 0);
     private static final long T = 1_700_000_000_000L;
 
     private static float[] scaled(float[] v, float by) {

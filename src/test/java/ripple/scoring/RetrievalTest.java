@@ -214,6 +214,61 @@ class RetrievalTest {
         }
     }
 
+    /**
+     * A user with fewer events than scoring.text-query.cold-events is searched with the prior's text query, and
+     * every such user shares that search; from then on with their own. Items i0..i39 lie along one text direction,
+     * i40..i79 along another; the prior's text weights point along the first, the user's along the second.
+     */
+    @Test
+    void aColdUserIsSearchedWithThePriorsTextQueryAndAWarmOneWithTheirOwn() {
+        ScoringSettings s = settings("text");
+        ItemCatalog catalog = catalog(s, 80);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 80; i++) {
+            float[] embedding = new float[16];
+            embedding[i < 40 ? 0 : 1] = 1f;
+            for (int d = 2; d < embedding.length; d++) {
+                embedding[d] = (float) (0.05 * rnd.nextGaussian());
+            }
+            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null, null);
+        }
+        float[] priorWeights = new float[s.layout().size()];
+        catalog.textFeatures(catalog.get("i0"), priorWeights);
+        java.util.Arrays.fill(priorWeights, s.layout().textDims(), priorWeights.length, 0f);
+        float[] own = new float[s.layout().size()];
+        catalog.textFeatures(catalog.get("i40"), own);
+        java.util.Arrays.fill(own, s.layout().textDims(), own.length, 0f);
+        UserState prior = UserState.startingFrom(priorWeights, s.layout().textDims(), 0);
+        Ranker ranker = new Ranker(catalog, s.decay());
+        int cold = s.retrieval().textQueryColdEvents();
+        assertThat(cold).as("the default").isEqualTo(16);
+
+        UserState newcomer = userWhoTouched(s);
+        newcomer.weights().step = cold - 1;
+        List<Integer> priorHits = textCandidates(ranker.view("u1", newcomer, prior, own, NOW).candidates());
+        assertThat(priorHits).hasSize(20).allMatch(i -> i < 40);
+        assertThat(textCandidates(ranker.view("u2", userWhoTouched(s), prior, own, NOW).candidates()))
+                .as("another cold user: the same search").isEqualTo(priorHits);
+
+        UserState regular = userWhoTouched(s);
+        regular.weights().step = cold;
+        assertThat(textCandidates(ranker.view("u3", regular, prior, own, NOW).candidates()))
+                .hasSize(20).allMatch(i -> i >= 40);
+        assertThat(textCandidates(ranker.view(newcomer, null, own, NOW).candidates()))
+                .as("without a prior, the user's own query").allMatch(i -> i >= 40);
+    }
+
+    /** The catalogue numbers of the candidates the text source proposed, in the order proposed. */
+    private static List<Integer> textCandidates(Candidates c) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            if (Source.TEXT.in(c.sourcesAt(i))) {
+                out.add(Integer.parseInt(c.entry(i).itemId.substring(1)));
+            }
+        }
+        return out;
+    }
+
     @Test
     void equalScoresGoToTheEarlierCatalogueItem() {
         List<Ranker.Scored> scored = new java.util.ArrayList<>(List.of(
