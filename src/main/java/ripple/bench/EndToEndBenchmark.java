@@ -149,6 +149,7 @@ public final class EndToEndBenchmark {
             String passthroughOut = "bench-" + run + "-passthrough";
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(passthroughOut, o.partitions(), (short) 1)))
                     .all().get();
+            TopicAdmin.awaitLeaders(admin, List.of(passthroughOut), o.partitions());
 
             log.printf(Locale.ROOT, "producing %d item features and %d events for %d users...%n", o.items(), o.events(), o.users());
             produceFeatures(client, topics, o.items());

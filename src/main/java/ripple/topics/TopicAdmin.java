@@ -66,7 +66,7 @@ public final class TopicAdmin {
      * that way, after two minutes of OutOfOrderSequenceException). The admin client retries a listing of the end
      * offsets until each leader answers.
      */
-    static void awaitLeaders(Admin admin, List<String> topics, int partitions)
+    public static void awaitLeaders(Admin admin, List<String> topics, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetSpec> all = new HashMap<>();
         for (String topic : topics) {
