@@ -5,10 +5,13 @@ import java.util.List;
 import ripple.features.ItemCatalog;
 
 /**
- * The best of the candidates offered, at most {@code capacity}: a binary heap whose root is the worst kept in
- * {@link Ranker#ORDER} (lowest score, then highest catalogue index), in parallel arrays.
+ * The best of the candidates offered, at most {@code capacity}, without an object per candidate: each kept one's
+ * score and parts lie in a slot of parallel arrays, and a binary heap of slot numbers has the worst kept in
+ * {@link Ranker#ORDER} (lowest score, then highest catalogue index) at its root. A better candidate takes the
+ * root's slot.
  */
 final class TopK {
+    private final int[] heap;
     private final int[] position;
     private final double[] score;
     private final int[] index;
@@ -19,6 +22,7 @@ final class TopK {
     private int size;
 
     TopK(int capacity) {
+        heap = new int[capacity];
         position = new int[capacity];
         score = new double[capacity];
         index = new int[capacity];
@@ -30,19 +34,18 @@ final class TopK {
 
     /** Whether a candidate with this score and catalogue index would be kept. */
     boolean admits(double s, int i) {
-        return position.length > 0 && (size < position.length || before(s, i, 0));
+        return heap.length > 0 && (size < heap.length || before(s, i, heap[0]));
     }
 
     /** Keeps the candidate at {@code at} among the candidates, dropping the worst kept when full. */
     void put(int at, double s, int i, double t, double inf, double ctx, boolean withText) {
-        int slot;
-        if (size < position.length) {
-            slot = size++;
-            set(slot, at, s, i, t, inf, ctx, withText);
-            siftUp(slot);
+        if (size < heap.length) {
+            heap[size] = size;
+            set(size, at, s, i, t, inf, ctx, withText);
+            siftUp(size++);
         } else {
-            set(0, at, s, i, t, inf, ctx, withText);
-            siftDown(0);
+            set(heap[0], at, s, i, t, inf, ctx, withText);
+            siftDown();
         }
     }
 
@@ -58,10 +61,15 @@ final class TopK {
         return out;
     }
 
-    /** Whether (s, i) comes before the kept one at {@code slot} in {@link Ranker#ORDER}. */
+    /** Whether (s, i) comes before the candidate kept in {@code slot}, in {@link Ranker#ORDER}. */
     private boolean before(double s, int i, int slot) {
         int byScore = Double.compare(s, score[slot]);
         return byScore > 0 || byScore == 0 && i < index[slot];
+    }
+
+    /** Whether the candidate in slot a comes before the one in slot b. */
+    private boolean slotBefore(int a, int b) {
+        return before(score[a], index[a], b);
     }
 
     private void set(int slot, int at, double s, int i, double t, double inf, double ctx, boolean withText) {
@@ -74,54 +82,39 @@ final class TopK {
         hasText[slot] = withText;
     }
 
-    private void siftUp(int slot) {
-        while (slot > 0) {
-            int parent = (slot - 1) / 2;
-            if (!before(score[parent], index[parent], slot)) {
+    /** Moves heap entry {@code at} up while it is worse than its parent. */
+    private void siftUp(int at) {
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (!slotBefore(heap[parent], heap[at])) {
                 return;
             }
-            swap(slot, parent);
-            slot = parent;
+            swap(at, parent);
+            at = parent;
         }
     }
 
-    private void siftDown(int slot) {
+    /** Moves the root down while a child is worse than it. */
+    private void siftDown() {
+        int at = 0;
         while (true) {
-            int worst = slot;
-            for (int child = 2 * slot + 1; child <= 2 * slot + 2 && child < size; child++) {
-                if (!before(score[child], index[child], worst)) {
+            int worst = at;
+            for (int child = 2 * at + 1; child <= 2 * at + 2 && child < size; child++) {
+                if (slotBefore(heap[worst], heap[child])) {
                     worst = child;
                 }
             }
-            if (worst == slot) {
+            if (worst == at) {
                 return;
             }
-            swap(slot, worst);
-            slot = worst;
+            swap(at, worst);
+            at = worst;
         }
     }
 
     private void swap(int a, int b) {
-        int p = position[a];
-        position[a] = position[b];
-        position[b] = p;
-        double d = score[a];
-        score[a] = score[b];
-        score[b] = d;
-        int i = index[a];
-        index[a] = index[b];
-        index[b] = i;
-        d = text[a];
-        text[a] = text[b];
-        text[b] = d;
-        d = influence[a];
-        influence[a] = influence[b];
-        influence[b] = d;
-        d = context[a];
-        context[a] = context[b];
-        context[b] = d;
-        boolean h = hasText[a];
-        hasText[a] = hasText[b];
-        hasText[b] = h;
+        int slot = heap[a];
+        heap[a] = heap[b];
+        heap[b] = slot;
     }
 }
