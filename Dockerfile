@@ -32,7 +32,7 @@ RUN mkdir -p /app/.ripple && chown ripple /app/.ripple
 USER ripple
 # Size the heap from the container's memory limit rather than the host's.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-ENTRYPOINT ["java", "-jar", "target/ripple.jar"]
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "target/ripple.jar"]
 CMD ["run", "--config", "/app/config/application.properties"]
 
 # --- cpu runtime (default) ---------------------------------------------------------------------------------------
@@ -45,5 +45,5 @@ COPY config config
 RUN mkdir -p /app/.ripple && chown ripple /app/.ripple
 USER ripple
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-ENTRYPOINT ["java", "-jar", "target/ripple.jar"]
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "target/ripple.jar"]
 CMD ["run", "--config", "/app/config/application.properties"]

@@ -19,6 +19,6 @@ fi
 if [[ $# -eq 0 || "$1" == -* ]]; then
   set -- HotPath "$@"
 fi
-exec java -Dorg.apache.avro.SERIALIZABLE_PACKAGES=ripple.avro,java.lang,java.util,java.math,java.time \
+exec java --add-modules jdk.incubator.vector -Dorg.apache.avro.SERIALIZABLE_PACKAGES=ripple.avro,java.lang,java.util,java.math,java.time \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   org.openjdk.jmh.Main "$@"

@@ -1,6 +1,8 @@
 package ripple.cli;
 
 import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import ripple.config.ConfigException;
@@ -15,7 +17,15 @@ import ripple.ops.PortInUseException;
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+    /**
+     * Lucene (the text index) warns once, on stderr, that the incubating vector module is on but Java 17 is too old
+     * for its own SIMD. The module is on for Ripple's ranking ({@code ripple.scoring.TextDots}), not Lucene's, so the
+     * warning is a false alarm. Held here: java.util.logging keeps its loggers only weakly.
+     */
+    private static final Logger LUCENE_VECTORIZATION = Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     public static void main(String[] args) {
+        LUCENE_VECTORIZATION.setLevel(Level.SEVERE);
         System.exit(execute(args));
     }
 

@@ -27,7 +27,7 @@ public final class Ranker {
     private static final int CATEGORY_LISTS = 3;
     /**
      * Recent items whose text is searched for neighbours and compared with each candidate's. Three exactly:
-     * {@link View#scoreCandidate} unrolls its text pass over them.
+     * {@link TextDots} makes its pass over them.
      */
     private static final int TEXT_HISTORY = 3;
     /**
@@ -154,6 +154,8 @@ public final class Ranker {
         private final float[] textMean = catalog.textMean();
         private final double profileNormSq;
         private final float[] scratch = new float[layout.size()];
+        /** {@link TextDots}' products for the candidate {@link #rank} scores. */
+        private final float[] dots = new float[TextDots.SIZE];
         private Candidates candidates;
         /** Whether {@link #searchTextQuery} ran. */
         private boolean textSearched;
@@ -631,28 +633,14 @@ public final class Ranker {
             if (hasText) {
                 float[] t = e.rawText();
                 int off = e.textOffset();
-                float[] profile = history.textProfile;
-                // TEXT_HISTORY (3) recent texts, unrolled: the per-candidate cost of an event is this loop. Float
-                // accumulators and fused multiply-adds: six independent chains, one instruction per product.
-                float[] r0 = recentTextOrZero(0);
-                float[] r1 = recentTextOrZero(1);
-                float[] r2 = recentTextOrZero(2);
-                float wt = 0f;
-                float pt = 0f;
-                float cc = 0f;
-                float d0 = 0f;
-                float d1 = 0f;
-                float d2 = 0f;
-                for (int i = 0; i < t.length; i++) {
-                    int o = off + i;
-                    float c = t[i] - textMean[o];
-                    wt = Math.fma(w[o], c, wt);
-                    pt = Math.fma(profile[o], c, pt);
-                    cc = Math.fma(c, c, cc);
-                    d0 = Math.fma(r0[o], c, d0);
-                    d1 = Math.fma(r1[o], c, d1);
-                    d2 = Math.fma(r2[o], c, d2);
-                }
+                TextDots.compute(t, off, textMean, w, history.textProfile, recentTextOrZero(0),
+                        recentTextOrZero(1), recentTextOrZero(2), dots);
+                float wt = dots[TextDots.W];
+                float pt = dots[TextDots.PROFILE];
+                float cc = dots[TextDots.NORM_SQ];
+                float d0 = dots[TextDots.RECENT0];
+                float d1 = dots[TextDots.RECENT0 + 1];
+                float d2 = dots[TextDots.RECENT0 + 2];
                 text = wt;
                 affinity = profileNormSq == 0 || cc == 0 ? 0f : (float) (pt / Math.sqrt(profileNormSq * cc));
                 nearest = Math.max(nearest, Math.max(recentCosine(0, d0, cc),
