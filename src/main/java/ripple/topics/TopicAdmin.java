@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
 /** Creates the topics Ripple uses (compacted where the latest value per key is the state) and describes them. */
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+    /** How long {@link #awaitLeaders} waits for every partition to answer, and how often it asks again. */
+    private static final int LEADER_WAIT_SECONDS = 60;
+    private static final long LEADER_POLL_MS = 100;
 
     private TopicAdmin() {
     }
@@ -64,7 +68,9 @@ public final class TopicAdmin {
      * 4.x broker a later batch could be appended ahead of an earlier one that failed so, whose retries were then
      * refused as out of order until they timed out (the end-to-end benchmark's producer lost 28 of 20,000 records
      * that way, after two minutes of OutOfOrderSequenceException). The admin client retries a listing of the end
-     * offsets until each leader answers.
+     * offsets until each leader answers, but not a partition whose topic the broker it asks does not know yet
+     * (UnknownTopicOrPartitionException, right after creation: it failed {@code ./ripple dev}'s start once in a
+     * CI run); that listing is asked again here, every {@value #LEADER_POLL_MS} ms, within the same minute.
      */
     public static void awaitLeaders(Admin admin, List<String> topics, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -74,7 +80,20 @@ public final class TopicAdmin {
                 all.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
         }
-        admin.listOffsets(all).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADER_WAIT_SECONDS);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                admin.listOffsets(all).all().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || left < TimeUnit.MILLISECONDS.toNanos(LEADER_POLL_MS)) {
+                    throw e;
+                }
+                log.debug("topics {} not served yet ({}); asking again", topics, e.getCause().toString());
+                Thread.sleep(LEADER_POLL_MS);
+            }
+        }
     }
 
     public static Map<String, TopicDescription> describe(Admin admin, Topics topics)
