@@ -631,20 +631,15 @@ public final class Ranker {
             float affinity = 0f;
             float nearest = 0f;
             if (hasText) {
-                float[] t = e.rawText();
-                int off = e.textOffset();
-                TextDots.compute(t, off, textMean, w, history.textProfile, recentTextOrZero(0),
+                TextDots.compute(e.rawText(), e.textOffset(), textMean, w, history.textProfile, recentTextOrZero(0),
                         recentTextOrZero(1), recentTextOrZero(2), dots);
-                float wt = dots[TextDots.W];
-                float pt = dots[TextDots.PROFILE];
+                text = dots[TextDots.W];
                 float cc = dots[TextDots.NORM_SQ];
-                float d0 = dots[TextDots.RECENT0];
-                float d1 = dots[TextDots.RECENT0 + 1];
-                float d2 = dots[TextDots.RECENT0 + 2];
-                text = wt;
-                affinity = profileNormSq == 0 || cc == 0 ? 0f : (float) (pt / Math.sqrt(profileNormSq * cc));
-                nearest = Math.max(nearest, Math.max(recentCosine(0, d0, cc),
-                        Math.max(recentCosine(1, d1, cc), recentCosine(2, d2, cc))));
+                affinity = profileNormSq == 0 || cc == 0 ? 0f
+                        : (float) (dots[TextDots.PROFILE] / Math.sqrt(profileNormSq * cc));
+                for (int r = 0; r < TEXT_HISTORY; r++) {
+                    nearest = Math.max(nearest, recentCosine(r, dots[TextDots.RECENT0 + r], cc));
+                }
             }
             float[] row = catalog.influenceRow(e, now);
             double influence = row == null ? 0 : dot(w, layout.influenceOffset(), row, 0, FeatureLayout.INFLUENCE);

@@ -87,7 +87,8 @@ public final class TopicAdmin {
                 admin.listOffsets(all).all().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || left < TimeUnit.MILLISECONDS.toNanos(LEADER_POLL_MS)) {
+                boolean timeForAnother = left > TimeUnit.MILLISECONDS.toNanos(LEADER_POLL_MS);
+                if (!(e.getCause() instanceof RetriableException) || !timeForAnother) {
                     throw e;
                 }
                 log.debug("topics {} not served yet ({}); asking again", topics, e.getCause().toString());
