@@ -84,7 +84,7 @@ public final class Ranker {
      * query (the prior's, for a cold user; the user's own without a prior) is searched afresh.
      */
     public View view(UserState user, UserState prior, float[] w, long now) {
-        return new View(user, w, now, new HashMap<>(), false, coldQuery(user, prior));
+        return new View(user, w, now, new HashMap<>(), false, coldQuery(user, prior), null);
     }
 
     /**
@@ -93,7 +93,7 @@ public final class Ranker {
      */
     public View view(String userId, UserState user, UserState prior, float[] w, long now) {
         UserState cold = coldQuery(user, prior);
-        return new View(user, w, now, cold != null ? priorHits : textQueries.of(userId), false, cold);
+        return new View(user, w, now, cold != null ? priorHits : textQueries.of(userId), false, cold, null);
     }
 
     /** The prior, when there is one and the user is cold, so searches with its text query; otherwise null. */
@@ -104,10 +104,11 @@ public final class Ranker {
     /**
      * The same, taking the hits of the text query from {@code earlier}, a view of the same user moments before
      * (before the event was learned): one learning step barely moves the query, and its HNSW search costs about
-     * as much as the rest of retrieval together (at 100k items).
+     * as much as the rest of retrieval together (at 100k items). The recent items and categories it knows are not
+     * looked up again.
      */
     public View view(UserState user, float[] w, long now, View earlier) {
-        return new View(user, w, now, earlier.textHits(), true, earlier.queryPrior);
+        return new View(user, w, now, earlier.textHits(), true, earlier.queryPrior, earlier);
     }
 
     /** Candidates, features and scores of one user at one instant. What does not depend on the item is done once. */
@@ -127,8 +128,11 @@ public final class Ranker {
         private final FeatureLayout layout = catalog.layout();
         private final RetrievalSettings retrieval = catalog.retrieval();
         private final int ctx = layout.contextOffset();
-        /** Co-occurrence score with the user's recent items, for every neighbour of one of them. */
-        private final Candidates covisit = new Candidates(64);
+        /**
+         * Co-occurrence score with the user's recent items, for every neighbour of one of them; sized for as many as
+         * there can be, so that it never grows and rehashes.
+         */
+        private final Candidates covisit = new Candidates(retrieval.covisitHistory() * retrieval.neighbours());
         /** Centred text of the user's most recent items that have text, and their squared norms. */
         private final List<float[]> recentText = new ArrayList<>();
         private double[] recentTextNormSq;
@@ -141,6 +145,10 @@ public final class Ranker {
         private final int[] recentIndexes;
         /** The user's recent items' entries, most recent first (null for one the catalogue does not know). */
         private final ItemCatalog.Entry[] recentEntries;
+        /** The history's records of the recent items, as they stood (observing an event reorders the list). */
+        private final UserHistory.RecentItem[] recentRecords;
+        /** The history's records of the categories, as they stood; {@link #categoryKeys} by position. */
+        private final UserHistory.CategoryAffinity[] categoryRecords;
         /** Whether the recent source is on: asked per candidate, and a set lookup through a wrapper is not free. */
         private final boolean recentSource = retrieval.uses(Source.RECENT);
         /**
@@ -166,8 +174,12 @@ public final class Ranker {
         private double lastContext;
         private boolean lastHasText;
 
+        /**
+         * {@code earlier}: a view of the same user moments before, whose catalogue lookups of the recent items and
+         * categories still in the history are taken (by identity of their records) rather than made again; or null.
+         */
         private View(UserState user, float[] w, long now, Map<String, TextQueryCache.Hits> textHits,
-                     boolean reuseHits, UserState queryPrior) {
+                     boolean reuseHits, UserState queryPrior, View earlier) {
             this.textHits = textHits;
             this.reuseHits = reuseHits;
             this.queryPrior = queryPrior;
@@ -175,9 +187,11 @@ public final class Ranker {
             this.history = user.history();
             this.w = w;
             this.now = now;
-            recentEntries = new ItemCatalog.Entry[history.recentItems.size()];
+            recentRecords = history.recentItems.toArray(new UserHistory.RecentItem[0]);
+            recentEntries = new ItemCatalog.Entry[recentRecords.length];
             for (int i = 0; i < recentEntries.length; i++) {
-                recentEntries[i] = catalog.get(history.recentItems.get(i).itemId);
+                ItemCatalog.Entry known = earlier == null ? null : earlier.entryOf(recentRecords[i]);
+                recentEntries[i] = known != null ? known : catalog.get(recentRecords[i].itemId);
             }
             int sources = Math.min(retrieval.covisitHistory(), recentEntries.length);
             for (int pos = 0; pos < sources; pos++) {
@@ -204,14 +218,36 @@ public final class Ranker {
                 ItemCatalog.Entry e = recentEntries[i];
                 recentIndexes[i] = e == null || rankAmongFirst(e.index, i) >= 0 ? -1 : e.index;
             }
-            categoryKeys = new String[history.categories.size()];
+            categoryRecords = history.categories.toArray(new UserHistory.CategoryAffinity[0]);
+            categoryKeys = new String[categoryRecords.length];
             for (int i = 0; i < categoryKeys.length; i++) {
-                categoryKeys[i] = catalog.canonicalOrSelf(history.categories.get(i).category);
+                String known = earlier == null ? null : earlier.keyOf(categoryRecords[i]);
+                categoryKeys[i] = known != null ? known : catalog.canonicalOrSelf(categoryRecords[i].category);
             }
             categoryLeaders = new double[categoryKeys.length];
             Arrays.fill(categoryLeaders, Double.NaN);
             categoryTotal = history.categoryTotal();
             profileNormSq = normSq(history.textProfile);
+        }
+
+        /** The entry this view found for a recent item's record, or null (not among them, or not in the catalogue). */
+        private ItemCatalog.Entry entryOf(UserHistory.RecentItem record) {
+            for (int i = 0; i < recentRecords.length; i++) {
+                if (recentRecords[i] == record) {
+                    return recentEntries[i];
+                }
+            }
+            return null;
+        }
+
+        /** The catalogue's key this view found for a category's record, or null when it had no such record. */
+        private String keyOf(UserHistory.CategoryAffinity record) {
+            for (int i = 0; i < categoryRecords.length; i++) {
+                if (categoryRecords[i] == record) {
+                    return categoryKeys[i];
+                }
+            }
+            return null;
         }
 
         /**

@@ -215,6 +215,37 @@ class RetrievalTest {
     }
 
     /**
+     * The view after an event takes the catalogue lookups of the view before it (by the history's records, which
+     * the event reorders) and must rank exactly as a view made afresh: the event repeats an item (moved to the
+     * front) and brings a new one in a new category, so lookups taken by position would go wrong.
+     */
+    @Test
+    void theViewAfterAnEventRanksAsAFreshViewDoes() {
+        ScoringSettings s = settings("recent,covisit,popular,category");
+        ItemCatalog catalog = catalog(s, 300);
+        catalog.putNeighbours("i6", new ItemNeighbours(NOW, 10f, new String[] {"i250", "i251"}, new float[] {4f, 2f}));
+        catalog.putNeighbours("i99", new ItemNeighbours(NOW, 10f, new String[] {"i260"}, new float[] {3f}));
+        UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i0", "i1");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        float[] w = new float[s.layout().size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        Ranker ranker = new Ranker(catalog, s.decay());
+        for (String item : List.of("i6", "i99")) {
+            Ranker.View before = ranker.view(user, w, NOW);
+            before.candidates();
+            int i = Integer.parseInt(item.substring(1));
+            user.history().observe(item, "c" + i % 50, BehaviorType.CART, NOW, null, 0.5f, null, s.decay(), 24, 12);
+            Ranker.View after = ranker.view(user, w, NOW, before);
+            Ranker.View fresh = ranker.view(user, w, NOW);
+
+            assertThat(after.rankCandidates()).as("after %s", item).isEqualTo(fresh.rankCandidates());
+            assertThat(after.topK(10, true)).as("after %s, exclude-seen", item).isEqualTo(fresh.topK(10, true));
+        }
+    }
+
+    /**
      * A user with fewer events than scoring.text-query.cold-events is searched with the prior's text query, and
      * every such user shares that search; from then on with their own. Items i0..i39 lie along one text direction,
      * i40..i79 along another; the prior's text weights point along the first, the user's along the second.
