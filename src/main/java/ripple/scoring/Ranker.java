@@ -133,9 +133,12 @@ public final class Ranker {
          * there can be, so that it never grows and rehashes.
          */
         private final Candidates covisit = new Candidates(retrieval.covisitHistory() * retrieval.neighbours());
-        /** Centred text of the user's most recent items that have text, and their squared norms. */
+        /**
+         * Centred text of the user's most recent items that have text, and one over the norm of each (0 for a zero
+         * vector or one the user does not have): a candidate's cosines to them cost one square root, its own.
+         */
         private final List<float[]> recentText = new ArrayList<>();
-        private double[] recentTextNormSq;
+        private final double[] recentInverseNorm = new double[TEXT_HISTORY];
         /** Zeros as long as a text vector: stands in for a recent item's text the user does not have. */
         private final float[] noText = new float[layout.textDims()];
         /**
@@ -160,10 +163,11 @@ public final class Ranker {
         private final double[] categoryLeaders;
         private final float categoryTotal;
         private final float[] textMean = catalog.textMean();
-        private final double profileNormSq;
+        /** One over the norm of the user's text profile; 0 while it is zero. */
+        private final double profileInverseNorm;
         private final float[] scratch = new float[layout.size()];
         /** {@link TextDots}' products for the candidate {@link #rank} scores. */
-        private final float[] dots = new float[TextDots.SIZE];
+        private final float[] dots = TextDots.newOutput();
         private Candidates candidates;
         /** Whether {@link #searchTextQuery} ran. */
         private boolean textSearched;
@@ -209,9 +213,8 @@ public final class Ranker {
                     recentText.add(t);
                 }
             }
-            recentTextNormSq = new double[recentText.size()];
             for (int r = 0; r < recentText.size(); r++) {
-                recentTextNormSq[r] = normSq(recentText.get(r));
+                recentInverseNorm[r] = inverseNorm(normSq(recentText.get(r)));
             }
             recentIndexes = new int[recentEntries.length];
             for (int i = 0; i < recentIndexes.length; i++) {
@@ -227,7 +230,7 @@ public final class Ranker {
             categoryLeaders = new double[categoryKeys.length];
             Arrays.fill(categoryLeaders, Double.NaN);
             categoryTotal = history.categoryTotal();
-            profileNormSq = normSq(history.textProfile);
+            profileInverseNorm = inverseNorm(normSq(history.textProfile));
         }
 
         /** The entry this view found for a recent item's record, or null (not among them, or not in the catalogue). */
@@ -586,11 +589,6 @@ public final class Ranker {
             return r < recentText.size() ? recentText.get(r) : noText;
         }
 
-        /** The cosine of a candidate's centred text to recent text r, given their dot product; 0 without it. */
-        private float recentCosine(int r, double dot, double candidateNormSq) {
-            return r < recentTextNormSq.length && recentTextNormSq[r] > 0 && candidateNormSq > 0
-                    ? (float) (dot / Math.sqrt(recentTextNormSq[r] * candidateNormSq)) : 0f;
-        }
 
         /** R(u,i) of an item as things stand, with its per-group parts. */
         public Scored score(String itemId, String fallbackCategory) {
@@ -670,12 +668,14 @@ public final class Ranker {
                 TextDots.compute(e.rawText(), e.textOffset(), textMean, w, history.textProfile, recentTextOrZero(0),
                         recentTextOrZero(1), recentTextOrZero(2), dots);
                 text = dots[TextDots.W];
-                float cc = dots[TextDots.NORM_SQ];
-                affinity = profileNormSq == 0 || cc == 0 ? 0f
-                        : (float) (dots[TextDots.PROFILE] / Math.sqrt(profileNormSq * cc));
+                // cosines as products with one over each norm: one square root per candidate instead of four
+                double inverse = inverseNorm(dots[TextDots.NORM_SQ]);
+                affinity = (float) (dots[TextDots.PROFILE] * profileInverseNorm * inverse);
+                double best = 0;
                 for (int r = 0; r < TEXT_HISTORY; r++) {
-                    nearest = Math.max(nearest, recentCosine(r, dots[TextDots.RECENT0 + r], cc));
+                    best = Math.max(best, dots[TextDots.RECENT0 + r] * recentInverseNorm[r]);
                 }
+                nearest = (float) (best * inverse);
             }
             float[] row = catalog.influenceRow(e, now);
             double influence = row == null ? 0 : dot(w, layout.influenceOffset(), row, 0, FeatureLayout.INFLUENCE);
@@ -723,6 +723,11 @@ public final class Ranker {
             features(e, e.itemId, null, candidates().sources(e), f);
             return f;
         }
+    }
+
+    /** 1 / sqrt(normSq), or 0 for a zero vector: a cosine with it is then 0. */
+    private static double inverseNorm(double normSq) {
+        return normSq > 0 ? 1 / Math.sqrt(normSq) : 0;
     }
 
     private static double normSq(float[] v) {

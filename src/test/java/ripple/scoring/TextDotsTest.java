@@ -28,8 +28,8 @@ class TextDotsTest {
                 for (int j = 0; j < user.length; j++) {
                     user[j] = random(rnd, size);
                 }
-                float[] simd = new float[TextDots.SIZE];
-                float[] scalar = new float[TextDots.SIZE];
+                float[] simd = TextDots.newOutput();
+                float[] scalar = TextDots.newOutput();
                 VectorTextDots.compute(t, off, user[0], user[1], user[2], user[3], user[4], user[5], simd);
                 TextDots.scalar(t, off, user[0], user[1], user[2], user[3], user[4], user[5], scalar);
                 double[] exact = exact(t, off, user);
