@@ -281,9 +281,9 @@ public final class EndToEndBenchmark {
     /**
      * Starts an app over the pre-produced events and returns once a read_committed consumer has seen all its output
      * and the app has read all its input, leaving it running (the caller closes it). Events/s and CPU are taken
-     * between the moment {@link #WARM_UP} of the output has been seen and the end, so that start-up, restoration and JIT warm-up are left out; records and bytes per event
-     * over the whole phase. Both apps are measured the same way, so the
-     * consumer's cost is shared.
+     * between the moment {@link #WARM_UP} of the output has been seen and the end, so that start-up, restoration
+     * and JIT warm-up are left out; records and bytes per event over the whole phase. Both apps are measured the
+     * same way, so the consumer's cost is shared.
      */
     private static Phase measure(Properties client, String outputTopic, int expected, String applicationId,
                                  KafkaStreams streams, java.io.PrintStream log, String name)

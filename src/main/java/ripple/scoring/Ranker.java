@@ -589,7 +589,6 @@ public final class Ranker {
             return r < recentText.size() ? recentText.get(r) : noText;
         }
 
-
         /** R(u,i) of an item as things stand, with its per-group parts. */
         public Scored score(String itemId, String fallbackCategory) {
             float[] f = new float[layout.size()];

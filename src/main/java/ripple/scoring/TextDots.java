@@ -24,8 +24,8 @@ final class TextDots {
     static final int NORM_SQ = 2;
     static final int RECENT0 = 3;
     static final int SIZE = 6;
-    /** The length of an output array: the six products, then room for the SIMD pass's lanes. */
-    static final int OUTPUT_LENGTH = SIZE + SIZE * 16;
+    /** The length of an output array: the six products, then room for the SIMD pass's lanes (at most 8 each). */
+    static final int OUTPUT_LENGTH = SIZE + SIZE * 8;
 
     private TextDots() {
     }
@@ -37,7 +37,8 @@ final class TextDots {
 
     /**
      * Writes the six products into out[0..5] ({@link #W}, {@link #PROFILE}, {@link #NORM_SQ}, then the three recent
-     * texts); the rest of out ({@link #newOutput}) is scratch. {@code t} is the item's text, whose slot i is slot {@code off + i} of every other array.
+     * texts); the rest of out ({@link #newOutput}) is scratch. {@code t} is the item's text, whose slot i is slot
+     * {@code off + i} of every other array.
      */
     static void compute(float[] t, int off, float[] mean, float[] w, float[] profile, float[] r0, float[] r1,
                         float[] r2, float[] out) {

@@ -4,9 +4,10 @@ import ripple.scoring.Ranker;
 
 /**
  * The cost of ranking one view's candidates with every one of them in cache: {@link TwoStageBenchmark}'s catalogue
- * and warmed scorer, then one view's top-K again and again. In the scoring step the candidates are cold (its top-K
- * took 140-260 us for about 570 candidates at 100k items on the 2-core machine, 70 us of it here): the difference
- * is cache misses, this is compute. Not a test. Arguments: catalogue size, rankings per round.
+ * and warmed scorer, then one view's top-K again and again. In the scoring step the candidates are cold: there its
+ * top-K took 140-260 us for about 570 candidates at 100k items on the 2-core machine, against 64-68 us here (50-52
+ * once the SIMD pass summed its lanes as trees and the cosines took one square root). The difference is cache
+ * misses; this is compute. Not a test. Arguments: catalogue size, rankings per round.
  */
 public final class HotRankProbe {
     public static void main(String[] args) {

@@ -130,7 +130,7 @@ public class TwoStageBenchmark {
         void step() {
             long n = sent++;
             // Users in random order, not in turn: in turn, every user reached its text query refresh in the same
-            // thousand steps, and those steps held a thousand HNSW searches (about 0.3 s of searching every 16,000 steps).
+            // thousand steps, which then held a thousand HNSW searches (about 0.3 s every 16,000 steps).
             String userId = "user-" + rnd.nextInt(USERS);
             BehaviorType[] types = {BehaviorType.BROWSE, BehaviorType.CLICK, BehaviorType.CART, BehaviorType.PURCHASE};
             BehaviorEvent e = BehaviorEvent.newBuilder().setEventId("bench-" + n).setUserId(userId)
