@@ -129,10 +129,11 @@ public final class Ranker {
         private final RetrievalSettings retrieval = catalog.retrieval();
         private final int ctx = layout.contextOffset();
         /**
-         * Co-occurrence score with the user's recent items, for every neighbour of one of them; sized for as many as
-         * there can be, so that it never grows and rehashes.
+         * Co-occurrence score with the user's recent items, for every neighbour of one of them; sized for the
+         * neighbours it is given, so that it never grows and rehashes. Sized for as many as any user can have
+         * (150 at the defaults), its allocation was 6% of the Taobao replay's thread (87 candidates an event).
          */
-        private final Candidates covisit = new Candidates(retrieval.covisitHistory() * retrieval.neighbours());
+        private final Candidates covisit;
         /**
          * Centred text of the user's most recent items that have text, and one over the norm of each (0 for a zero
          * vector or one the user does not have): a candidate's cosines to them cost one square root, its own.
@@ -197,10 +198,17 @@ public final class Ranker {
                 ItemCatalog.Entry known = earlier == null ? null : earlier.entryOf(recentRecords[i]);
                 recentEntries[i] = known != null ? known : catalog.get(recentRecords[i].itemId);
             }
-            int sources = Math.min(retrieval.covisitHistory(), recentEntries.length);
-            for (int pos = 0; pos < sources; pos++) {
-                if (recentEntries[pos] != null) {
-                    addNeighbours(recentEntries[pos], 1.0 / (1 + pos));
+            ItemCatalog.Covisits[] neighbours = new ItemCatalog.Covisits[
+                    Math.min(retrieval.covisitHistory(), recentEntries.length)];
+            int found = 0;
+            for (int pos = 0; pos < neighbours.length; pos++) {
+                neighbours[pos] = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
+                found += neighbours[pos] == null ? 0 : neighbours[pos].entries().length;
+            }
+            covisit = new Candidates(found);
+            for (int pos = 0; pos < neighbours.length; pos++) {
+                if (neighbours[pos] != null) {
+                    addNeighbours(neighbours[pos], 1.0 / (1 + pos));
                 }
             }
             for (ItemCatalog.Entry e : recentEntries) {
@@ -257,11 +265,7 @@ public final class Ranker {
          * Normalised co-occurrence, c_ij / sqrt(n_i n_j) as of now's tick ({@link ItemCatalog#covisits}), weighted by
          * the source's recency.
          */
-        private void addNeighbours(ItemCatalog.Entry source, double weight) {
-            ItemCatalog.Covisits c = catalog.covisits(source, now);
-            if (c == null) {
-                return;
-            }
+        private void addNeighbours(ItemCatalog.Covisits c, double weight) {
             ItemCatalog.Entry[] others = c.entries();
             int[] indexes = c.indexes();
             double[] scores = c.scores();
