@@ -36,6 +36,13 @@ public final class Ranker {
      */
     public static final int TEXT_NEIGHBOURS = 20;
     private static final int TEXT_QUERY_HITS = 40;
+    /**
+     * How many places ahead of the candidate being scored ranking reads the next one's data ({@link View#touchAhead}).
+     * Measured in one JVM, blocks of 1,001 steps alternated (100k items, 571 candidates): 2, 4 and 8 took the
+     * scoring step to 0.92-0.93 of its time without; 16 to 1.02; this code at 4, 0.94. With every candidate in
+     * cache, ranking costs about 4% more ({@code HotRankProbe}: 48 against 50-55 us).
+     */
+    private static final int TOUCH_AHEAD = 4;
     /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
     public static final Comparator<Scored> ORDER = (a, b) -> {
         int byScore = Double.compare(b.score(), a.score());
@@ -619,9 +626,12 @@ public final class Ranker {
             Candidates all = candidates();
             touch(all);
             List<Scored> out = new ArrayList<>(all.size());
+            float ahead = 0f;
             for (int i = 0; i < all.size(); i++) {
+                ahead += touchAhead(all, i);
                 out.add(scoreCandidate(all.entry(i), all.sourcesAt(i), all.scoreAt(i)));
             }
+            touched += ahead;
             out.sort(ORDER);
             return out;
         }
@@ -636,14 +646,38 @@ public final class Ranker {
             for (int i = 0; i < all.size(); i++) {
                 ItemCatalog.Entry e = all.entry(i);
                 float[] t = e.rawText();
-                if (t != null) {
-                    for (int d = 0; d < t.length; d += 16) { // one float per 64-byte line
-                        sum += t[d];
-                    }
-                }
+                sum += touchText(e.rawText());
                 sum += catalog.touch(e);
             }
             touched = sum; // kept, so the JIT cannot drop the reads
+        }
+
+        /**
+         * Reads the data of the candidate {@link #TOUCH_AHEAD} places after position i while the one at i is scored.
+         * {@link #touch} brings every candidate's lines from memory at once, but not all of them stay in the nearest
+         * caches, and the text pass then waited on each of its lines in turn: in one JVM, blocks alternated, the
+         * scoring step took 0.83 of its time with the text pass left out and the text still touched. Read a few
+         * places ahead, the lines arrive while the candidate before is scored. Returns what it read, for the caller
+         * to keep (in {@link #touched}, once per ranking).
+         */
+        private float touchAhead(Candidates all, int i) {
+            if (i + TOUCH_AHEAD >= all.size()) {
+                return 0f;
+            }
+            ItemCatalog.Entry e = all.entry(i + TOUCH_AHEAD);
+            return touchText(e.rawText()) + catalog.touch(e);
+        }
+
+        /** One float of each 64-byte line of a text (the last one included), or 0 without text. */
+        private static float touchText(float[] t) {
+            if (t == null) {
+                return 0f;
+            }
+            float sum = t[t.length - 1];
+            for (int d = 0; d < t.length; d += 16) {
+                sum += t[d];
+            }
+            return sum;
         }
 
         /**
@@ -706,7 +740,9 @@ public final class Ranker {
             Candidates all = candidates();
             touch(all);
             TopK best = new TopK(Math.min(k, all.size()));
+            float ahead = 0f;
             for (int i = 0; i < all.size(); i++) {
+                ahead += touchAhead(all, i);
                 ItemCatalog.Entry e = all.entry(i);
                 int sources = all.sourcesAt(i);
                 if (excludeSeen && recentRank(e, sources) >= 0) {
@@ -717,6 +753,7 @@ public final class Ranker {
                     best.put(i, score, e.index, lastText, lastInfluence, lastContext, lastHasText);
                 }
             }
+            touched += ahead;
             return best.ranked(all);
         }
 
