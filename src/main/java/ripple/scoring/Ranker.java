@@ -645,9 +645,7 @@ public final class Ranker {
             float sum = 0f;
             for (int i = 0; i < all.size(); i++) {
                 ItemCatalog.Entry e = all.entry(i);
-                float[] t = e.rawText();
-                sum += touchText(e.rawText());
-                sum += catalog.touch(e);
+                sum += touchText(e.rawText()) + catalog.touch(e);
             }
             touched = sum; // kept, so the JIT cannot drop the reads
         }
