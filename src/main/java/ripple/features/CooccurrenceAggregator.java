@@ -1,7 +1,6 @@
 package ripple.features;
 
 import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * The by-item half of co-occurrence retrieval: for each item, time-decayed counts of the items users touched close
@@ -58,20 +57,36 @@ public final class CooccurrenceAggregator {
         return new ItemNeighbours(time, old.selfCount() * f + 1f, ids, counts);
     }
 
-    /** The {@code m} largest counts, best first (equal counts by id, so the output is deterministic). */
+    /**
+     * The {@code m} largest counts, best first (equal counts by id, so the output is deterministic). An insertion
+     * sort of int positions: it runs per co-visit on at most {@code 2 * neighbours} counts, and boxed positions
+     * under a comparator were most of its cost and a source of JIT deoptimisations in the replay.
+     */
     public static ItemNeighbours best(ItemNeighbours all, int m) {
-        Integer[] order = new Integer[all.size()];
+        float[] allCounts = all.counts();
+        String[] allIds = all.ids();
+        int[] order = new int[all.size()];
         for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+            int j = i;
+            while (j > 0 && before(allCounts, allIds, i, order[j - 1])) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
         }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -all.counts()[i]).thenComparing(i -> all.ids()[i]));
         int n = Math.min(m, order.length);
         String[] ids = new String[n];
         float[] counts = new float[n];
         for (int i = 0; i < n; i++) {
-            ids[i] = all.ids()[order[i]];
-            counts[i] = all.counts()[order[i]];
+            ids[i] = allIds[order[i]];
+            counts[i] = allCounts[order[i]];
         }
         return new ItemNeighbours(all.time(), all.selfCount(), ids, counts);
+    }
+
+    /** Whether position a goes strictly before position b: the larger count, then the smaller id. */
+    private static boolean before(float[] counts, String[] ids, int a, int b) {
+        int byCount = Float.compare(counts[b], counts[a]);
+        return byCount < 0 || byCount == 0 && ids[a].compareTo(ids[b]) < 0;
     }
 }

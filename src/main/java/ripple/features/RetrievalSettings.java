@@ -48,8 +48,14 @@ public record RetrievalSettings(int candidates, int popularItems, int neighbours
     }
 
     public RetrievalSettings {
-        // an unmodifiable EnumSet: uses() is asked several times per event, and an enum set's lookup is a bit test
-        sources = Collections.unmodifiableSet(sources.isEmpty() ? EnumSet.noneOf(Source.class) : EnumSet.copyOf(sources));
+        // a private EnumSet, handed out read-only: uses() is asked several times per event, and an enum set's lookup
+        // is a bit test (through the read-only wrapper, a call the JIT saw on every kind of set in the process)
+        sources = sources.isEmpty() ? EnumSet.noneOf(Source.class) : EnumSet.copyOf(sources);
+    }
+
+    @Override
+    public Set<Source> sources() {
+        return Collections.unmodifiableSet(sources);
     }
 
     public static RetrievalSettings from(RippleConfig c) {

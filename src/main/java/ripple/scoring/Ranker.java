@@ -475,11 +475,28 @@ public final class Ranker {
          * as many of the rest with the largest decayed counts.
          */
         private List<String> strongestCategories() {
-            List<String> out = new ArrayList<>();
-            history.categories.stream().limit(CATEGORY_LISTS).forEach(a -> out.add(a.category));
-            history.categories.stream().skip(CATEGORY_LISTS)
-                    .sorted(Comparator.comparingDouble((UserHistory.CategoryAffinity a) -> a.score).reversed())
-                    .limit(CATEGORY_LISTS).forEach(a -> out.add(a.category));
+            List<UserHistory.CategoryAffinity> all = history.categories;
+            int recent = Math.min(CATEGORY_LISTS, all.size());
+            List<String> out = new ArrayList<>(2 * CATEGORY_LISTS);
+            for (int i = 0; i < recent; i++) {
+                out.add(all.get(i).category);
+            }
+            // the strongest of the rest by selection, equal scores in list order (a stream's stable sort did the
+            // same, and was a source of JIT deoptimisations in the replay)
+            boolean[] taken = new boolean[all.size()];
+            for (int pick = 0; pick < CATEGORY_LISTS; pick++) {
+                int best = -1;
+                for (int i = recent; i < all.size(); i++) {
+                    if (!taken[i] && (best < 0 || Double.compare(all.get(i).score, all.get(best).score) > 0)) {
+                        best = i;
+                    }
+                }
+                if (best < 0) {
+                    break;
+                }
+                taken[best] = true;
+                out.add(all.get(best).category);
+            }
             return out;
         }
 
