@@ -174,10 +174,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
         String version = catalog.modelVersion();
         Instant eventTime = ev.getTimestamp();
-        context().forward(record.withValue(ScoreUpdate.newBuilder()
-                .setUserId(userId).setItemId(itemId).setEventId(ev.getEventId()).setType(ev.getType())
-                .setScoreBefore(before).setScoreAfter(scoreAfter).setHasTextFeatures(hasText)
-                .setModelVersion(version).setEventTime(eventTime).build()));
+        // Outputs are built with their constructors: each builder setter checks its value against the schema, and
+        // those checks were most of this method's compiled code. Every field is set, none is null.
+        context().forward(record.withValue(new ScoreUpdate(userId, itemId, ev.getEventId(), ev.getType(), before,
+                scoreAfter, hasText, version, eventTime)));
         if (top.items != null) {
             context().forward(record.withValue(recommendations(userId, ev.getEventId(), eventTime, top.items)));
         }
@@ -263,10 +263,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         for (float x : w) {
             weightList.add(x);
         }
-        context().forward(record.withValue(WeightUpdate.newBuilder()
-                .setUserId(record.key()).setEventId(ev.getEventId()).setType(ev.getType())
-                .setStep(user.weights().step).setLoss(loss).setWeights(weightList).setDeltaNorm(deltaNorm)
-                .setTopKChurn(churn).setModelVersion(version).setEventTime(ev.getTimestamp()).build()));
+        context().forward(record.withValue(new WeightUpdate(record.key(), ev.getEventId(), ev.getType(),
+                user.weights().step, loss, weightList, deltaNorm, churn, version, ev.getTimestamp())));
     }
 
     /** A non-finite feature must never reach the weights: one NaN would spread to every score of every user. */
@@ -309,8 +307,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         for (Ranker.Scored s : top) {
             items.add(new RecommendedItem(s.itemId(), s.score(), s.text(), s.influence(), s.context(), s.hasText()));
         }
-        return Recommendations.newBuilder().setUserId(userId).setEventId(eventId).setModelVersion(catalog.modelVersion())
-                .setEventTime(eventTime).setItems(items).build();
+        return new Recommendations(userId, eventId, catalog.modelVersion(), eventTime, items);
     }
 
     /** Publishes the lists of users whose recomputation was coalesced, as of their latest event. */
