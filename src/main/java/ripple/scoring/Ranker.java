@@ -139,8 +139,10 @@ public final class Ranker {
          * Co-occurrence score with the user's recent items, for every neighbour of one of them; sized for the
          * neighbours it is given, so that it never grows and rehashes. Sized for as many as any user can have
          * (150 at the defaults), its allocation was 6% of the Taobao replay's thread (91 candidates an event).
+         * Built when first asked ({@link #covisit()}): a view of a user whose event's item the catalogue does not
+         * know yet (most of the Taobao slice's events) is never asked.
          */
-        private final Candidates covisit;
+        private Candidates covisit;
         /**
          * Centred text of the user's most recent items that have text, and one over the norm of each (0 for a zero
          * vector or one the user does not have): a candidate's cosines to them cost one square root, its own.
@@ -205,19 +207,6 @@ public final class Ranker {
                 ItemCatalog.Entry known = earlier == null ? null : earlier.entryOf(recentRecords[i]);
                 recentEntries[i] = known != null ? known : catalog.get(recentRecords[i].itemId);
             }
-            ItemCatalog.Covisits[] neighbours = new ItemCatalog.Covisits[
-                    Math.min(retrieval.covisitHistory(), recentEntries.length)];
-            int found = 0;
-            for (int pos = 0; pos < neighbours.length; pos++) {
-                neighbours[pos] = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
-                found += neighbours[pos] == null ? 0 : neighbours[pos].entries().length;
-            }
-            covisit = new Candidates(found);
-            for (int pos = 0; pos < neighbours.length; pos++) {
-                if (neighbours[pos] != null) {
-                    addNeighbours(neighbours[pos], 1.0 / (1 + pos));
-                }
-            }
             for (ItemCatalog.Entry e : recentEntries) {
                 if (recentText.size() >= TEXT_HISTORY) {
                     break;
@@ -266,6 +255,27 @@ public final class Ranker {
                 }
             }
             return null;
+        }
+
+        /** {@link #covisit}, built now if it was not yet. */
+        private Candidates covisit() {
+            if (covisit != null) {
+                return covisit;
+            }
+            ItemCatalog.Covisits[] neighbours = new ItemCatalog.Covisits[
+                    Math.min(retrieval.covisitHistory(), recentEntries.length)];
+            int found = 0;
+            for (int pos = 0; pos < neighbours.length; pos++) {
+                neighbours[pos] = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
+                found += neighbours[pos] == null ? 0 : neighbours[pos].entries().length;
+            }
+            covisit = new Candidates(found);
+            for (int pos = 0; pos < neighbours.length; pos++) {
+                if (neighbours[pos] != null) {
+                    addNeighbours(neighbours[pos], 1.0 / (1 + pos));
+                }
+            }
+            return covisit;
         }
 
         /**
@@ -329,6 +339,7 @@ public final class Ranker {
                     add(e, Source.RECENT);
                 }
             }
+            Candidates covisit = covisit();
             if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
                 int[] byScore = covisit.positionsByScore();
                 for (int i = 0; i < Math.min(c, byScore.length); i++) {
@@ -535,7 +546,7 @@ public final class Ranker {
                 }
             }
             // the fallback category comes from the event, not the catalogue: found by value
-            contextFeatures(e, history.recentRank(itemId), history.categoryRank(category), sources, covisit.score(e),
+            contextFeatures(e, history.recentRank(itemId), history.categoryRank(category), sources, covisit().score(e),
                     hasText, hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
