@@ -59,6 +59,8 @@ final class BaselineLane implements AutoCloseable {
     private final Replay.Result result;
     private final List<Baseline> models;
     private final ReplayOptions options;
+    /** The deepest rank any metric reads: asked of every model for every event, and computed by a stream. */
+    private final int maxK;
     private final long firstTime;
     private final long lastTime;
     /** Catalogue index -> item id, as admitted: what the baselines read through {@link #itemId}. */
@@ -80,6 +82,7 @@ final class BaselineLane implements AutoCloseable {
                  boolean threaded) {
         this.result = result;
         this.options = options;
+        this.maxK = options.maxK();
         this.firstTime = firstTime;
         this.lastTime = lastTime;
         this.models = models.apply(itemIds::get);
@@ -184,7 +187,7 @@ final class BaselineLane implements AutoCloseable {
             Metrics.Outcome[] out = new Metrics.Outcome[ranks.length];
             out[0] = s.ripple;
             for (int m = 0; m < models.size(); m++) {
-                out[m + 1] = models.get(m).evaluate(s.user, s.item, s.negatives, s.excluded, options.maxK());
+                out[m + 1] = models.get(m).evaluate(s.user, s.item, s.negatives, s.excluded, maxK);
             }
             record(s, out);
         }
