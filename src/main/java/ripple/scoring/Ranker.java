@@ -339,11 +339,11 @@ public final class Ranker {
                     add(e, Source.RECENT);
                 }
             }
-            Candidates covisit = covisit();
-            if (retrieval.uses(Source.COVISIT) && !covisit.isEmpty()) {
-                int[] byScore = covisit.positionsByScore();
+            Candidates neighbours = covisit();
+            if (retrieval.uses(Source.COVISIT) && !neighbours.isEmpty()) {
+                int[] byScore = neighbours.positionsByScore();
                 for (int i = 0; i < Math.min(c, byScore.length); i++) {
-                    add(covisit.entry(byScore[i]), covisit.indexAt(byScore[i]), Source.COVISIT);
+                    add(neighbours.entry(byScore[i]), neighbours.indexAt(byScore[i]), Source.COVISIT);
                 }
             }
             if (retrieval.uses(Source.POPULAR)) {
@@ -363,7 +363,7 @@ public final class Ranker {
                 addTextNeighbours(c);
             }
             // every candidate's co-occurrence feature, found once here rather than looked up while ranking
-            candidates.takeScores(covisit);
+            candidates.takeScores(neighbours);
             lastCandidates = candidates.size();
             return candidates;
         }

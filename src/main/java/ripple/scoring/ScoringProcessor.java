@@ -131,9 +131,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     /**
      * One event: the user's view before it (the test of test-then-train), learning, the view after it and the
-     * top-K, then the outputs. Each phase is a method of its own, not only for reading: the replay's JIT compiled
-     * this as one unit of 100 KB of machine code, three times per run (about 0.7 s each on a 2-core machine), as
-     * data new to the profile (the first users past the cold threshold) invalidated any part of it.
+     * top-K, then the outputs. Learning, the top-K and the weight update are methods of their own, not only for
+     * reading: the Taobao replay's JIT compiled this as one unit of about 100 KB of machine code, three times per
+     * run (0.57-0.88 s each on a 2-core machine), as data new to the profile (the first users past the cold
+     * threshold) invalidated any part of it.
      */
     private void score(Record<String, BehaviorEvent> record) {
         BehaviorEvent ev = record.value();
