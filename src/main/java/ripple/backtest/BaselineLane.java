@@ -24,7 +24,8 @@ final class BaselineLane implements AutoCloseable {
     static final class Step {
         /** The event's position in the input; -1 when it is not evaluated. */
         int event = -1;
-        String user;
+        /** The user's dense index, given on the user's first event. */
+        int user;
         /** The event's catalogue index before it was scored; -1 when not a candidate yet. */
         int item;
         byte mask;

@@ -71,7 +71,7 @@ final class CategoryPopularityBaseline implements Baseline {
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
         assign(item, category);
         int c = categoryOf[item];
         // the category's order is keyed by the count: take the item out while the count changes
@@ -87,7 +87,7 @@ final class CategoryPopularityBaseline implements Baseline {
     }
 
     @Override
-    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
+    public Metrics.Outcome evaluate(int user, int item, int[] negatives, int[] excluded, int maxRank) {
         epoch++;
         // excluded items leave every level: stamped first, so the recent list below skips them
         for (int j : excluded) {

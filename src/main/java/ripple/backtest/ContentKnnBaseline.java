@@ -64,7 +64,7 @@ final class ContentKnnBaseline extends PersonalBaseline {
     }
 
     @Override
-    protected void personalise(String user) {
+    protected void personalise(int user) {
         for (int r : recent.get(user)) {
             Neighbours n = neighbours(r);
             for (int k = 0; k < n.items().length; k++) {
@@ -113,7 +113,7 @@ final class ContentKnnBaseline extends PersonalBaseline {
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
         recent.touch(user, item);
     }
 }

@@ -1,10 +1,6 @@
 package ripple.backtest;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import ripple.avro.BehaviorType;
 
 /**
@@ -21,7 +17,9 @@ final class ItemKnnBaseline extends PersonalBaseline {
     private final RecentWindows recent = new RecentWindows(WINDOW);
     /** Co-occurrence rows by catalogue index (null: none yet); an array, as indexes are dense. */
     private IntCounts[] cooccur = new IntCounts[1024];
-    private final Map<String, Set<Integer>> touched = new HashMap<>();
+    /** Without repeats: by user, every distinct item the user touched, in the first {@code touchedCount[u]}. */
+    private int[][] touched = new int[0][];
+    private int[] touchedCount = new int[0];
     private int[] occurrences = new int[1024];
 
     ItemKnnBaseline(PopularityBaseline popularity, boolean repeats) {
@@ -35,7 +33,7 @@ final class ItemKnnBaseline extends PersonalBaseline {
     }
 
     @Override
-    protected void personalise(String user) {
+    protected void personalise(int user) {
         int[] items = recent.get(user);
         for (int p = 0; p < items.length; p++) {
             int r = items[p];
@@ -49,18 +47,17 @@ final class ItemKnnBaseline extends PersonalBaseline {
                 row.forEach((j, c) -> add(j, weight * c / Math.sqrt(nr * occurrences[j])));
             }
         }
-        if (!repeats) {
-            Set<Integer> seen = touched.get(user);
-            if (seen != null) {
-                seen.forEach(this::exclude);
+        if (!repeats && user < touched.length) {
+            for (int i = 0; i < touchedCount[user]; i++) {
+                exclude(touched[user][i]);
             }
         }
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
         if (!repeats) {
-            touched.computeIfAbsent(user, u -> new HashSet<>()).add(item);
+            addTouched(user, item);
         }
         int[] before = recent.get(user);
         if (!recent.touch(user, item)) {
@@ -77,6 +74,26 @@ final class ItemKnnBaseline extends PersonalBaseline {
             row(item).add(j, 1);
             row(j).add(item, 1);
         }
+    }
+
+    private void addTouched(int user, int item) {
+        if (user >= touched.length) {
+            int n = Math.max(user + 1, Math.max(64, touched.length * 2));
+            touched = Arrays.copyOf(touched, n);
+            touchedCount = Arrays.copyOf(touchedCount, n);
+        }
+        int[] items = touched[user];
+        int count = touchedCount[user];
+        for (int i = 0; i < count; i++) {
+            if (items[i] == item) {
+                return;
+            }
+        }
+        if (items == null || count == items.length) {
+            items = touched[user] = items == null ? new int[4] : Arrays.copyOf(items, count * 2);
+        }
+        items[count] = item;
+        touchedCount[user] = count + 1;
     }
 
     private IntCounts row(int item) {

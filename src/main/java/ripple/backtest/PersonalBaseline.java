@@ -40,7 +40,7 @@ abstract class PersonalBaseline implements Baseline {
     }
 
     /** Gives the user's personal scores through {@link #add}, {@link #raise} and {@link #exclude}. */
-    protected abstract void personalise(String user);
+    protected abstract void personalise(int user);
 
     /** Adds to an item's personal score; non-positive amounts are ignored. */
     protected final void add(int item, double amount) {
@@ -101,7 +101,7 @@ abstract class PersonalBaseline implements Baseline {
     }
 
     @Override
-    public final Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
+    public final Metrics.Outcome evaluate(int user, int item, int[] negatives, int[] excluded, int maxRank) {
         epoch++;
         listedCount = 0;
         personalise(user);

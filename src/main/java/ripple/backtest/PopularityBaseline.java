@@ -43,7 +43,7 @@ final class PopularityBaseline implements Baseline {
     }
 
     @Override
-    public Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
+    public Metrics.Outcome evaluate(int user, int item, int[] negatives, int[] excluded, int maxRank) {
         double auc = Double.NaN;
         if (item >= 0 && negatives != null && negatives.length > 0) {
             double target = score(item);
@@ -70,7 +70,7 @@ final class PopularityBaseline implements Baseline {
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
         if (counts != null) {
             counts.increment(item);
             return;

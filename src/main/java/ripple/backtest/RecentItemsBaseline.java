@@ -16,7 +16,7 @@ final class RecentItemsBaseline extends PersonalBaseline {
     }
 
     @Override
-    protected void personalise(String user) {
+    protected void personalise(int user) {
         int[] items = recent.get(user);
         for (int i = 0; i < items.length; i++) {
             add(items[i], WINDOW + 1 - i);
@@ -24,7 +24,7 @@ final class RecentItemsBaseline extends PersonalBaseline {
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
         recent.touch(user, item);
     }
 }

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -384,9 +386,15 @@ final class Replay {
         private final PrequentialProbe probe;
         private final Served served;
         private final BaselineLane lane;
-        private final Set<String> seenUsers = new HashSet<>();
-        /** user + '\t' + item of every accepted event: what makes an event a repeat. */
-        private final Set<String> touched = new HashSet<>();
+        /**
+         * Each user's dense index, in order of first event: the lane's baselines and the exclude-seen windows keep
+         * their per-user state in arrays by it, so that no model looks a user up by id.
+         */
+        private final Map<String, Integer> userIndexes = new HashMap<>();
+        /** Users (by index) with an accepted event: the others are cold. */
+        private final BitSet seenUsers = new BitSet();
+        /** (user index, catalogue index) of every accepted event, as one long: what makes an event a repeat. */
+        private final Set<Long> touched = new HashSet<>();
         private final int maxK = options.maxK();
         /** Per user, the last distinct items of accepted events: what exclude-seen skips, for every model. */
         private final RecentWindows seen = new RecentWindows(seenWindow);
@@ -419,13 +427,15 @@ final class Replay {
             for (int n = 0; n < all.size(); n++) {
                 BehaviorEvent e = all.get(n);
                 long now = e.getTimestamp().toEpochMilli();
-                String pair = e.getUserId() + '\t' + e.getItemId();
+                int user = userIndex(e.getUserId());
                 ItemCatalog.Entry known = catalog.get(e.getItemId());
                 int item = known == null ? -1 : known.index;
-                byte mask = Segments.mask(known != null, touched.contains(pair), !seenUsers.contains(e.getUserId()));
+                // an item the catalogue does not know was never accepted, so never touched
+                byte mask = Segments.mask(known != null, known != null && touched.contains(pair(user, item)),
+                        !seenUsers.get(user));
                 boolean target = options.targets().contains(e.getType());
                 BaselineLane.Step step = new BaselineLane.Step();
-                step.user = e.getUserId();
+                step.user = user;
                 step.item = item;
                 step.mask = mask;
                 step.now = now;
@@ -474,15 +484,28 @@ final class Replay {
                     step.learnType = e.getType();
                     step.learnItem = entry.index;
                     step.learnCategory = category == null ? entry.category() : category;
-                    seenUsers.add(e.getUserId());
-                    touched.add(pair);
+                    seenUsers.set(user);
+                    touched.add(pair(user, entry.index));
                     if (excludeSeen) {
-                        seen.touch(e.getUserId(), entry.index);
+                        seen.touch(user, entry.index);
                     }
                 }
                 lane.accept(step);
                 progress.incrementAndGet();
             }
+        }
+
+        private int userIndex(String userId) {
+            Integer index = userIndexes.get(userId);
+            if (index == null) {
+                index = userIndexes.size();
+                userIndexes.put(userId, index);
+            }
+            return index;
+        }
+
+        private static long pair(int user, int item) {
+            return (long) user << 32 | item;
         }
 
         /** Catalogue entries that appeared since the last look, for the step to make candidates of every baseline. */

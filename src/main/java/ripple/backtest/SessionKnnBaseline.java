@@ -1,14 +1,9 @@
 package ripple.backtest;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import ripple.avro.BehaviorType;
 
 /**
@@ -24,7 +19,13 @@ final class SessionKnnBaseline extends PersonalBaseline {
     static final int NEIGHBOURS = 50;
 
     private final RecentWindows recent = new RecentWindows(WINDOW);
-    private final Map<Integer, Deque<String>> postings = new HashMap<>();
+    /** By catalogue index, the users who last put the item in their window, most recent first (null: none yet). */
+    private int[][] postings = new int[1024][];
+    private int[] postingCounts = new int[1024];
+    /** By user, the evaluation that last found the user as a candidate neighbour: a set cleared by a new epoch. */
+    private int[] found = new int[64];
+    private int epoch;
+    private int[] candidates = new int[64];
 
     SessionKnnBaseline(PopularityBaseline popularity) {
         super("sknn", popularity);
@@ -34,26 +35,29 @@ final class SessionKnnBaseline extends PersonalBaseline {
     }
 
     @Override
-    protected void personalise(String user) {
+    protected void personalise(int user) {
         int[] session = recent.get(user);
         if (session.length == 0) {
             return;
         }
         // discovery order (most recent item, most recent poster first) breaks similarity ties deterministically
-        Set<String> candidates = new LinkedHashSet<>();
+        epoch++;
+        int count = 0;
         for (int item : session) {
-            Deque<String> users = postings.get(item);
-            if (users != null) {
-                for (String v : users) {
-                    if (!v.equals(user)) {
-                        candidates.add(v);
+            for (int k = 0, n = item < postings.length ? postingCounts[item] : 0; k < n; k++) {
+                int v = postings[item][k];
+                if (v != user && found[v] != epoch) {
+                    found[v] = epoch;
+                    if (count == candidates.length) {
+                        candidates = Arrays.copyOf(candidates, count * 2);
                     }
+                    candidates[count++] = v;
                 }
             }
         }
         List<Neighbour> neighbours = new ArrayList<>();
-        for (String v : candidates) {
-            int[] other = recent.get(v);
+        for (int c = 0; c < count; c++) {
+            int[] other = recent.get(candidates[c]);
             int overlap = 0;
             for (int a : session) {
                 for (int b : other) {
@@ -76,15 +80,40 @@ final class SessionKnnBaseline extends PersonalBaseline {
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
-        if (recent.touch(user, item)) {
-            Deque<String> users = postings.computeIfAbsent(item, x -> new ArrayDeque<>());
-            // stale postings (the item has left that user's window) are harmless: overlap is computed afresh
-            users.remove(user);
-            users.addFirst(user);
-            if (users.size() > POSTINGS) {
-                users.removeLast();
-            }
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
+        if (user >= found.length) {
+            found = Arrays.copyOf(found, Math.max(user + 1, found.length * 2));
         }
+        if (recent.touch(user, item)) {
+            post(item, user);
+        }
+    }
+
+    /**
+     * Puts the user first among the item's posters, once; the oldest falls out beyond {@link #POSTINGS}. Stale
+     * postings (the item has left that user's window) are harmless: overlap is computed afresh.
+     */
+    private void post(int item, int user) {
+        if (item >= postings.length) {
+            int n = Math.max(item + 1, postings.length * 2);
+            postings = Arrays.copyOf(postings, n);
+            postingCounts = Arrays.copyOf(postingCounts, n);
+        }
+        int[] users = postings[item];
+        int count = postingCounts[item];
+        int at = 0;
+        while (at < count && users[at] != user) {
+            at++;
+        }
+        if (at == count) {
+            // absent: it joins, and the oldest leaves a full list
+            if (users == null || count == users.length && count < POSTINGS) {
+                users = postings[item] = users == null ? new int[4] : Arrays.copyOf(users, Math.min(POSTINGS, count * 2));
+            }
+            at = count < POSTINGS ? count++ : count - 1;
+        }
+        System.arraycopy(users, 0, users, 1, at);
+        users[0] = user;
+        postingCounts[item] = count;
     }
 }

@@ -1,7 +1,6 @@
 package ripple.backtest;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import ripple.avro.BehaviorType;
 
 /**
@@ -13,17 +12,18 @@ final class SuccessorBaseline extends PersonalBaseline {
     static final double[] WEIGHTS = {1, 0.5, 0.25};
 
     private final RecentWindows recent = new RecentWindows(WEIGHTS.length);
-    private final Map<Integer, IntCounts> follows = new HashMap<>();
+    /** By catalogue index, the counts of the items that came next (null: none yet); indexes are dense. */
+    private IntCounts[] follows = new IntCounts[1024];
 
     SuccessorBaseline(PopularityBaseline popularity) {
         super("successor", popularity);
     }
 
     @Override
-    protected void personalise(String user) {
+    protected void personalise(int user) {
         int[] items = recent.get(user);
         for (int p = 0; p < items.length; p++) {
-            IntCounts row = follows.get(items[p]);
+            IntCounts row = items[p] < follows.length ? follows[items[p]] : null;
             if (row != null) {
                 double weight = WEIGHTS[p];
                 row.forEach((j, c) -> add(j, weight * c));
@@ -32,10 +32,16 @@ final class SuccessorBaseline extends PersonalBaseline {
     }
 
     @Override
-    public void learn(String user, int item, long time, String category, BehaviorType type) {
+    public void learn(int user, int item, long time, String category, BehaviorType type) {
         int last = recent.last(user);
         if (last >= 0 && last != item) {
-            follows.computeIfAbsent(last, x -> new IntCounts()).add(item, 1);
+            if (last >= follows.length) {
+                follows = Arrays.copyOf(follows, Math.max(last + 1, follows.length * 2));
+            }
+            if (follows[last] == null) {
+                follows[last] = new IntCounts();
+            }
+            follows[last].add(item, 1);
         }
         recent.touch(user, item);
     }

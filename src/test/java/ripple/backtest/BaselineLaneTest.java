@@ -29,13 +29,13 @@ class BaselineLaneTest {
         }
 
         @Override
-        public Metrics.Outcome evaluate(String user, int item, int[] negatives, int[] excluded, int maxRank) {
+        public Metrics.Outcome evaluate(int user, int item, int[] negatives, int[] excluded, int maxRank) {
             calls.add("evaluate " + user + " " + item);
             return new Metrics.Outcome(item >= 0 ? 1 : 0, Double.NaN, Double.NaN);
         }
 
         @Override
-        public void learn(String user, int item, long time, String category, BehaviorType type) {
+        public void learn(int user, int item, long time, String category, BehaviorType type) {
             if (calls.size() >= failAt) {
                 throw new IllegalStateException("baseline broke at call " + calls.size());
             }
@@ -52,7 +52,7 @@ class BaselineLaneTest {
     private static void feed(BaselineLane lane, int events) {
         for (int n = 0; n < events; n++) {
             BaselineLane.Step s = new BaselineLane.Step();
-            s.user = "u" + n % 7;
+            s.user = n % 7;
             s.item = n - 1;
             s.now = n;
             s.evaluated(n, new Metrics.Outcome(0, Double.NaN, Double.NaN), 3, false, new int[0], new int[0]);
@@ -80,7 +80,7 @@ class BaselineLaneTest {
             assertThat(a.itemId(999)).isEqualTo("i999");
         }
         assertThat(threaded.calls).hasSize(3000).isEqualTo(inline.calls);
-        assertThat(threaded.calls.subList(0, 3)).containsExactly("evaluate u0 -1", "admit 0 c0", "learn u0 0 c0");
+        assertThat(threaded.calls.subList(0, 3)).containsExactly("evaluate 0 -1", "admit 0 c0", "learn 0 0 c0");
         assertThat(threadedResult.count).isEqualTo(1000);
         assertThat(threadedResult.rank(999, 1)).as("the baseline's rank, recorded beside Ripple's").isEqualTo((short) 1);
         assertThat(threadedResult.rank(999, 0)).isZero();

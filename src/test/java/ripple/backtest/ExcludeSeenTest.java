@@ -1,6 +1,15 @@
 package ripple.backtest;
 
+import static ripple.backtest.Baselines.A;
+import static ripple.backtest.Baselines.B;
+import static ripple.backtest.Baselines.C;
+import static ripple.backtest.Baselines.D;
+import static ripple.backtest.Baselines.NEW;
+import static ripple.backtest.Baselines.U;
+import static ripple.backtest.Baselines.V;
 import static ripple.backtest.Baselines.VIEW;
+import static ripple.backtest.Baselines.X;
+import static ripple.backtest.Baselines.Y;
 import static ripple.backtest.Baselines.admit;
 import static ripple.backtest.Baselines.learn;
 import static ripple.backtest.Baselines.ranks;
@@ -33,17 +42,17 @@ class ExcludeSeenTest {
     void popularitySkipsExcludedItemsAndTheyFreeSlotsBeforeTheCutOff() {
         PopularityBaseline p = new PopularityBaseline("popularity", null);
         admit(4, p);
-        learn("u", 2, p);
-        learn("u", 2, p);
-        learn("u", 3, p);
+        learn(U, 2, p);
+        learn(U, 2, p);
+        learn(U, 3, p);
         // order 2 (2), 3 (1), 0 (0), 1 (0); without 2: 3, 0, 1
-        assertThat(ranks(p, "u", 4, new int[0])).containsExactly(3, 4, 1, 2);
-        assertThat(ranks(p, "u", 4, new int[] {2})).containsExactly(2, 3, 0, 1);
-        assertThat(p.evaluate("u", 1, new int[0], new int[0], 3).rank()).as("beyond the cut-off").isZero();
-        assertThat(p.evaluate("u", 1, new int[0], new int[] {2}, 3).rank()).as("within it once 2 is out")
+        assertThat(ranks(p, U, 4, new int[0])).containsExactly(3, 4, 1, 2);
+        assertThat(ranks(p, U, 4, new int[] {2})).containsExactly(2, 3, 0, 1);
+        assertThat(p.evaluate(U, 1, new int[0], new int[0], 3).rank()).as("beyond the cut-off").isZero();
+        assertThat(p.evaluate(U, 1, new int[0], new int[] {2}, 3).rank()).as("within it once 2 is out")
                 .isEqualTo(3);
         // two out: 2 first, then 1
-        assertThat(ranks(p, "u", 4, new int[] {3, 0})).containsExactly(0, 2, 1, 0);
+        assertThat(ranks(p, U, 4, new int[] {3, 0})).containsExactly(0, 2, 1, 0);
     }
 
     @Test
@@ -51,18 +60,13 @@ class ExcludeSeenTest {
         PopularityBaseline pop = new PopularityBaseline("popularity", null);
         RecentItemsBaseline b = new RecentItemsBaseline(pop);
         admit(5, pop, b);
-        learn("x", 1, pop, b);
-        learn("x", 1, pop, b);
-        learn("x", 4, pop, b);
-        learn("u", 2, pop, b);
-        learn("u", 0, pop, b);
-        learn("u", 2, pop, b);
+        Baselines.xThenU(pop, b);
         // without: 2, 0 (recent), then 1 (2), 4 (1), 3 (0)
-        assertThat(ranks(b, "u", 5, new int[0])).containsExactly(2, 3, 1, 5, 4);
+        assertThat(ranks(b, U, 5, new int[0])).containsExactly(2, 3, 1, 5, 4);
         // u's last 2 distinct items out: popularity only, 1, 4, 3
-        assertThat(ranks(b, "u", 5, new int[] {2, 0})).containsExactly(0, 1, 0, 3, 2);
+        assertThat(ranks(b, U, 5, new int[] {2, 0})).containsExactly(0, 1, 0, 3, 2);
         // the last one only: 0 is the one recent item left
-        assertThat(ranks(b, "u", 5, new int[] {2})).containsExactly(1, 2, 0, 4, 3);
+        assertThat(ranks(b, U, 5, new int[] {2})).containsExactly(1, 2, 0, 4, 3);
     }
 
     @Test
@@ -71,20 +75,20 @@ class ExcludeSeenTest {
         ItemKnnBaseline knn = new ItemKnnBaseline(pop, true);
         ItemKnnBaseline sameUnderExclusion = new ItemKnnBaseline("itemknn-norepeat", pop, true);
         admit(5, pop, knn, sameUnderExclusion);
-        for (String[] pair : new String[][] {{"a", "0"}, {"a", "1"}, {"b", "0"}, {"b", "1"}, {"c", "0"}, {"c", "2"}}) {
-            learn(pair[0], Integer.parseInt(pair[1]), pop, knn, sameUnderExclusion);
+        for (int[] pair : new int[][] {{A, 0}, {A, 1}, {B, 0}, {B, 1}, {C, 0}, {C, 2}}) {
+            learn(pair[0], pair[1], pop, knn, sameUnderExclusion);
         }
         for (int i = 0; i < 5; i++) {
-            learn("x", 3, pop, knn, sameUnderExclusion);
+            learn(X, 3, pop, knn, sameUnderExclusion);
         }
-        learn("u", 0, pop, knn, sameUnderExclusion);
+        learn(U, 0, pop, knn, sameUnderExclusion);
         // without: 0 (itself, 1), 1 (.71), 2 (.5), then 3 (5), 4 (0)
-        assertThat(ranks(knn, "u", 5, new int[0])).containsExactly(1, 2, 3, 4, 5);
-        assertThat(ranks(knn, "u", 5, new int[] {0})).containsExactly(0, 1, 2, 3, 4);
+        assertThat(ranks(knn, U, 5, new int[0])).containsExactly(1, 2, 3, 4, 5);
+        assertThat(ranks(knn, U, 5, new int[] {0})).containsExactly(0, 1, 2, 3, 4);
         // 1 out as well (as if u had touched it): a personal item gone, 2 first
-        assertThat(ranks(knn, "u", 5, new int[] {0, 1})).containsExactly(0, 0, 1, 2, 3);
-        assertThat(ranks(sameUnderExclusion, "u", 5, new int[] {0}))
-                .containsExactly(ranks(knn, "u", 5, new int[] {0}));
+        assertThat(ranks(knn, U, 5, new int[] {0, 1})).containsExactly(0, 0, 1, 2, 3);
+        assertThat(ranks(sameUnderExclusion, U, 5, new int[] {0}))
+                .containsExactly(ranks(knn, U, 5, new int[] {0}));
     }
 
     @Test
@@ -95,18 +99,18 @@ class ExcludeSeenTest {
             b.admit(i, categories[i]);
         }
         for (int item : new int[] {3, 3, 4, 4, 4, 1}) {
-            b.learn("x", item, 0, null, VIEW);
+            b.learn(X, item, 0, null, VIEW);
         }
-        b.learn("u", 0, 0, null, VIEW);
-        b.learn("u", 2, 0, null, VIEW);
+        b.learn(U, 0, 0, null, VIEW);
+        b.learn(U, 2, 0, null, VIEW);
         // without: recent 2, 0; category b: 3; category a: 1, 5; the rest: 4
-        assertThat(ranks(b, "u", 6, new int[0])).containsExactly(2, 4, 1, 3, 6, 5);
+        assertThat(ranks(b, U, 6, new int[0])).containsExactly(2, 4, 1, 3, 6, 5);
         // a recent item out: 0 moves up, and 2 leaves its category block as well
-        assertThat(ranks(b, "u", 6, new int[] {2})).containsExactly(1, 3, 0, 2, 5, 4);
+        assertThat(ranks(b, U, 6, new int[] {2})).containsExactly(1, 3, 0, 2, 5, 4);
         // a category item out: its block shrinks, so later blocks move up
-        assertThat(ranks(b, "u", 6, new int[] {3})).containsExactly(2, 3, 1, 0, 5, 4);
+        assertThat(ranks(b, U, 6, new int[] {3})).containsExactly(2, 3, 1, 0, 5, 4);
         // one out of the middle of a block, one out of the rest
-        assertThat(ranks(b, "u", 6, new int[] {1, 4})).containsExactly(2, 0, 1, 3, 0, 4);
+        assertThat(ranks(b, U, 6, new int[] {1, 4})).containsExactly(2, 0, 1, 3, 0, 4);
     }
 
     @Test
@@ -114,14 +118,14 @@ class ExcludeSeenTest {
         PopularityBaseline pop = new PopularityBaseline("popularity", null);
         SuccessorBaseline s = new SuccessorBaseline(pop);
         admit(4, pop, s);
-        learn("a", 0, pop, s);
-        learn("a", 1, pop, s);
-        learn("x", 3, pop, s);
-        learn("x", 3, pop, s);
-        learn("u", 0, pop, s);
+        learn(A, 0, pop, s);
+        learn(A, 1, pop, s);
+        learn(X, 3, pop, s);
+        learn(X, 3, pop, s);
+        learn(U, 0, pop, s);
         // without: 1 (follows 0), then 3 (2), 0 (2), 2 (0): 0 and 3 tie, the lower index first
-        assertThat(ranks(s, "u", 4, new int[0])).containsExactly(2, 1, 4, 3);
-        assertThat(ranks(s, "u", 4, new int[] {0})).containsExactly(0, 1, 3, 2);
+        assertThat(ranks(s, U, 4, new int[0])).containsExactly(2, 1, 4, 3);
+        assertThat(ranks(s, U, 4, new int[] {0})).containsExactly(0, 1, 3, 2);
     }
 
     /**
@@ -170,7 +174,8 @@ class ExcludeSeenTest {
         int improved = 0;
         for (int n = 0; n < rows.length; n++) {
             int item = ids.computeIfAbsent(rows[n][1], k -> ids.size());
-            boolean excluded = seen.contains(rows[n][0], item);
+            int user = Integer.parseInt(rows[n][0].substring(1));
+            boolean excluded = seen.contains(user, item);
             excludedTargets += excluded ? 1 : 0;
             // baselines only: their state does not depend on the setting; Ripple's learning may
             for (int m = 1; m < with.models(); m++) {
@@ -187,7 +192,7 @@ class ExcludeSeenTest {
             }
             assertThat(with.rank(n, with.names.indexOf("itemknn-norepeat")))
                     .isEqualTo(with.rank(n, with.names.indexOf("itemknn")));
-            seen.touch(rows[n][0], item);
+            seen.touch(user, item);
         }
         assertThat(excludedTargets).as("the sequence has recent repeats").isGreaterThan(20);
         assertThat(improved).as("exclusion moved ranks").isGreaterThan(20);
