@@ -39,11 +39,15 @@ import ripple.scoring.ScoringSettings;
  * users touch. Run with {@code bench/jmh.sh TwoStage}, not as a test; it needs a large heap for a million items.
  * The heap is taken whole and touched before measuring: grown and shrunk on demand, the kernel's zeroing of fresh
  * pages was a fifth of the samples and stageRetrieveAndRank read 418 µs instead of 109 (100k items, same build).
+ * The warm-up is long because on 2 cores the JIT is still at work about 15 s into a fork (JFR: Ranker.View's
+ * candidates compiled five times, the scoring step twice, as new data invalidated what was compiled). Forks of
+ * the same build still differ, between about 240 and 470 µs a step at 100k items and each steady within itself,
+ * which compilation does not explain: compare builds in forks of one invocation, alternated.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms10g", "-Xmx10g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 4, time = 2)
+@Warmup(iterations = 10, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TwoStageBenchmark {
     static final ScoringSettings SETTINGS = ScoringSettings.from(RippleConfig.defaultConfig());
