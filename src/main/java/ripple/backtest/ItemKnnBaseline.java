@@ -17,9 +17,8 @@ final class ItemKnnBaseline extends PersonalBaseline {
     private final RecentWindows recent = new RecentWindows(WINDOW);
     /** Co-occurrence rows by catalogue index (null: none yet); an array, as indexes are dense. */
     private IntCounts[] cooccur = new IntCounts[1024];
-    /** Without repeats: by user, every distinct item the user touched, in the first {@code touchedCount[u]}. */
-    private int[][] touched = new int[0][];
-    private int[] touchedCount = new int[0];
+    /** Without repeats: by user, every item the user touched (null: none yet). */
+    private IntCounts[] touched = new IntCounts[0];
     private int[] occurrences = new int[1024];
 
     ItemKnnBaseline(PopularityBaseline popularity, boolean repeats) {
@@ -47,10 +46,8 @@ final class ItemKnnBaseline extends PersonalBaseline {
                 row.forEach((j, c) -> add(j, weight * c / Math.sqrt(nr * occurrences[j])));
             }
         }
-        if (!repeats && user < touched.length) {
-            for (int i = 0; i < touchedCount[user]; i++) {
-                exclude(touched[user][i]);
-            }
+        if (!repeats && user < touched.length && touched[user] != null) {
+            touched[user].forEach((j, count) -> exclude(j));
         }
     }
 
@@ -78,22 +75,12 @@ final class ItemKnnBaseline extends PersonalBaseline {
 
     private void addTouched(int user, int item) {
         if (user >= touched.length) {
-            int n = Math.max(user + 1, Math.max(64, touched.length * 2));
-            touched = Arrays.copyOf(touched, n);
-            touchedCount = Arrays.copyOf(touchedCount, n);
+            touched = Arrays.copyOf(touched, Math.max(user + 1, Math.max(64, touched.length * 2)));
         }
-        int[] items = touched[user];
-        int count = touchedCount[user];
-        for (int i = 0; i < count; i++) {
-            if (items[i] == item) {
-                return;
-            }
+        if (touched[user] == null) {
+            touched[user] = new IntCounts();
         }
-        if (items == null || count == items.length) {
-            items = touched[user] = items == null ? new int[4] : Arrays.copyOf(items, count * 2);
-        }
-        items[count] = item;
-        touchedCount[user] = count + 1;
+        touched[user].add(item, 1);
     }
 
     private IntCounts row(int item) {
