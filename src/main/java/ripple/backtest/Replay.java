@@ -294,6 +294,7 @@ final class Replay {
                 if (view.proposed(event.getItemId())) {
                     ranked = view.rankCandidates();
                 } else if (catalog.get(event.getItemId()) != null) {
+                    // read after the event: its ranker makes one view after this one, which keeps these intact
                     unranked = view.candidates();
                 }
                 seconds += (System.nanoTime() - started) / 1e9;

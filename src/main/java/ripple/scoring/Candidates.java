@@ -31,6 +31,27 @@ public final class Candidates {
         keys = new int[capacity * 2];
     }
 
+    /**
+     * Empties the table for another view, keeping its arrays: a view gathers several hundred candidates, and a
+     * scoring step allocated four tables of up to 36 KB, whose zeroing was 7% of the step (JMH, 100k items) and
+     * their garbage a third of the Taobao replay's allocation. Only the slots in use are cleared: each found by
+     * probing for its own key and position, not stopping at the slots already emptied.
+     */
+    void clear() {
+        int mask = slots.length - 1;
+        for (int p = 0; p < size; p++) {
+            int s = slot(indexes[p]);
+            while (keys[s] != indexes[p] || slots[s] != p + 1) {
+                s = (s + 1) & mask;
+            }
+            slots[s] = 0;
+            sources[p] = 0;
+            scores[p] = 0;
+            entries[p] = null;
+        }
+        size = 0;
+    }
+
     public int size() {
         return size;
     }

@@ -60,8 +60,16 @@ public final class Ranker {
      * prior's steps.
      */
     private final Map<String, TextQueryCache.Hits> priorHits = new HashMap<>();
-    /** How many candidates the last view had: the next one's table is sized for as many. */
-    private int lastCandidates = 256;
+    /**
+     * Candidate tables, reused from view to view ({@link Candidates#clear}): two per view (its co-occurrence
+     * neighbours, its candidates), for each of the last two views. A scoring step makes a view before the event and
+     * one after it, and reads the first while it has the second; a view's tables are taken over by the second view
+     * made after it, and reading them then fails ({@link View#checkTables}).
+     */
+    private final Candidates[] tables = new Candidates[4];
+    /** Per pair of {@link #tables}, the serial number of the view that holds it. */
+    private final long[] tableHolders = new long[2];
+    private long views;
 
     /**
      * One ranked item: its catalogue index, its score, what each feature group contributed, and the candidate
@@ -179,6 +187,15 @@ public final class Ranker {
         /** {@link TextDots}' products for the candidate {@link #rank} scores. */
         private final float[] dots = TextDots.newOutput();
         private Candidates candidates;
+        /** This view's serial number, and which pair of the ranker's {@link #tables} it holds. */
+        private final long serial = ++views;
+        private final int pair = (int) (serial & 1);
+        /**
+         * Whether the order in which candidates were proposed matters: a view made before the event draws negatives
+         * by position, while the view after it (made from {@code earlier}) only ranks, and ranking breaks ties by
+         * catalogue index.
+         */
+        private final boolean positionsMatter;
         /** Whether {@link #searchTextQuery} ran. */
         private boolean textSearched;
         private float touched;
@@ -194,6 +211,8 @@ public final class Ranker {
          */
         private View(UserState user, float[] w, long now, Map<String, TextQueryCache.Hits> textHits,
                      boolean reuseHits, UserState queryPrior, View earlier) {
+            tableHolders[pair] = serial;
+            this.positionsMatter = earlier == null;
             this.textHits = textHits;
             this.reuseHits = reuseHits;
             this.queryPrior = queryPrior;
@@ -257,19 +276,39 @@ public final class Ranker {
             return null;
         }
 
+        /** One of this view's two tables (0: co-occurrence neighbours, 1: candidates), emptied. */
+        private Candidates table(int which) {
+            checkTables();
+            int i = 2 * pair + which;
+            Candidates t = tables[i];
+            if (t == null) {
+                t = new Candidates(256);
+                tables[i] = t;
+            } else {
+                t.clear();
+            }
+            return t;
+        }
+
+        /** Fails once a later view has taken over this view's tables: its candidates are gone. */
+        private void checkTables() {
+            if (tableHolders[pair] != serial) {
+                throw new IllegalStateException("a ranker view was read after two later views of the same ranker");
+            }
+        }
+
         /** {@link #covisit}, built now if it was not yet. */
         private Candidates covisit() {
             if (covisit != null) {
+                checkTables();
                 return covisit;
             }
             ItemCatalog.Covisits[] neighbours = new ItemCatalog.Covisits[
                     Math.min(retrieval.covisitHistory(), recentEntries.length)];
-            int found = 0;
             for (int pos = 0; pos < neighbours.length; pos++) {
                 neighbours[pos] = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
-                found += neighbours[pos] == null ? 0 : neighbours[pos].entries().length;
             }
-            covisit = new Candidates(found);
+            covisit = table(0);
             for (int pos = 0; pos < neighbours.length; pos++) {
                 if (neighbours[pos] != null) {
                     addNeighbours(neighbours[pos], 1.0 / (1 + pos));
@@ -327,20 +366,23 @@ public final class Ranker {
         /** Every candidate with its source bits, in the order first proposed. Computed once per view. */
         public Candidates candidates() {
             if (candidates != null) {
+                checkTables();
                 return candidates;
             }
             int c = retrieval.candidates();
-            // Sized as the last view's: a table is allocated twice per event, and one sized for the most any user
-            // can have (600 and more at the defaults) made the Taobao replay slower (87 candidates on average),
-            // while one too small grows and rehashes (twice per view at 570).
-            candidates = new Candidates(lastCandidates);
+            Candidates neighbours = covisit();
+            candidates = table(1);
             if (retrieval.uses(Source.RECENT)) {
                 for (ItemCatalog.Entry e : recentEntries) {
                     add(e, Source.RECENT);
                 }
             }
-            Candidates neighbours = covisit();
-            if (retrieval.uses(Source.COVISIT) && !neighbours.isEmpty()) {
+            if (retrieval.uses(Source.COVISIT) && !positionsMatter && neighbours.size() <= c) {
+                // every neighbour is proposed, and in which order does not matter here: no sort
+                for (int i = 0; i < neighbours.size(); i++) {
+                    add(neighbours.entry(i), neighbours.indexAt(i), Source.COVISIT);
+                }
+            } else if (retrieval.uses(Source.COVISIT) && !neighbours.isEmpty()) {
                 int[] byScore = neighbours.positionsByScore();
                 for (int i = 0; i < Math.min(c, byScore.length); i++) {
                     add(neighbours.entry(byScore[i]), neighbours.indexAt(byScore[i]), Source.COVISIT);
@@ -364,7 +406,6 @@ public final class Ranker {
             }
             // every candidate's co-occurrence feature, found once here rather than looked up while ranking
             candidates.takeScores(neighbours);
-            lastCandidates = candidates.size();
             return candidates;
         }
 
@@ -739,8 +780,8 @@ public final class Ranker {
                 }
                 nearest = (float) (best * inverse);
             }
-            float[] row = catalog.influenceRow(e, now);
-            double influence = row == null ? 0 : dot(w, layout.influenceOffset(), row, 0, FeatureLayout.INFLUENCE);
+            ItemCatalog.InfluenceRow row = catalog.influenceRow(e, now);
+            double influence = row == null ? 0 : row.dot(w, layout.influenceOffset());
             contextFeatures(e, recentRank(e, sources), categoryRank(catalog.category(e)), sources, covisitScore,
                     hasText, affinity, nearest, f);
             double context = dot(w, ctx, f, ctx, FeatureLayout.CONTEXT);

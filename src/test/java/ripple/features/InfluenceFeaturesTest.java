@@ -71,7 +71,7 @@ class InfluenceFeaturesTest {
         catalog.putInfluence("a", new ItemCatalog.Influence(counts(100f), T, 100f, "c"));
         catalog.putInfluence("b", new ItemCatalog.Influence(counts(10f), T, 10f, "c"));
         ItemCatalog.Entry a = catalog.get("a");
-        float[] before = catalog.influenceRow(a, T + 1);
+        ItemCatalog.InfluenceRow before = catalog.influenceRow(a, T + 1);
         assertThat(catalog.categoryPopularity(a)).isEqualTo(1f);
         catalog.putInfluence("b", new ItemCatalog.Influence(counts(1000f), T + 2, 1000f, "c"));
         assertThat(catalog.influenceRow(a, T + 3)).as("a's own row is unchanged within the tick").isSameAs(before);

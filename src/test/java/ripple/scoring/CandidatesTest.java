@@ -73,6 +73,41 @@ class CandidatesTest {
         assertThat(candidates.contains(null)).isFalse();
     }
 
+    /**
+     * A cleared table serves the next view as a new one would, round after round, through its growth and back to
+     * small views in the grown table. The indexes are dense, so many share a probe run: a slot left set, or a
+     * neighbour's emptied instead, would answer for an item of the round before.
+     */
+    @Test
+    void aClearedTableHoldsNothingOfTheRoundBefore() {
+        ItemCatalog catalog = catalogOf(3000);
+        SplittableRandom rnd = new SplittableRandom(17);
+        Candidates candidates = new Candidates(16);
+        for (int round = 0; round < 6; round++) {
+            Map<ItemCatalog.Entry, Integer> bits = new LinkedHashMap<>();
+            int proposals = round % 2 == 0 ? 1500 : 40; // a large view, then a small one in the grown table
+            for (int n = 0; n < proposals; n++) {
+                ItemCatalog.Entry e = catalog.entry(rnd.nextInt(round * 300, round * 300 + 600));
+                int b = 1 << rnd.nextInt(5);
+                candidates.add(e, b);
+                bits.merge(e, b, (x, y) -> x | y);
+            }
+            assertThat(candidates.size()).as("round %d", round).isEqualTo(bits.size());
+            for (int i = 0; i < catalog.size(); i++) {
+                ItemCatalog.Entry e = catalog.entry(i);
+                assertThat(candidates.sources(e)).as("round %d, item %d", round, i).isEqualTo(bits.getOrDefault(e, 0));
+                assertThat(candidates.score(e)).isZero();
+            }
+            List<ItemCatalog.Entry> order = new ArrayList<>();
+            for (int i = 0; i < candidates.size(); i++) {
+                order.add(candidates.entry(i));
+            }
+            assertThat(order).containsExactlyElementsOf(bits.keySet());
+            candidates.clear();
+            assertThat(candidates.isEmpty()).isTrue();
+        }
+    }
+
     @Test
     void sortsPositionsByScoreThenCatalogueIndexAsAComparatorWould() {
         ItemCatalog catalog = catalogOf(500);

@@ -246,6 +246,25 @@ class RetrievalTest {
     }
 
     /**
+     * A ranker reuses its candidate tables: a view keeps its own while one later view is made (the view after the
+     * event), and reading it after a second one fails rather than reading another user's candidates.
+     */
+    @Test
+    void aViewIsRefusedOnceTwoLaterViewsTookItsTables() {
+        ScoringSettings s = settings("recent,popular");
+        ItemCatalog catalog = catalog(s, 100);
+        float[] w = new float[s.layout().size()];
+        Ranker ranker = new Ranker(catalog, s.decay());
+        Ranker.View first = ranker.view(userWhoTouched(s, "i4", "i6"), w, NOW);
+        List<Ranker.Scored> ranked = first.rankCandidates();
+        ranker.view(userWhoTouched(s, "i50"), w, NOW).candidates();
+        assertThat(first.rankCandidates()).as("one later view").isEqualTo(ranked);
+        ranker.view(userWhoTouched(s, "i70"), w, NOW).candidates();
+        org.assertj.core.api.Assertions.assertThatThrownBy(first::rankCandidates)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("two later views");
+    }
+
+    /**
      * A user with fewer events than scoring.text-query.cold-events is searched with the prior's text query, and
      * every such user shares that search; from then on with their own. Items i0..i39 lie along one text direction,
      * i40..i79 along another; the prior's text weights point along the first, the user's along the second.
