@@ -41,8 +41,10 @@ import ripple.scoring.ScoringSettings;
  * pages was a fifth of the samples and stageRetrieveAndRank read 418 µs instead of 109 (100k items, same build).
  * The warm-up is long because on 2 cores the JIT is still at work about 15 s into a fork (JFR: Ranker.View's
  * candidates compiled five times, the scoring step twice, as new data invalidated what was compiled). Forks of
- * the same build still differ, between about 240 and 470 µs a step at 100k items and each steady within itself,
- * which compilation does not explain: compare builds in forks of one invocation, alternated.
+ * one build differed, between about 240 and 470 µs a step at 100k items, which compilation did not explain; since
+ * the ranker reuses its candidate tables they read 217 to 256 µs (two forks, alternated with two of the build
+ * before, which read 247 to 442), but a fork with the profiler attached still wandered from 257 to 436. Compare
+ * builds in forks alternated one after the other, never one fork each.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
