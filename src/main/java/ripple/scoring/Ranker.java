@@ -377,16 +377,8 @@ public final class Ranker {
                     add(e, Source.RECENT);
                 }
             }
-            if (retrieval.uses(Source.COVISIT) && !positionsMatter && neighbours.size() <= c) {
-                // every neighbour is proposed, and in which order does not matter here: no sort
-                for (int i = 0; i < neighbours.size(); i++) {
-                    add(neighbours.entry(i), neighbours.indexAt(i), Source.COVISIT);
-                }
-            } else if (retrieval.uses(Source.COVISIT) && !neighbours.isEmpty()) {
-                int[] byScore = neighbours.positionsByScore();
-                for (int i = 0; i < Math.min(c, byScore.length); i++) {
-                    add(neighbours.entry(byScore[i]), neighbours.indexAt(byScore[i]), Source.COVISIT);
-                }
+            if (retrieval.uses(Source.COVISIT)) {
+                addCovisits(neighbours, c);
             }
             if (retrieval.uses(Source.POPULAR)) {
                 // one bound for both lists: recent first, then all-time within what is left
@@ -407,6 +399,20 @@ public final class Ranker {
             // every candidate's co-occurrence feature, found once here rather than looked up while ranking
             candidates.takeScores(neighbours);
             return candidates;
+        }
+
+        /** The best {@code c} co-occurrence neighbours by score; all of them, unsorted, when order does not matter. */
+        private void addCovisits(Candidates neighbours, int c) {
+            if (!positionsMatter && neighbours.size() <= c) {
+                for (int i = 0; i < neighbours.size(); i++) {
+                    add(neighbours.entry(i), neighbours.indexAt(i), Source.COVISIT);
+                }
+                return;
+            }
+            int[] byScore = neighbours.positionsByScore();
+            for (int i = 0; i < Math.min(c, byScore.length); i++) {
+                add(neighbours.entry(byScore[i]), neighbours.indexAt(byScore[i]), Source.COVISIT);
+            }
         }
 
         private void add(ItemCatalog.Entry e, Source source) {
