@@ -115,16 +115,17 @@ public final class ItemCatalog {
         private final float f4;
         private final float f5;
 
-        private InfluenceRow(Influence of, long tick, int scales, float[] f) {
+        private InfluenceRow(Influence of, long tick, int scales, float f0, float f1, float f2, float f3, float f4,
+                             float f5) {
             this.of = of;
             this.tick = tick;
             this.scales = scales;
-            f0 = f[0];
-            f1 = f[1];
-            f2 = f[2];
-            f3 = f[3];
-            f4 = f[4];
-            f5 = f[5];
+            this.f0 = f0;
+            this.f1 = f1;
+            this.f2 = f2;
+            this.f3 = f3;
+            this.f4 = f4;
+            this.f5 = f5;
         }
 
         /** Writes the features into out from {@code offset}. */
@@ -166,14 +167,6 @@ public final class ItemCatalog {
      */
     public record Listing(Entry[] entries, int[] indexes) {
         public static final Listing EMPTY = new Listing(new Entry[0], new int[0]);
-
-        static Listing of(Entry[] entries) {
-            int[] indexes = new int[entries.length];
-            for (int i = 0; i < entries.length; i++) {
-                indexes[i] = entries[i].index;
-            }
-            return new Listing(entries, indexes);
-        }
 
         public int size() {
             return entries.length;
@@ -753,26 +746,43 @@ public final class ItemCatalog {
      * rankings read the row before it.
      */
     public InfluenceRow influenceRow(Entry e, long now) {
+        return influenceRowOfTick(e, influenceTick(now));
+    }
+
+    /** The influence tick that holds {@code now}: what {@link #influenceRowOfTick} takes. */
+    public long influenceTick(long now) {
+        return Math.floorDiv(now, influenceTickMs);
+    }
+
+    /**
+     * {@link #influenceRow} given the tick ({@link #influenceTick}): a ranking reads a row per candidate, all at
+     * one instant, and a 64-bit division per read was about 2% of a replay's thread.
+     */
+    public InfluenceRow influenceRowOfTick(Entry e, long tick) {
         Influence inf = e.influence;
         if (inf == null) {
             return null;
         }
-        long tick = Math.floorDiv(now, influenceTickMs);
         int scales = scalesVersion;
         InfluenceRow row = e.influenceRow;
         if (row == null || row.of != inf || row.tick != tick || row.scales != scales) {
-            float[] features = new float[FeatureLayout.INFLUENCE];
             double f = decay.factor(inf.time(), tick * influenceTickMs);
-            for (int g = 0; g < InfluenceGroup.COUNT; g++) {
-                float scale = influenceScale[g];
-                // log(1 + x), not log1p: the JIT makes log an intrinsic, and x >= 0 here needs no log1p precision
-                features[g] = scale <= 0f ? 0f : (float) (Math.log(1 + inf.counts()[g] * f) / scale);
-            }
-            features[FeatureLayout.INFLUENCE_ALL_TIME] = allTimePopularity(e);
-            row = new InfluenceRow(inf, tick, scales, features);
+            float[] counts = inf.counts();
+            row = new InfluenceRow(inf, tick, scales, influenceFeature(counts, 0, f), influenceFeature(counts, 1, f),
+                    influenceFeature(counts, 2, f), influenceFeature(counts, 3, f), influenceFeature(counts, 4, f),
+                    allTimePopularity(e));
             e.influenceRow = row;
         }
         return row;
+    }
+
+    /**
+     * Influence feature g of a row: the group's count decayed by {@code f}, log(1 + x) over the group's scale (0
+     * while the scale is). log, not log1p: the JIT makes log an intrinsic, and x >= 0 here needs no log1p precision.
+     */
+    private float influenceFeature(float[] counts, int g, double f) {
+        float scale = influenceScale[g];
+        return scale <= 0f ? 0f : (float) (Math.log(1 + counts[g] * f) / scale);
     }
 
     /**

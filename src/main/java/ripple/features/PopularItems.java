@@ -15,6 +15,11 @@ import java.util.Arrays;
 final class PopularItems {
     /** Best first: larger key, then (equal keys) the earlier catalogue item. */
     private final ItemCatalog.Entry[] entries;
+    /**
+     * Each entry's catalogue index, beside it: a snapshot copies them rather than reading every entry's own, a
+     * cache miss each (a replay takes a fresh snapshot of the busiest lists after nearly every event).
+     */
+    private final int[] indexes;
     private final double[] keys;
     private int size;
     private volatile ItemCatalog.Listing snapshot = ItemCatalog.Listing.EMPTY;
@@ -22,6 +27,7 @@ final class PopularItems {
 
     PopularItems(int capacity) {
         this.entries = new ItemCatalog.Entry[capacity];
+        this.indexes = new int[capacity];
         this.keys = new double[capacity];
     }
 
@@ -41,10 +47,12 @@ final class PopularItems {
         int pos = size;
         while (pos > 0 && before(e, key, entries[pos - 1], keys[pos - 1])) {
             entries[pos] = entries[pos - 1];
+            indexes[pos] = indexes[pos - 1];
             keys[pos] = keys[pos - 1];
             pos--;
         }
         entries[pos] = e;
+        indexes[pos] = e.index;
         keys[pos] = key;
         size++;
         dirty = true;
@@ -65,6 +73,7 @@ final class PopularItems {
 
     private void remove(int at) {
         System.arraycopy(entries, at + 1, entries, at, size - at - 1);
+        System.arraycopy(indexes, at + 1, indexes, at, size - at - 1);
         System.arraycopy(keys, at + 1, keys, at, size - at - 1);
         entries[--size] = null;
     }
@@ -79,7 +88,7 @@ final class PopularItems {
         if (dirty) {
             synchronized (this) {
                 if (dirty) {
-                    snapshot = ItemCatalog.Listing.of(Arrays.copyOf(entries, size));
+                    snapshot = new ItemCatalog.Listing(Arrays.copyOf(entries, size), Arrays.copyOf(indexes, size));
                     dirty = false;
                 }
             }

@@ -70,6 +70,18 @@ public final class Ranker {
     /** Per pair of {@link #tables}, the serial number of the view that holds it. */
     private final long[] tableHolders = new long[2];
     private long views;
+    /*
+     * Shared by this ranker's views, not allocated per view (two per event): a ranker serves one thread, as its
+     * tables do, and these hold nothing from one candidate's scoring to the next.
+     */
+    /** Zeros as long as a text vector: stands in for a recent item's text the user does not have. */
+    private final float[] noText;
+    /** The context features of the candidate {@link View#rank} scores. */
+    private final float[] scratch;
+    /** {@link TextDots}' products for the candidate {@link View#rank} scores. */
+    private final float[] dots = TextDots.newOutput();
+    /** The best candidates of {@link View#topK}, emptied for each. */
+    private final TopK topK = new TopK(0);
 
     /**
      * One ranked item: its catalogue index, its score, what each feature group contributed, and the candidate
@@ -82,6 +94,8 @@ public final class Ranker {
     public Ranker(ItemCatalog catalog, Decay decay) {
         this.catalog = catalog;
         this.decay = decay;
+        this.noText = new float[catalog.layout().textDims()];
+        this.scratch = new float[catalog.layout().size()];
         RetrievalSettings retrieval = catalog.retrieval();
         this.textQueries = new TextQueryCache(retrieval.textQueryRefresh(), retrieval.textQueryUsers());
     }
@@ -140,6 +154,8 @@ public final class Ranker {
         private final long step;
         private final float[] w;
         private final long now;
+        /** {@link ItemCatalog#influenceTick} of {@link #now}, found once rather than per candidate. */
+        private final long influenceTick;
         private final FeatureLayout layout = catalog.layout();
         private final RetrievalSettings retrieval = catalog.retrieval();
         private final int ctx = layout.contextOffset();
@@ -157,8 +173,6 @@ public final class Ranker {
          */
         private final List<float[]> recentText = new ArrayList<>();
         private final double[] recentInverseNorm = new double[TEXT_HISTORY];
-        /** Zeros as long as a text vector: stands in for a recent item's text the user does not have. */
-        private final float[] noText = new float[layout.textDims()];
         /**
          * The recent items' catalogue indexes (-1 for one the catalogue does not know, or seen earlier in the list):
          * a candidate's recent rank is found without hashing or touching its id (a cache miss per candidate).
@@ -183,9 +197,6 @@ public final class Ranker {
         private final float[] textMean = catalog.textMean();
         /** One over the norm of the user's text profile; 0 while it is zero. */
         private final double profileInverseNorm;
-        private final float[] scratch = new float[layout.size()];
-        /** {@link TextDots}' products for the candidate {@link #rank} scores. */
-        private final float[] dots = TextDots.newOutput();
         private Candidates candidates;
         /** This view's serial number, and which pair of the ranker's {@link #tables} it holds. */
         private final long serial = ++views;
@@ -220,6 +231,7 @@ public final class Ranker {
             this.history = user.history();
             this.w = w;
             this.now = now;
+            this.influenceTick = catalog.influenceTick(now);
             recentRecords = history.recentItems.toArray(new UserHistory.RecentItem[0]);
             recentEntries = new ItemCatalog.Entry[recentRecords.length];
             for (int i = 0; i < recentEntries.length; i++) {
@@ -786,7 +798,7 @@ public final class Ranker {
                 }
                 nearest = (float) (best * inverse);
             }
-            ItemCatalog.InfluenceRow row = catalog.influenceRow(e, now);
+            ItemCatalog.InfluenceRow row = catalog.influenceRowOfTick(e, influenceTick);
             double influence = row == null ? 0 : row.dot(w, layout.influenceOffset());
             contextFeatures(e, recentRank(e, sources), categoryRank(catalog.category(e)), sources, covisitScore,
                     hasText, affinity, nearest, f);
@@ -811,7 +823,8 @@ public final class Ranker {
             }
             Candidates all = candidates();
             touch(all);
-            TopK best = new TopK(Math.min(k, all.size()));
+            TopK best = topK;
+            best.reset(Math.min(k, all.size()));
             float ahead = 0f;
             for (int i = 0; i < all.size(); i++) {
                 ahead += touchAhead(all, i);

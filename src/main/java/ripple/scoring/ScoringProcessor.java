@@ -32,6 +32,7 @@ import ripple.features.ItemCatalog;
 import ripple.features.UserState;
 import ripple.features.UserWeights;
 import ripple.metrics.RippleMetrics;
+import ripple.serde.FloatList;
 
 /**
  * The per-user step: retrieve the user's candidates and score the event's item among them, learn from the event
@@ -260,12 +261,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     private void forwardWeights(Record<String, BehaviorEvent> record, BehaviorEvent ev, UserState user, float[] w,
                                 double loss, double deltaNorm, double churn, String version) {
-        List<Float> weightList = new ArrayList<>(w.length);
-        for (float x : w) {
-            weightList.add(x);
-        }
         context().forward(record.withValue(new WeightUpdate(record.key(), ev.getEventId(), ev.getType(),
-                user.weights().step, loss, weightList, deltaNorm, churn, version, ev.getTimestamp())));
+                user.weights().step, loss, FloatList.copyOf(w), deltaNorm, churn, version, ev.getTimestamp())));
     }
 
     /** A non-finite feature must never reach the weights: one NaN would spread to every score of every user. */
@@ -388,12 +385,25 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         if (previous.isEmpty()) {
             return 0;
         }
-        // a top-K is usually a few ids (20 at the defaults): compared pairwise, no hash set is built per event
-        Collection<String> now = current.size() <= 64 ? current : new HashSet<>(current);
+        // A top-K is usually a few ids (20 at the defaults): compared pairwise, no hash set is built per event. Each
+        // id's hash (cached by String) is compared first: the previous ids were decoded afresh, and an equals of
+        // two distinct strings reads both, a cache miss each.
+        if (current.size() > 64) {
+            Collection<String> now = new HashSet<>(current);
+            return 1.0 - (double) previous.stream().filter(now::contains).count() / previous.size();
+        }
+        int[] hashes = new int[current.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = current.get(i).hashCode();
+        }
         int kept = 0;
         for (String id : previous) {
-            if (now.contains(id)) {
-                kept++;
+            int hash = id.hashCode();
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] == hash && current.get(i).equals(id)) {
+                    kept++;
+                    break;
+                }
             }
         }
         return 1.0 - (double) kept / previous.size();

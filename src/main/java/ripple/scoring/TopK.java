@@ -1,6 +1,6 @@
 package ripple.scoring;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import ripple.features.ItemCatalog;
 
@@ -11,35 +11,50 @@ import ripple.features.ItemCatalog;
  * root's slot.
  */
 final class TopK {
-    private final int[] heap;
-    private final int[] position;
-    private final double[] score;
-    private final int[] index;
-    private final double[] text;
-    private final double[] influence;
-    private final double[] context;
-    private final boolean[] hasText;
+    private int[] heap = new int[0];
+    private int[] position;
+    private double[] score;
+    private int[] index;
+    private double[] text;
+    private double[] influence;
+    private double[] context;
+    private boolean[] hasText;
+    /** How many it keeps at most, this time: at most the arrays' length. */
+    private int capacity;
     private int size;
 
+    /** Empty, keeping at most {@code capacity}. */
     TopK(int capacity) {
-        heap = new int[capacity];
-        position = new int[capacity];
-        score = new double[capacity];
-        index = new int[capacity];
-        text = new double[capacity];
-        influence = new double[capacity];
-        context = new double[capacity];
-        hasText = new boolean[capacity];
+        reset(capacity);
+    }
+
+    /**
+     * Empties it, to keep at most {@code capacity} from now on: a ranker reuses one for every view, rather than
+     * allocate eight arrays per event.
+     */
+    void reset(int capacity) {
+        if (capacity > heap.length) {
+            heap = new int[capacity];
+            position = new int[capacity];
+            score = new double[capacity];
+            index = new int[capacity];
+            text = new double[capacity];
+            influence = new double[capacity];
+            context = new double[capacity];
+            hasText = new boolean[capacity];
+        }
+        this.capacity = capacity;
+        size = 0;
     }
 
     /** Whether a candidate with this score and catalogue index would be kept. */
     boolean admits(double s, int i) {
-        return heap.length > 0 && (size < heap.length || before(s, i, heap[0]));
+        return capacity > 0 && (size < capacity || before(s, i, heap[0]));
     }
 
     /** Keeps the candidate at {@code at} among the candidates, dropping the worst kept when full. */
     void put(int at, double s, int i, double t, double inf, double ctx, boolean withText) {
-        if (size < heap.length) {
+        if (size < capacity) {
             heap[size] = size;
             set(size, at, s, i, t, inf, ctx, withText);
             siftUp(size++);
@@ -49,16 +64,21 @@ final class TopK {
         }
     }
 
-    /** The kept candidates as {@link Ranker.Scored}, best first. */
+    /**
+     * The kept candidates as {@link Ranker.Scored}, best first: taken off the heap worst first, into the list from
+     * its end, so no comparator sorts them (the heap's order is {@link Ranker#ORDER}, reversed). Empties the heap.
+     */
     List<Ranker.Scored> ranked(Candidates all) {
-        List<Ranker.Scored> out = new ArrayList<>(size);
-        for (int slot = 0; slot < size; slot++) {
+        Ranker.Scored[] out = new Ranker.Scored[size];
+        while (size > 0) {
+            int slot = heap[0];
             ItemCatalog.Entry e = all.entry(position[slot]);
-            out.add(new Ranker.Scored(e.itemId, index[slot], score[slot], text[slot], influence[slot], context[slot],
-                    hasText[slot], all.sourcesAt(position[slot])));
+            out[size - 1] = new Ranker.Scored(e.itemId, index[slot], score[slot], text[slot], influence[slot],
+                    context[slot], hasText[slot], all.sourcesAt(position[slot]));
+            heap[0] = heap[--size];
+            siftDown();
         }
-        out.sort(Ranker.ORDER);
-        return out;
+        return Arrays.asList(out);
     }
 
     /** Whether (s, i) comes before the candidate kept in {@code slot}, in {@link Ranker#ORDER}. */
