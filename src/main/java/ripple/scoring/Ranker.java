@@ -604,9 +604,11 @@ public final class Ranker {
                     nearest = Math.max(nearest, UserHistory.cosine(t, out));
                 }
             }
-            // the fallback category comes from the event, not the catalogue: found by value
-            contextFeatures(e, history.recentRank(itemId), history.categoryRank(category), sources, covisit().score(e),
-                    hasText, hasText ? history.textAffinity(out) : 0f, nearest, out);
+            // The fallback category comes from the event, not the catalogue: found by value. An item the catalogue
+            // does not know co-occurs with nothing, and the neighbours of the recent items are not gathered for it.
+            contextFeatures(e, history.recentRank(itemId), history.categoryRank(category), sources,
+                    e == null ? 0 : covisit().score(e), hasText, hasText ? history.textAffinity(out) : 0f, nearest,
+                    out);
             return hasText;
         }
 
