@@ -1,9 +1,11 @@
 package ripple.backtest;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -25,17 +27,39 @@ final class LearnedWeights {
 
     static Map<String, Object> summarise(ReadOnlyKeyValueStore<String, byte[]> users,
                                          ReadOnlyKeyValueStore<String, byte[]> priors, FeatureLayout layout) {
+        return summarise(users, List.of(priors), userId -> 0, false, layout);
+    }
+
+    /**
+     * The same for several scorer tasks, each learning a prior of its own. When they share them ({@code shared}),
+     * every user is ranked with their sum, which is the w0 reported; otherwise a user's effective weights are over
+     * their task's prior ({@code taskOf}), and the w0 reported is the mean of the tasks' priors.
+     */
+    static Map<String, Object> summarise(ReadOnlyKeyValueStore<String, byte[]> users,
+                                         List<? extends ReadOnlyKeyValueStore<String, byte[]>> priors,
+                                         ToIntFunction<String> taskOf, boolean shared, FeatureLayout layout) {
         List<String> names = names(layout);
         int n = names.size();
-        byte[] priorBytes = priors.get(PRIOR_KEY);
-        float[] w0 = new float[layout.size()];
-        if (priorBytes != null) {
-            UserState p = UserState.decode(priorBytes);
-            if (p.weights().weights.length == w0.length) {
-                w0 = p.weights().weights;
+        float[][] priorOfTask = new float[priors.size()][];
+        float[] sum = new float[layout.size()];
+        for (int t = 0; t < priorOfTask.length; t++) {
+            priorOfTask[t] = prior(priors.get(t), layout);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += priorOfTask[t][i];
             }
         }
-        double[] sum = new double[n];
+        float[] w0 = sum.clone();
+        if (shared) {
+            Arrays.fill(priorOfTask, sum);
+        } else {
+            for (int i = 0; i < w0.length; i++) {
+                w0[i] /= priorOfTask.length;
+            }
+        }
+        if (priorOfTask.length == 1) {
+            w0 = priorOfTask[0];
+        }
+        double[] total = new double[n];
         double[] sumSq = new double[n];
         long count = 0;
         float[] w = new float[layout.size()];
@@ -46,12 +70,13 @@ final class LearnedWeights {
                 if (u.weights().weights.length != w.length) {
                     continue; // a state from another layout is not scored with these weights
                 }
+                float[] prior = priorOfTask[taskOf.applyAsInt(kv.key)];
                 for (int i = 0; i < w.length; i++) {
-                    w[i] = w0[i] + u.weights().weights[i];
+                    w[i] = prior[i] + u.weights().weights[i];
                 }
                 double[] v = values(w, layout);
                 for (int i = 0; i < n; i++) {
-                    sum[i] += v[i];
+                    total[i] += v[i];
                     sumSq[i] += v[i] * v[i];
                 }
                 count++;
@@ -62,7 +87,7 @@ final class LearnedWeights {
         for (int i = 0; i < n; i++) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("w0", prior[i]);
-            double mean = count == 0 ? Double.NaN : sum[i] / count;
+            double mean = count == 0 ? Double.NaN : total[i] / count;
             m.put("mean", mean);
             m.put("std", count == 0 ? Double.NaN : Math.sqrt(Math.max(0, sumSq[i] / count - mean * mean)));
             features.put(names.get(i), m);
@@ -70,9 +95,25 @@ final class LearnedWeights {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("users", count);
         out.put("note", "effective weight = w0 + the user's own part; mean and std across users with a stored "
-                + "state. text.<model>.norm is the L2 norm of that model's (projected) text weights.");
+                + "state. text.<model>.norm is the L2 norm of that model's (projected) text weights."
+                + (priorOfTask.length == 1 ? "" : shared ? " Each of the " + priorOfTask.length + " scorer tasks "
+                + "learned a part of w0 from its own users, and every user is ranked with their sum, w0 here."
+                : " Each of the " + priorOfTask.length + " scorer tasks learned a w0 of its own: a user's is their "
+                + "task's, and w0 here is the mean of the tasks'."));
         out.put("features", features);
         return out;
+    }
+
+    /** A task's prior weights, or zeros while it has none (or one of another layout). */
+    private static float[] prior(ReadOnlyKeyValueStore<String, byte[]> priors, FeatureLayout layout) {
+        byte[] bytes = priors.get(PRIOR_KEY);
+        if (bytes != null) {
+            UserState p = UserState.decode(bytes);
+            if (p.weights().weights.length == layout.size()) {
+                return p.weights().weights;
+            }
+        }
+        return new float[layout.size()];
     }
 
     /** Text norms per model, then every influence and context weight, named as the layout names them. */

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -27,6 +28,7 @@ import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.WeightUpdate;
+import ripple.config.ConfigException;
 import ripple.config.RippleConfig;
 import ripple.features.ItemCatalog;
 import ripple.metrics.RippleMetrics;
@@ -65,6 +67,8 @@ final class Replay {
     private final boolean baselines;
     private final Set<BehaviorType> withheld;
     private final ReplayInput input;
+    /** How many scorer tasks the replay emulates, each with its own prior ({@link ReplayTopology}). */
+    static final String TASKS = "backtest.tasks";
     private final ReplayOptions options;
     private final Path stateDir;
     private final AtomicLong progress;
@@ -192,15 +196,20 @@ final class Replay {
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
         long started = System.nanoTime();
         Served served = new Served(catalog);
+        int tasks = config.intValue(TASKS);
         if (reference) {
+            if (tasks != 1) {
+                throw new ConfigException(TASKS, "the reference replay drives one scorer task; it was " + tasks);
+            }
             runInDriver(result, settings, catalog, topics);
         } else {
             // only the main replay's report reads the top-K (its churn, per behaviour type)
-            ReplayTopology topology = new ReplayTopology(settings, topics, catalog, served, baselines);
+            ReplayTopology topology = new ReplayTopology(settings, topics, catalog, served, baselines, tasks);
             input.features().forEach(topology::pipeFeatures);
-            PrequentialProbe probe = new PrequentialProbe(topology.users(), topology.priors(), catalog, settings);
+            PrequentialProbe probe = new PrequentialProbe(topology.users(), topology::priorsOf, catalog, settings);
             new Loop(result, catalog, probe, served).run(topology::pipe);
-            summarise(result, topology.users(), topology.priors(), catalog);
+            summarise(result, topology.users(), topology.priors(), user -> ReplayTopology.taskOf(user, tasks),
+                    tasks > 1 && settings.sharesPriors(), catalog);
         }
         result.rankSeconds += served.seconds;
         // the summaries of the final state are the report's work, not the replay's
@@ -244,7 +253,7 @@ final class Replay {
                 out.weightUpdates.addAll(weightUpdates.readValuesToList());
                 return out;
             });
-            summarise(result, users, priors, catalog);
+            summarise(result, users, List.of(priors), user -> 0, false, catalog);
         }
     }
 
@@ -255,11 +264,12 @@ final class Replay {
     }
 
     /** The main replay's summaries of the stored state at the end. */
-    private void summarise(Result result, KeyValueStore<String, byte[]> users, KeyValueStore<String, byte[]> priors,
-                           ItemCatalog catalog) {
+    private void summarise(Result result, KeyValueStore<String, byte[]> users,
+                           List<KeyValueStore<String, byte[]>> priors, ToIntFunction<String> taskOf,
+                           boolean sharedPriors, ItemCatalog catalog) {
         if (baselines) {
             long started = System.nanoTime();
-            result.weights = LearnedWeights.summarise(users, priors, catalog.layout());
+            result.weights = LearnedWeights.summarise(users, priors, taskOf, sharedPriors, catalog.layout());
             result.stateSizes = StateSizes.summarise(users);
             result.summarySeconds = (System.nanoTime() - started) / 1e9;
         }

@@ -8,11 +8,15 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -41,6 +45,7 @@ import ripple.scoring.ScoringObserver;
 import ripple.scoring.ScoringProcessor;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
+import ripple.scoring.TaskPriors;
 import ripple.topics.Topics;
 
 /**
@@ -62,14 +67,17 @@ final class ReplayTopology {
     private final Decay decay;
     private final Serializer<BehaviorEvent> eventSerializer;
     private final MockProcessorContext<String, SpecificRecord> intakeContext = new MockProcessorContext<>();
-    private final MockProcessorContext<String, Object> scoringContext = new MockProcessorContext<>();
     private final IntakeProcessor intake;
-    private final ScoringProcessor scoring;
+    /** The scorer's tasks, one per emulated partition ({@code backtest.tasks}). */
+    private final Task[] tasks;
     private final Processor<String, byte[], Void, Void> features;
     private final Processor<String, byte[], Void, Void> influence;
     private final Processor<String, byte[], Void, Void> neighbours;
+    /**
+     * Every task's users: a task only ever reads and writes the users routed to it, so one store serves them all
+     * as one per task would.
+     */
     private final MapStore<byte[]> users = new MapStore<>(ScoringProcessor.USER_STORE);
-    private final MapStore<byte[]> priors = new MapStore<>(ScoringProcessor.PRIOR_STORE);
     /** The aggregates' stores, serialised as the topology's are. */
     private final Map<String, byte[]> influenceAggregates = new HashMap<>();
     private final Map<String, byte[]> cooccurrenceAggregates = new HashMap<>();
@@ -94,6 +102,16 @@ final class ReplayTopology {
      */
     ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer,
                    boolean recommends) {
+        this(settings, topics, catalog, observer, recommends, 1);
+    }
+
+    /**
+     * @param tasks how many scorer tasks to emulate: each has its own scoring processor and prior (and text query
+     *              cache), and an event goes to the task of its key's partition, as in a live scorer whose events
+     *              topic has that many partitions
+     */
+    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer,
+                   boolean recommends, int tasks) {
         this.settings = settings;
         this.topics = topics;
         this.decay = settings.decay();
@@ -104,19 +122,21 @@ final class ReplayTopology {
         // punctuation fires, as in the driver)
         long now = System.currentTimeMillis();
         intakeContext.setCurrentSystemTimeMs(now);
-        scoringContext.setCurrentSystemTimeMs(now);
         intakeContext.addStateStore(new DedupeStore(IntakeProcessor.DEDUPE_STORE,
                 IntakeProcessor.retention(settings.intake().dedupeWindow()).toMillis()));
-        scoringContext.addStateStore(users);
-        scoringContext.addStateStore(priors);
-        scoringContext.addStateStore(new MapStore<String>(ScoringProcessor.PENDING_STORE));
         // The global stores are read only on a restart, which a replay never has: they keep nothing.
         MockProcessorContext<Void, Void> global = new MockProcessorContext<>();
         global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.FEATURES_STORE, false));
         global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.INFLUENCE_STORE, false));
         global.addStateStore(new MapStore<byte[]>(CatalogUpdaters.NEIGHBOURS_STORE, false));
         intake = ScoringTopology.intake(settings, topics, wiring.metrics());
-        scoring = ScoringTopology.scoring(settings, catalog, topics, wiring);
+        this.tasks = new Task[tasks];
+        // As live tasks do, every task learns a prior from its own users and ranks with all of them together; here
+        // each shares its prior after every event, where a live one shares it every learning.prior-share-interval.
+        TaskPriors shared = tasks > 1 && settings.sharesPriors() ? new TaskPriors() : null;
+        for (int t = 0; t < tasks; t++) {
+            this.tasks[t] = new Task(t, ScoringTopology.scoring(settings, catalog, topics, wiring, shared), users, now);
+        }
         features = CatalogUpdaters.features(catalog, topics.itemFeatures.valueSerde().deserializer(),
                 topics.itemFeatures.name());
         influence = CatalogUpdaters.influence(catalog);
@@ -125,15 +145,53 @@ final class ReplayTopology {
         influence.init(global);
         neighbours.init(global);
         intake.init(intakeContext);
-        scoring.init(scoringContext);
+    }
+
+    /** One scorer task: its processor, and the stores it has to itself. */
+    private static final class Task {
+        final MockProcessorContext<String, Object> context;
+        final MapStore<byte[]> priors = new MapStore<>(ScoringProcessor.PRIOR_STORE);
+        final ScoringProcessor scoring;
+
+        Task(int partition, ScoringProcessor scoring, MapStore<byte[]> users, long now) {
+            Properties config = new Properties();
+            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-backtest");
+            config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            this.context = new MockProcessorContext<>(config, new TaskId(0, partition), null);
+            this.scoring = scoring;
+            context.setCurrentSystemTimeMs(now);
+            context.addStateStore(users);
+            context.addStateStore(priors);
+            context.addStateStore(new MapStore<String>(ScoringProcessor.PENDING_STORE));
+            scoring.init(context);
+        }
+    }
+
+    /** The task of a user: the partition the producer's default partitioner gives the user's key. */
+    static int taskOf(String userId, int tasks) {
+        return tasks == 1 ? 0 : BuiltInPartitioner.partitionForKey(userId.getBytes(StandardCharsets.UTF_8), tasks);
+    }
+
+    private Task task(String userId) {
+        return tasks[taskOf(userId, tasks.length)];
     }
 
     KeyValueStore<String, byte[]> users() {
         return users;
     }
 
-    KeyValueStore<String, byte[]> priors() {
-        return priors;
+    /** The prior store of the user's task. */
+    KeyValueStore<String, byte[]> priorsOf(String userId) {
+        return task(userId).priors;
+    }
+
+    /** Every task's prior store, in task order. */
+    List<KeyValueStore<String, byte[]>> priors() {
+        List<KeyValueStore<String, byte[]>> out = new ArrayList<>(tasks.length);
+        for (Task t : tasks) {
+            out.add(t.priors);
+        }
+        return out;
     }
 
     /** An item's features, as the item-features topic's global store hands them to the catalogue. */
@@ -149,7 +207,9 @@ final class ReplayTopology {
         outputs.weightUpdates.clear();
         String topic = topics.behaviorEvents.name();
         intakeContext.setRecordMetadata(topic, 0, offset);
-        scoringContext.setRecordMetadata(topic, 0, offset);
+        for (int t = 0; t < tasks.length; t++) {
+            tasks[t].context.setRecordMetadata(topic, t, offset);
+        }
         offset++;
         byte[] key = e.getUserId() == null ? null : e.getUserId().getBytes(StandardCharsets.UTF_8);
         intake.process(new Record<>(key, eventSerializer.serialize(topic, e), timestamp, new RecordHeaders()));
@@ -166,7 +226,10 @@ final class ReplayTopology {
     }
 
     private void score(Record<String, BehaviorEvent> event) {
-        scoring.process(event);
+        Task task = task(event.key());
+        MockProcessorContext<String, Object> scoringContext = task.context;
+        task.scoring.process(event);
+        task.scoring.sharePrior();
         // the by-item influence aggregate (keyed by the event's item) sees the event after the scorer did
         String item = event.value().getItemId();
         if (item != null) {

@@ -113,6 +113,8 @@ public final class Settings {
                     "Internal: decayed per-item behaviour counts, read by every scorer instance."),
             string("topics.item-neighbours", "ripple-item-neighbours",
                     "Internal: each item's co-occurrence neighbours, read by every scorer instance."),
+            string("topics.task-priors", "ripple-task-priors",
+                    "Internal: each scorer task's prior w0, read by every scorer instance."),
             string("topics.user-erasure", "user-erasure",
                     "A tombstone (null value) keyed by a user id here erases everything Ripple keeps about that "
                     + "user."),
@@ -181,6 +183,14 @@ public final class Settings {
             number("learning.prior-rate", "0.3", 0, 10,
                     "Learning rate of the shared prior w0: a user's model is w0 plus the user's own part, which "
                     + "starts at 0."),
+            duration("learning.prior-share-interval", "1s",
+                    "How often each scorer task shares its prior w0 with the others (wall clock), through the prior "
+                    + "topic: every task learns w0 from its own partitions' events and ranks with all tasks' priors "
+                    + "together. 0ms: each task ranks with its own prior alone."),
+            integer("backtest.tasks", "1", 1, 10_000,
+                    "Scorer tasks a backtest's replay emulates, each with its own prior w0 and users routed to it as "
+                    + "the producer routes their key among that many partitions. 1: one prior learns from every "
+                    + "event; topics.partitions: what a deployment with that many partitions learns."),
             weights("learning.strengths",
                     "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8", 0, 100,
                     "Strength of each behaviour as a positive example."),

@@ -93,6 +93,21 @@ public final class CatalogUpdaters {
         };
     }
 
+    /**
+     * A global store's processor that keeps each record's bytes in {@code storeName} and hands it (null: deleted)
+     * to {@code update}, as the catalogue's are; at start, every stored one. A record {@code update} cannot decode
+     * is logged and skipped.
+     */
+    public static Processor<String, byte[], Void, Void> updater(String storeName,
+                                                                 java.util.function.BiConsumer<String, byte[]> update) {
+        return new Updater(storeName) {
+            @Override
+            void update(String key, byte[] value) {
+                update.accept(key, value);
+            }
+        };
+    }
+
     public static Processor<String, byte[], Void, Void> influence(ItemCatalog catalog) {
         InfluenceSerde serde = new InfluenceSerde();
         return new Updater(INFLUENCE_STORE) {

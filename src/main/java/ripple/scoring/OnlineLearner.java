@@ -133,7 +133,16 @@ public final class OnlineLearner {
      * for a user's own part, the pull back towards the shared prior.
      */
     public void apply(float[] w, float[] m1, float[] m2, long step, double[] grad, double shrink) {
-        step(w, m1, m2, step, grad);
+        apply(w, m1, m2, null, step, grad, shrink);
+    }
+
+    /**
+     * The same for one of several learners whose weights are summed (every scorer task's prior): under AdaGrad,
+     * {@code m2Others} (the squared gradients the others summed; null: none) scales the steps too, so that together
+     * they step as one learner that saw every gradient would. Adam and SGD ignore it.
+     */
+    public void apply(float[] w, float[] m1, float[] m2, float[] m2Others, long step, double[] grad, double shrink) {
+        step(w, m1, m2, m2Others, step, grad);
         if (shrink > 0) {
             float keep = (float) Math.max(0, 1 - learningRate * shrink);
             for (int i = 0; i < w.length; i++) {
@@ -152,7 +161,7 @@ public final class OnlineLearner {
         }
     }
 
-    private void step(float[] w, float[] m1, float[] m2, long step, double[] grad) {
+    private void step(float[] w, float[] m1, float[] m2, float[] m2Others, long step, double[] grad) {
         int k = w.length;
         float keep = (float) (1 - learningRate * l2);
         if (optimizer == Optimizer.SGD) {
@@ -166,7 +175,8 @@ public final class OnlineLearner {
                 double g = grad[i];
                 double acc = m2[i] + g * g;
                 m2[i] = (float) acc;
-                w[i] = w[i] * keep - (float) (learningRate * g / Math.sqrt(acc + ADAGRAD_INITIAL));
+                double all = m2Others == null ? acc : acc + m2Others[i];
+                w[i] = w[i] * keep - (float) (learningRate * g / Math.sqrt(all + ADAGRAD_INITIAL));
             }
             return;
         }

@@ -1,6 +1,7 @@
 package ripple.scoring;
 
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import ripple.features.ItemCatalog;
 
@@ -12,21 +13,29 @@ import ripple.features.ItemCatalog;
  */
 public final class PrequentialProbe {
     private final ReadOnlyKeyValueStore<String, byte[]> users;
-    private final ReadOnlyKeyValueStore<String, byte[]> priors;
+    /** The prior store of a user's scorer task. */
+    private final Function<String, ? extends ReadOnlyKeyValueStore<String, byte[]>> priorsOf;
     private final Ranker ranker;
     private final UserModels models;
 
     public PrequentialProbe(ReadOnlyKeyValueStore<String, byte[]> users, ReadOnlyKeyValueStore<String, byte[]> priors,
                             ItemCatalog catalog, ScoringSettings settings) {
+        this(users, userId -> priors, catalog, settings);
+    }
+
+    /** The same for several scorer tasks: {@code priorsOf} gives the prior store of a user's task. */
+    public PrequentialProbe(ReadOnlyKeyValueStore<String, byte[]> users,
+                            Function<String, ? extends ReadOnlyKeyValueStore<String, byte[]>> priorsOf,
+                            ItemCatalog catalog, ScoringSettings settings) {
         this.users = users;
-        this.priors = priors;
+        this.priorsOf = priorsOf;
         this.ranker = new Ranker(catalog, settings.decay());
         this.models = new UserModels(catalog);
     }
 
     /** The user's model as of {@code now} (event time), before the event at {@code now} is learned. */
     public View view(String userId, long now) {
-        UserModels.Model m = models.load(userId, users.get(userId), models.prior(priors.get(ScoringProcessor.PRIOR_KEY)));
+        UserModels.Model m = models.load(userId, users.get(userId), models.prior(priorsOf.apply(userId).get(ScoringProcessor.PRIOR_KEY)));
         return new View(ranker.view(m.user(), m.prior(), m.weights(), now));
     }
 

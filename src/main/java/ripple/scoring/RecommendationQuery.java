@@ -41,9 +41,11 @@ public final class RecommendationQuery implements UserLookup {
             return new Elsewhere(where.activeHost());
         }
         try {
-            // the user's own partition for both stores: each task keeps its own prior
+            // the user's own partition for both stores: each task keeps its own prior, and ranks with every task's
             return UserRanking.of(userId, store(ScoringProcessor.USER_STORE, where.partition()),
-                            store(ScoringProcessor.PRIOR_STORE, where.partition()), catalog, settings)
+                            store(ScoringProcessor.PRIOR_STORE, where.partition()),
+                            settings.sharesPriors() ? globalStore(ScoringTopology.TASK_PRIORS_STORE) : null,
+                            where.partition(), catalog, settings)
                     .<Answer>map(r -> new Found(json(r)))
                     .orElseGet(NotFound::new);
         } catch (InvalidStateStoreException e) {
@@ -55,6 +57,10 @@ public final class RecommendationQuery implements UserLookup {
     private ReadOnlyKeyValueStore<String, byte[]> store(String name, int partition) {
         return scorer.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore())
                 .withPartition(partition));
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> globalStore(String name) {
+        return scorer.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
     /** The JSON body: records, so Jackson writes the fields in this order. */

@@ -67,8 +67,18 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private KeyValueStore<String, byte[]> users;
     private KeyValueStore<String, byte[]> priors;
     private KeyValueStore<String, String> pending;
-    /** This task's copy of the prior, read once: only this processor writes it. */
+    /** Every task's prior as last shared, or null: this task then ranks with its own prior alone. */
+    private final TaskPriors shared;
+    /** This task's key on the prior topic: its partition (the scoring steps are one sub-topology, one task each). */
+    private String taskKey;
+    /** This task's own prior, learned from its users' events, read once: only this processor writes it. */
+    private UserState ownPrior;
+    /** The prior users are ranked with: {@link #ownPrior} plus the other tasks' ({@link #refreshPrior}). */
     private UserState prior;
+    /** The other tasks' priors and their second moments summed, as of {@link #othersVersion} of {@link #shared}. */
+    private float[] others;
+    private float[] othersMoment2;
+    private long othersVersion = -1;
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer) {
         this(settings, catalog, eventSerializer, RippleMetrics.noop());
@@ -86,6 +96,16 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
                             RippleMetrics metrics, ScoringObserver observer, boolean recommends) {
+        this(settings, catalog, eventSerializer, metrics, observer, recommends, null);
+    }
+
+    /**
+     * @param shared every task's prior as last shared ({@link TaskPriors}), to rank with all tasks' priors and to
+     *               share this one's in; null: this task ranks with its own prior alone
+     */
+    public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer,
+                            RippleMetrics metrics, ScoringObserver observer, boolean recommends, TaskPriors shared) {
+        this.shared = shared;
         this.observer = observer;
         this.recommends = recommends;
         this.metrics = metrics;
@@ -111,7 +131,66 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         if (!settings.coalesceInterval().isZero()) {
             context.schedule(settings.coalesceInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPending);
         }
-        prior = models.prior(priors.get(PRIOR_KEY));
+        ownPrior = models.prior(priors.get(PRIOR_KEY));
+        taskKey = TaskPriors.key(context.taskId().partition());
+        if (shared == null) {
+            prior = ownPrior;
+        } else {
+            prior = UserState.startingFrom(ownPrior.weights().weights, layout.textDims(),
+                    ownPrior.weights().textFingerprint);
+            others = new float[layout.size()];
+            othersMoment2 = new float[layout.size()];
+            sharePrior();
+            context.schedule(settings.priorShareInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPrior);
+        }
+    }
+
+    /**
+     * Shares this task's own prior with the other tasks of this instance ({@link #shared}). A replay, whose clock
+     * never moves, calls it after every event; a live task on a schedule ({@link #publishPrior}).
+     */
+    public void sharePrior() {
+        if (shared != null) {
+            shared.put(taskKey, ownPrior.weights().weights, ownPrior.weights().moment2,
+                    ownPrior.weights().textFingerprint);
+        }
+    }
+
+    /**
+     * Shares this task's own prior, and forwards it (keyed by this task) to the prior topic, whose global store
+     * brings it to every instance's tasks.
+     */
+    private void publishPrior(long wallClock) {
+        sharePrior();
+        context().forward(new Record<>(taskKey, (Object) new PriorShare(ownPrior.encode()), wallClock));
+    }
+
+    /**
+     * The prior users are ranked with, as of now: this task's own (its text reset first when the text models
+     * changed) plus every other task's, as they last shared them. With no other task, the own prior itself.
+     */
+    private void refreshPrior() {
+        if (shared == null) {
+            return;
+        }
+        int fingerprint = catalog.textFingerprint();
+        if (ownPrior.weights().textFingerprint != fingerprint) {
+            ownPrior.resetText(layout.textDims(), fingerprint);
+        }
+        long version = shared.version();
+        if (version != othersVersion) {
+            java.util.Arrays.fill(others, 0f);
+            java.util.Arrays.fill(othersMoment2, 0f);
+            shared.addOthers(taskKey, others, othersMoment2, layout.textDims(), fingerprint);
+            othersVersion = version;
+        }
+        float[] own = ownPrior.weights().weights;
+        float[] w0 = prior.weights().weights;
+        for (int i = 0; i < w0.length; i++) {
+            w0[i] = own[i] + others[i];
+        }
+        prior.weights().step = ownPrior.weights().step;
+        prior.weights().textFingerprint = fingerprint;
     }
 
     @Override
@@ -144,6 +223,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         long now = ev.getTimestamp().toEpochMilli();
         String category = ev.getContext().get("category");
 
+        refreshPrior();
         UserModels.Model model = models.load(userId, users.get(userId), prior);
         UserState user = model.user();
         float[] w = model.weights();
@@ -172,7 +252,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
         users.put(userId, user.encode());
         // The prior store is cached: repeated puts of this one key reach the changelog once per commit.
-        priors.put(PRIOR_KEY, prior.encode());
+        priors.put(PRIOR_KEY, ownPrior.encode());
 
         String version = catalog.modelVersion();
         Instant eventTime = ev.getTimestamp();
@@ -225,9 +305,11 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         }
         UserWeights learned = user.weights();
         learner.apply(learned.weights, learned.moment1, learned.moment2, learned.step, grad, settings.userShrink());
-        UserWeights priorLearned = prior.weights();
-        priorLearner.apply(priorLearned.weights, priorLearned.moment1, priorLearned.moment2, priorLearned.step, grad);
+        UserWeights priorLearned = ownPrior.weights();
+        priorLearner.apply(priorLearned.weights, priorLearned.moment1, priorLearned.moment2, othersMoment2,
+                priorLearned.step, grad, 0);
         priorLearned.step++;
+        refreshPrior();
         return new Learning(loss, true);
     }
 
@@ -310,6 +392,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
     /** Publishes the lists of users whose recomputation was coalesced, as of their latest event. */
     private void publishPending(long wallClock) {
+        refreshPrior();
         List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, String> it = pending.all()) {
             while (it.hasNext()) {

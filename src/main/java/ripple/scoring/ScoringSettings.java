@@ -36,6 +36,7 @@ public record ScoringSettings(
         boolean learnUnretrieved,
         double userShrink,
         double priorRate,
+        Duration priorShareInterval,
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
         boolean excludeSeen,
@@ -89,6 +90,7 @@ public record ScoringSettings(
                 c.bool("learning.unretrieved"),
                 c.doubleValue("learning.user-shrink"),
                 c.doubleValue("learning.prior-rate"),
+                c.duration("learning.prior-share-interval"),
                 strengths,
                 topK,
                 c.bool("scoring.exclude-seen"),
@@ -140,6 +142,11 @@ public record ScoringSettings(
         }
         Double strength = m.get(type);
         return strength == null ? 0.0 : strength;
+    }
+
+    /** Whether scorer tasks share their priors and rank with all of them ({@link TaskPriors}). */
+    public boolean sharesPriors() {
+        return !priorShareInterval.isZero();
     }
 
     public FeatureLayout layout() {

@@ -51,6 +51,8 @@ import ripple.topics.Topics;
  * </pre>
  */
 public final class ScoringTopology {
+    /** The global store of every task's prior, from {@link Topics#taskPriors}. */
+    public static final String TASK_PRIORS_STORE = "task-priors-global";
     private ScoringTopology() {
     }
 
@@ -157,7 +159,15 @@ public final class ScoringTopology {
                 .toStream(Named.as("item-influence-updates"))
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
 
-        KStream<String, Object> scored = valid.process(() -> scoring(settings, catalog, topics, wiring),
+        // Every task learns the prior from its own partitions' events, and ranks with every task's prior together.
+        TaskPriors shared = settings.sharesPriors() ? new TaskPriors() : null;
+        if (shared != null) {
+            builder.addGlobalStore(wiring.keyValue(TASK_PRIORS_STORE, Serdes.String(), Serdes.ByteArray())
+                            .withLoggingDisabled(),
+                    topics.taskPriors.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                    () -> CatalogUpdaters.updater(TASK_PRIORS_STORE, shared::accept));
+        }
+        KStream<String, Object> scored = valid.process(() -> scoring(settings, catalog, topics, wiring, shared),
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
                 ScoringProcessor.PENDING_STORE);
         // Co-visits are keyed by item: to the by-item aggregator, whose neighbour lists every instance reads.
@@ -172,6 +182,8 @@ public final class ScoringTopology {
         to(scored, ScoreUpdate.class, topics.scores);
         to(scored, Recommendations.class, topics.recommendations);
         to(scored, WeightUpdate.class, topics.weightUpdates);
+        scored.filter((k, v) -> v instanceof PriorShare).mapValues(v -> ((PriorShare) v).prior())
+                .to(topics.taskPriors.name(), topics.taskPriors.produced());
 
         builder.stream(topics.userErasure.name(), topics.userErasure.consumed())
                 .process(() -> new ErasureProcessor(settings.intake().pseudonyms()), Named.as("user-erasure"),
@@ -195,8 +207,14 @@ public final class ScoringTopology {
 
     /** The per-user scoring step. */
     public static ScoringProcessor scoring(ScoringSettings settings, ItemCatalog catalog, Topics topics, Wiring wiring) {
+        return scoring(settings, catalog, topics, wiring, null);
+    }
+
+    /** The same, ranking with every task's prior as {@code shared} holds them (null: with its own alone). */
+    public static ScoringProcessor scoring(ScoringSettings settings, ItemCatalog catalog, Topics topics, Wiring wiring,
+                                           TaskPriors shared) {
         return new ScoringProcessor(settings, catalog, topics.behaviorEvents.valueSerde().serializer(), wiring.metrics(),
-                wiring.observer(), wiring.recommends());
+                wiring.observer(), wiring.recommends(), shared);
     }
 
     /** Whether a co-visit keyed by {@code item} counts towards its neighbours: never an item with itself. */

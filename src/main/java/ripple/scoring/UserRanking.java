@@ -24,12 +24,28 @@ public record UserRanking(String userId, long step, Instant asOf, String modelVe
     public static Optional<UserRanking> of(String userId, ReadOnlyKeyValueStore<String, byte[]> users,
                                            ReadOnlyKeyValueStore<String, byte[]> priors, ItemCatalog catalog,
                                            ScoringSettings settings) {
+        return of(userId, users, priors, null, 0, catalog, settings);
+    }
+
+    /**
+     * The same where tasks share their priors: {@code shares} is the prior topic's global store (null: none), and
+     * the user's task (of {@code partition}) ranks with its own prior plus every other task's in it.
+     */
+    public static Optional<UserRanking> of(String userId, ReadOnlyKeyValueStore<String, byte[]> users,
+                                           ReadOnlyKeyValueStore<String, byte[]> priors,
+                                           ReadOnlyKeyValueStore<String, byte[]> shares, int partition,
+                                           ItemCatalog catalog, ScoringSettings settings) {
         byte[] stored = users.get(userId);
         if (stored == null) {
             return Optional.empty();
         }
         UserModels models = new UserModels(catalog);
-        UserModels.Model m = models.load(userId, stored, models.prior(priors.get(ScoringProcessor.PRIOR_KEY)));
+        UserState prior = models.prior(priors.get(ScoringProcessor.PRIOR_KEY));
+        if (shares != null) {
+            prior = TaskPriors.of(shares).rankedWith(prior, partition, catalog.layout().textDims(),
+                    catalog.textFingerprint());
+        }
+        UserModels.Model m = models.load(userId, stored, prior);
         UserState user = m.user();
         List<Ranker.Scored> top = new Ranker(catalog, settings.decay()).view(user, m.prior(), m.weights(), user.history().lastTime)
                 .topK(settings.topK(), settings.excludeSeen());

@@ -14,7 +14,8 @@ import ripple.serde.SubjectNameStrategy;
  */
 public record TopicSettings(String behaviorEvents, String items, String itemFeatures, String scores,
                             String recommendations, String weightUpdates, String deadLetters, String itemInfluence,
-                            String itemNeighbours, String userErasure, int partitions, short replication,
+                            String itemNeighbours, String taskPriors, String userErasure, int partitions,
+                            short replication,
                             SerdeSettings serde) {
 
     public static TopicSettings from(RippleConfig c) {
@@ -22,6 +23,7 @@ public record TopicSettings(String behaviorEvents, String items, String itemFeat
                 c.nonEmpty("topics.item-features"), c.nonEmpty("topics.scores"), c.nonEmpty("topics.recommendations"),
                 c.nonEmpty("topics.weight-updates"), c.nonEmpty("topics.dead-letters"),
                 c.nonEmpty("topics.item-influence"), c.nonEmpty("topics.item-neighbours"),
+                c.nonEmpty("topics.task-priors"),
                 c.nonEmpty("topics.user-erasure"), c.intValue("topics.partitions"), replicationFactor(c),
                 serdeSettings(c));
     }

@@ -36,6 +36,11 @@ public final class Topics {
     public final Topic<String, ItemCatalog.Influence> itemInfluence;
     /** Internal: each item's co-occurrence neighbours, read by every scorer instance as a global store. */
     public final Topic<String, ItemNeighbours> itemNeighbours;
+    /**
+     * Internal: each scorer task's prior w0, keyed by task, read by every scorer instance as a global store
+     * (ripple.scoring.TaskPriors). Encoded as the task's prior store holds it.
+     */
+    public final Topic<String, byte[]> taskPriors;
 
     private final SerdeSettings serdeSettings;
 
@@ -55,6 +60,7 @@ public final class Topics {
         deadLetters = new Topic<>(t.deadLetters(), Serdes.ByteArray(), AvroSerde.of(registry, DeadLetter.class, s));
         itemInfluence = new Topic<>(t.itemInfluence(), key, new InfluenceSerde());
         itemNeighbours = new Topic<>(t.itemNeighbours(), key, new ItemNeighboursSerde());
+        taskPriors = new Topic<>(t.taskPriors(), key, Serdes.ByteArray());
         userErasure = new Topic<>(t.userErasure(), key, Serdes.ByteArray());
     }
 
@@ -116,11 +122,13 @@ public final class Topics {
 
     /** Compacted topics: the latest value per key is the state. */
     public List<String> compacted() {
-        return List.of(items.name(), itemFeatures.name(), itemInfluence.name(), itemNeighbours.name());
+        return List.of(items.name(), itemFeatures.name(), itemInfluence.name(), itemNeighbours.name(),
+                taskPriors.name());
     }
 
     public List<String> all() {
         return List.of(behaviorEvents.name(), items.name(), itemFeatures.name(), scores.name(), recommendations.name(),
-                weightUpdates.name(), deadLetters.name(), itemInfluence.name(), itemNeighbours.name(), userErasure.name());
+                weightUpdates.name(), deadLetters.name(), itemInfluence.name(), itemNeighbours.name(), taskPriors.name(),
+                userErasure.name());
     }
 }

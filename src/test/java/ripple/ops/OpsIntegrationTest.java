@@ -13,8 +13,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,6 +31,7 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.config.RippleConfig;
 import ripple.dev.registry.KafkaSchemaStore;
+import ripple.features.UserState;
 import ripple.runtime.KafkaSettings;
 import ripple.runtime.RippleRuntime;
 import ripple.runtime.Role;
@@ -69,6 +76,9 @@ class OpsIntegrationTest {
             assertThat(body.get("items")).isNotEmpty();
             assertThat(body.get("items").get(0).get("contributions").has("influence")).isTrue();
             assertThat(get(http, "/users/nobody/recommendations").statusCode()).isEqualTo(404);
+            // each task shares its prior on the prior topic, keyed by its partition, once it has learned
+            UserState shared = awaitPriorShare(KafkaSettings.client(config), runtime.topics().taskPriors.name());
+            assertThat(shared.weights().step).isPositive();
 
             String metrics = get(http, "/metrics").body();
             assertThat(metrics).contains("ripple_events_total{type=\"CLICK\"} 1.0")
@@ -97,6 +107,31 @@ class OpsIntegrationTest {
                 events.send(new ProducerRecord<>(topics.behaviorEvents.name(), e.getUserId(), e));
             }
         }
+    }
+
+    /** Reads the prior topic (committed records) until a task's share of a prior that learned arrives, at most 60 s. */
+    private static UserState awaitPriorShare(Properties client, String topic) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(r.key()).isIn("0", "1");
+                    UserState prior = UserState.decode(r.value());
+                    if (prior.weights().step > 0) {
+                        return prior;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no task shared a prior that learned on " + topic + " within 60 s");
     }
 
     /** Polls until the user's recommendations reflect {@code steps} events, at most 60 s. */

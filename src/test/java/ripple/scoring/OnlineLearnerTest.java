@@ -67,6 +67,39 @@ class OnlineLearnerTest {
         assertThat(w[0]).isCloseTo(0.8f, within(1e-6f));
     }
 
+    /**
+     * Scorer tasks' priors are summed, each learned by its own AdaGrad from its own events: with each other's summed
+     * squared gradients in their steps, two learners that take turns step together as one that saw every gradient.
+     * Without them, each steps as if it alone had seen its gradients, and the sum moves further.
+     */
+    @Test
+    void adagradLearnersSharingTheirSquaredGradientsSumToOneLearner() {
+        OnlineLearner learner = new OnlineLearner(Optimizer.ADAGRAD, 0.1, 0);
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] one = new float[K];
+        float[] oneM2 = new float[K];
+        float[][] w = new float[2][K];
+        float[][] m2 = new float[2][K];
+        float[][] alone = new float[2][K];
+        float[][] aloneM2 = new float[2][K];
+        for (int t = 0; t < 40; t++) {
+            double[] grad = new double[K];
+            for (int i = 0; i < K; i++) {
+                grad[i] = rnd.nextGaussian();
+            }
+            learner.apply(one, new float[K], oneM2, t, grad, 0);
+            int turn = t % 2;
+            learner.apply(w[turn], new float[K], m2[turn], m2[1 - turn], t, grad, 0);
+            learner.apply(alone[turn], new float[K], aloneM2[turn], null, t, grad, 0);
+        }
+        double apart = 0;
+        for (int i = 0; i < K; i++) {
+            assertThat(w[0][i] + w[1][i]).isCloseTo(one[i], within(1e-4f));
+            apart += Math.abs(alone[0][i] + alone[1][i] - one[i]);
+        }
+        assertThat(apart).as("learners that do not share their squared gradients").isGreaterThan(0.1);
+    }
+
     private static float[] randomVector(SplittableRandom rnd) {
         float[] v = new float[K];
         for (int i = 0; i < K; i++) {
