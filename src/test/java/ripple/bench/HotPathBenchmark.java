@@ -44,11 +44,13 @@ import ripple.features.FeatureLayout;
 import ripple.features.InfluenceGroup;
 import ripple.features.ItemCatalog;
 import ripple.features.UserState;
+import ripple.metrics.RippleMetrics;
 import ripple.scoring.OnlineLearner;
 import ripple.scoring.Ranker;
 import ripple.scoring.ScoringProcessor;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
+import ripple.scoring.TaskPriors;
 import ripple.serde.InMemorySchemaRegistry;
 import ripple.topics.Topics;
 
@@ -275,7 +277,9 @@ public class HotPathBenchmark {
             context.addStateStore(store);
         }
         Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
-        ScoringProcessor processor = new ScoringProcessor(SETTINGS, catalog, topics.behaviorEvents.valueSerde().serializer());
+        // as the live topology makes it: sharing its prior with other tasks (none here) when the settings say so
+        ScoringProcessor processor = ScoringTopology.scoring(SETTINGS, catalog, topics,
+                ScoringTopology.Wiring.live(RippleMetrics.noop()), SETTINGS.sharesPriors() ? new TaskPriors() : null);
         processor.init(context);
         return processor;
     }
