@@ -48,16 +48,17 @@ final class LearnedWeights {
                 sum[i] += priorOfTask[t][i];
             }
         }
-        float[] w0 = sum.clone();
-        if (shared) {
+        float[] w0;
+        if (priorOfTask.length == 1) {
+            w0 = priorOfTask[0];
+        } else if (shared) {
+            w0 = sum;
             Arrays.fill(priorOfTask, sum);
         } else {
+            w0 = sum;
             for (int i = 0; i < w0.length; i++) {
                 w0[i] /= priorOfTask.length;
             }
-        }
-        if (priorOfTask.length == 1) {
-            w0 = priorOfTask[0];
         }
         double[] total = new double[n];
         double[] sumSq = new double[n];

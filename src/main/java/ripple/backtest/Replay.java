@@ -62,13 +62,13 @@ import ripple.topics.Topics;
  * every model.
  */
 final class Replay {
+    /** How many scorer tasks the replay emulates, each with its own prior ({@link ReplayTopology}). */
+    static final String TASKS = "backtest.tasks";
     private final String model;
     private final RippleConfig config;
     private final boolean baselines;
     private final Set<BehaviorType> withheld;
     private final ReplayInput input;
-    /** How many scorer tasks the replay emulates, each with its own prior ({@link ReplayTopology}). */
-    static final String TASKS = "backtest.tasks";
     private final ReplayOptions options;
     private final Path stateDir;
     private final AtomicLong progress;

@@ -149,11 +149,13 @@ final class ReplayTopology {
 
     /** One scorer task: its processor, and the stores it has to itself. */
     private static final class Task {
+        final int partition;
         final MockProcessorContext<String, Object> context;
         final MapStore<byte[]> priors = new MapStore<>(ScoringProcessor.PRIOR_STORE);
         final ScoringProcessor scoring;
 
         Task(int partition, ScoringProcessor scoring, MapStore<byte[]> users, long now) {
+            this.partition = partition;
             Properties config = new Properties();
             config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-backtest");
             config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -207,10 +209,6 @@ final class ReplayTopology {
         outputs.weightUpdates.clear();
         String topic = topics.behaviorEvents.name();
         intakeContext.setRecordMetadata(topic, 0, offset);
-        for (int t = 0; t < tasks.length; t++) {
-            tasks[t].context.setRecordMetadata(topic, t, offset);
-        }
-        offset++;
         byte[] key = e.getUserId() == null ? null : e.getUserId().getBytes(StandardCharsets.UTF_8);
         intake.process(new Record<>(key, eventSerializer.serialize(topic, e), timestamp, new RecordHeaders()));
         for (MockProcessorContext.CapturedForward<? extends String, ? extends SpecificRecord> f : intakeContext.forwarded()) {
@@ -218,16 +216,18 @@ final class ReplayTopology {
             if (r.value() instanceof DeadLetter) {
                 outputs.deadLetters++;
             } else {
-                score(new Record<>(r.key(), (BehaviorEvent) r.value(), r.timestamp(), r.headers()));
+                score(new Record<>(r.key(), (BehaviorEvent) r.value(), r.timestamp(), r.headers()), topic);
             }
         }
         intakeContext.resetForwards();
+        offset++;
         return outputs;
     }
 
-    private void score(Record<String, BehaviorEvent> event) {
+    private void score(Record<String, BehaviorEvent> event, String topic) {
         Task task = task(event.key());
         MockProcessorContext<String, Object> scoringContext = task.context;
+        scoringContext.setRecordMetadata(topic, task.partition, offset);
         task.scoring.process(event);
         task.scoring.sharePrior();
         // the by-item influence aggregate (keyed by the event's item) sees the event after the scorer did

@@ -1,5 +1,6 @@
 package ripple.features;
 
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -99,7 +100,7 @@ public final class CatalogUpdaters {
      * is logged and skipped.
      */
     public static Processor<String, byte[], Void, Void> updater(String storeName,
-                                                                 java.util.function.BiConsumer<String, byte[]> update) {
+                                                                 BiConsumer<String, byte[]> update) {
         return new Updater(storeName) {
             @Override
             void update(String key, byte[] value) {

@@ -69,16 +69,15 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private KeyValueStore<String, String> pending;
     /** Every task's prior as last shared, or null: this task then ranks with its own prior alone. */
     private final TaskPriors shared;
-    /** This task's key on the prior topic: its partition (the scoring steps are one sub-topology, one task each). */
-    private String taskKey;
+    /**
+     * This task's own prior and the sum of every task's, which users are ranked with; null without {@link #shared}.
+     * Keyed by the task's partition (the scoring steps are one sub-topology, one task per partition).
+     */
+    private TaskPriors.Ranked ranked;
     /** This task's own prior, learned from its users' events, read once: only this processor writes it. */
     private UserState ownPrior;
-    /** The prior users are ranked with: {@link #ownPrior} plus the other tasks' ({@link #refreshPrior}). */
+    /** The prior users are ranked with: {@link #ownPrior}, plus the other tasks' when they share. */
     private UserState prior;
-    /** The other tasks' priors and their second moments summed, as of {@link #othersVersion} of {@link #shared}. */
-    private float[] others;
-    private float[] othersMoment2;
-    private long othersVersion = -1;
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer) {
         this(settings, catalog, eventSerializer, RippleMetrics.noop());
@@ -132,14 +131,11 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
             context.schedule(settings.coalesceInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPending);
         }
         ownPrior = models.prior(priors.get(PRIOR_KEY));
-        taskKey = TaskPriors.key(context.taskId().partition());
         if (shared == null) {
             prior = ownPrior;
         } else {
-            prior = UserState.startingFrom(ownPrior.weights().weights, layout.textDims(),
-                    ownPrior.weights().textFingerprint);
-            others = new float[layout.size()];
-            othersMoment2 = new float[layout.size()];
+            ranked = shared.ranked(context.taskId().partition(), ownPrior, layout.textDims());
+            prior = ranked.sum();
             sharePrior();
             context.schedule(settings.priorShareInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPrior);
         }
@@ -150,9 +146,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
      * never moves, calls it after every event; a live task on a schedule ({@link #publishPrior}).
      */
     public void sharePrior() {
-        if (shared != null) {
-            shared.put(taskKey, ownPrior.weights().weights, ownPrior.weights().moment2,
-                    ownPrior.weights().textFingerprint);
+        if (ranked != null) {
+            ranked.share();
         }
     }
 
@@ -162,35 +157,14 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
      */
     private void publishPrior(long wallClock) {
         sharePrior();
-        context().forward(new Record<>(taskKey, (Object) new PriorShare(ownPrior.encode()), wallClock));
+        context().forward(new Record<>(ranked.task(), (Object) new PriorShare(ownPrior.encode()), wallClock));
     }
 
-    /**
-     * The prior users are ranked with, as of now: this task's own (its text reset first when the text models
-     * changed) plus every other task's, as they last shared them. With no other task, the own prior itself.
-     */
+    /** Brings {@link #prior} up to date with this task's own and the other tasks' last shares, when they share. */
     private void refreshPrior() {
-        if (shared == null) {
-            return;
+        if (ranked != null) {
+            ranked.refresh(layout.textDims(), catalog.textFingerprint());
         }
-        int fingerprint = catalog.textFingerprint();
-        if (ownPrior.weights().textFingerprint != fingerprint) {
-            ownPrior.resetText(layout.textDims(), fingerprint);
-        }
-        long version = shared.version();
-        if (version != othersVersion) {
-            java.util.Arrays.fill(others, 0f);
-            java.util.Arrays.fill(othersMoment2, 0f);
-            shared.addOthers(taskKey, others, othersMoment2, layout.textDims(), fingerprint);
-            othersVersion = version;
-        }
-        float[] own = ownPrior.weights().weights;
-        float[] w0 = prior.weights().weights;
-        for (int i = 0; i < w0.length; i++) {
-            w0[i] = own[i] + others[i];
-        }
-        prior.weights().step = ownPrior.weights().step;
-        prior.weights().textFingerprint = fingerprint;
     }
 
     @Override
@@ -306,8 +280,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         UserWeights learned = user.weights();
         learner.apply(learned.weights, learned.moment1, learned.moment2, learned.step, grad, settings.userShrink());
         UserWeights priorLearned = ownPrior.weights();
-        priorLearner.apply(priorLearned.weights, priorLearned.moment1, priorLearned.moment2, othersMoment2,
-                priorLearned.step, grad, 0);
+        priorLearner.apply(priorLearned.weights, priorLearned.moment1, priorLearned.moment2,
+                ranked == null ? null : ranked.othersMoment2(), priorLearned.step, grad, 0);
         priorLearned.step++;
         refreshPrior();
         return new Learning(loss, true);

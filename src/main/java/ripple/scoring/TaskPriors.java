@@ -1,5 +1,6 @@
 package ripple.scoring;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,19 +96,83 @@ public final class TaskPriors {
         return out;
     }
 
+    /** The prior the task of {@code partition}, whose own prior is {@code own}, ranks with. */
+    public Ranked ranked(int partition, UserState own, int textDims) {
+        return new Ranked(key(partition), own, textDims);
+    }
+
     /**
-     * The prior the task of {@code partition} ranks with: its own ({@code own}, changed: text reset when the text
-     * models changed) plus every other task's.
+     * One task's prior as it ranks: its own (learned from its users' events, stored, shared) plus every other
+     * task's as last shared. Both are kept in place; {@link #refresh} brings the sum up to date. Not thread-safe:
+     * one per task.
      */
-    public UserState rankedWith(UserState own, int partition, int textDims, int textFingerprint) {
-        if (own.weights().textFingerprint != textFingerprint) {
-            own.resetText(textDims, textFingerprint);
+    public final class Ranked {
+        private final String task;
+        private final UserState own;
+        private final UserState sum;
+        /** The other tasks' weights and second moments summed, as of {@link #version} and {@link #fingerprint}. */
+        private final float[] others;
+        private final float[] othersMoment2;
+        private long version = -1;
+        private int fingerprint;
+
+        private Ranked(String task, UserState own, int textDims) {
+            this.task = task;
+            this.own = own;
+            this.sum = UserState.startingFrom(own.weights().weights, textDims, own.weights().textFingerprint);
+            this.others = new float[own.weights().weights.length];
+            this.othersMoment2 = new float[others.length];
         }
-        float[] w = own.weights().weights.clone();
-        addOthers(key(partition), w, new float[w.length], textDims, textFingerprint);
-        UserState out = UserState.startingFrom(w, textDims, textFingerprint);
-        out.weights().step = own.weights().step;
-        return out;
+
+        /** This task's own prior: what it learns into and stores. */
+        public UserState own() {
+            return own;
+        }
+
+        /** The prior users are ranked with, as of the last {@link #refresh}. */
+        public UserState sum() {
+            return sum;
+        }
+
+        /** The other tasks' summed second moments, for this task's optimiser steps (OnlineLearner#apply). */
+        public float[] othersMoment2() {
+            return othersMoment2;
+        }
+
+        /**
+         * Brings {@link #sum} up to date: the own prior (its text reset first when the text models changed) plus
+         * the others', summed again only when a share or the text models changed since the last refresh.
+         */
+        public void refresh(int textDims, int textFingerprint) {
+            if (own.weights().textFingerprint != textFingerprint) {
+                own.resetText(textDims, textFingerprint);
+            }
+            long now = version();
+            if (now != version || textFingerprint != fingerprint) {
+                Arrays.fill(others, 0f);
+                Arrays.fill(othersMoment2, 0f);
+                addOthers(task, others, othersMoment2, textDims, textFingerprint);
+                version = now;
+                fingerprint = textFingerprint;
+            }
+            float[] mine = own.weights().weights;
+            float[] w0 = sum.weights().weights;
+            for (int i = 0; i < w0.length; i++) {
+                w0[i] = mine[i] + others[i];
+            }
+            sum.weights().step = own.weights().step;
+            sum.weights().textFingerprint = textFingerprint;
+        }
+
+        /** Shares the own prior with the other tasks of this instance. */
+        public void share() {
+            put(task, own.weights().weights, own.weights().moment2, own.weights().textFingerprint);
+        }
+
+        /** This task's key on the prior topic. */
+        public String task() {
+            return task;
+        }
     }
 
     /** How many tasks have shared a prior. */

@@ -42,8 +42,9 @@ public record UserRanking(String userId, long step, Instant asOf, String modelVe
         UserModels models = new UserModels(catalog);
         UserState prior = models.prior(priors.get(ScoringProcessor.PRIOR_KEY));
         if (shares != null) {
-            prior = TaskPriors.of(shares).rankedWith(prior, partition, catalog.layout().textDims(),
-                    catalog.textFingerprint());
+            TaskPriors.Ranked ranked = TaskPriors.of(shares).ranked(partition, prior, catalog.layout().textDims());
+            ranked.refresh(catalog.layout().textDims(), catalog.textFingerprint());
+            prior = ranked.sum();
         }
         UserModels.Model m = models.load(userId, stored, prior);
         UserState user = m.user();
