@@ -495,10 +495,28 @@ public final class Backtest {
             Map<String, Object> m = new LinkedHashMap<>(lift);
             double[] moves = main.weightMoves.get(type);
             m.put("meanDeltaNorm", moves == null ? null : moves[1] / moves[0]);
-            m.put("meanTopKChurn", moves == null ? null : moves[2] / moves[0]);
+            double[] churn = main.churns.get(type);
+            m.put("meanTopKChurn", churn == null ? null : churn[1] / churn[0]);
+            m.put("topKChurnCi", churn == null ? null : meanInterval(churn));
+            m.put("topKChurnEvents", churn == null ? 0 : (long) churn[0]);
             out.put(type.name(), m);
         });
         return out;
+    }
+
+    /**
+     * A 95% interval of a mean from its count, sum and sum of squares (normal approximation: the sampled events are
+     * many and independent); null for fewer than two.
+     */
+    static double[] meanInterval(double[] countSumSquares) {
+        double n = countSumSquares[0];
+        if (n < 2) {
+            return null;
+        }
+        double mean = countSumSquares[1] / n;
+        double variance = Math.max(0, (countSumSquares[2] - n * mean * mean) / (n - 1));
+        double half = 1.96 * Math.sqrt(variance / n);
+        return new double[] {mean - half, mean + half};
     }
 
     /** The middle of each event-time window of the series, ISO-8601. */

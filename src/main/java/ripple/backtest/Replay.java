@@ -64,6 +64,8 @@ import ripple.topics.Topics;
 final class Replay {
     /** How many scorer tasks the replay emulates, each with its own prior ({@link ReplayTopology}). */
     static final String TASKS = "backtest.tasks";
+    /** One event in this many has its top-K churn measured ({@link ChurnSample}). */
+    static final String CHURN_SAMPLE = "backtest.churn-sample";
     private final String model;
     private final RippleConfig config;
     private final boolean baselines;
@@ -124,7 +126,10 @@ final class Replay {
         /** model -> segment -> sums. */
         final Map<String, Map<String, MetricSums>> sums = new LinkedHashMap<>();
         final Map<String, MetricSums[]> series = new LinkedHashMap<>();
+        /** Per behaviour type: weight updates, and the sum of their weight-change norms. */
         final Map<BehaviorType, double[]> weightMoves = new EnumMap<>(BehaviorType.class);
+        /** Per behaviour type, over the events whose churn was measured: their count, sum and sum of squares. */
+        final Map<BehaviorType, double[]> churns = new EnumMap<>(BehaviorType.class);
         /**
          * Per evaluated event: its position in the input, its segment bits, Ripple's candidate count
          * ({@link #UNCOUNTED} for an item new to the catalogue).
@@ -196,18 +201,21 @@ final class Replay {
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
         long started = System.nanoTime();
         Served served = new Served(catalog);
+        // only the main replay's report reads the top-K churn
+        ChurnSample churn = baselines
+                ? new ChurnSample(config.intValue(CHURN_SAMPLE), settings.topK(), settings.excludeSeen()) : null;
         int tasks = config.intValue(TASKS);
         if (reference) {
             if (tasks != 1) {
                 throw new ConfigException(TASKS, "the reference replay drives one scorer task; it was " + tasks);
             }
-            runInDriver(result, settings, catalog, topics);
+            runInDriver(result, settings, catalog, topics, churn);
         } else {
-            // only the main replay's report reads the top-K (its churn, per behaviour type)
-            ReplayTopology topology = new ReplayTopology(settings, topics, catalog, served, baselines, tasks);
+            ReplayTopology topology = new ReplayTopology(settings, topics, catalog,
+                    churn == null ? served : served.andThen(churn), tasks);
             input.features().forEach(topology::pipeFeatures);
             PrequentialProbe probe = new PrequentialProbe(topology.users(), topology::priorsOf, catalog, settings);
-            new Loop(result, catalog, probe, served).run(topology::pipe);
+            new Loop(result, catalog, probe, served, churn).run(topology::pipe);
             summarise(result, topology.users(), topology.priors(), user -> ReplayTopology.taskOf(user, tasks),
                     tasks > 1 && settings.sharesPriors(), catalog);
         }
@@ -217,15 +225,21 @@ final class Replay {
         return result;
     }
 
-    /** The reference path: the live topology (RocksDB stores with changelogs) in a TopologyTestDriver. */
-    private void runInDriver(Result result, ScoringSettings settings, ItemCatalog catalog, Topics topics) {
+    /**
+     * The reference path: the live topology (RocksDB stores with changelogs) in a TopologyTestDriver, ranking and
+     * publishing a top-K after every event as a live scorer does; the churn is measured as the fast path does.
+     */
+    private void runInDriver(Result result, ScoringSettings settings, ItemCatalog catalog, Topics topics,
+                             ChurnSample churn) {
         Properties props = new Properties();
         // A fresh application id per replay: nothing a backtest does can meet a live application's state.
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-backtest-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog,
-                ScoringTopology.Wiring.live(RippleMetrics.noop())), props, Instant.now())) {
+        ScoringTopology.Wiring live = new ScoringTopology.Wiring(RippleMetrics.noop(), false,
+                churn == null ? ScoringObserver.NONE : churn, true);
+        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog, live),
+                props, Instant.now())) {
             TestInputTopic<String, ItemFeatures> features = driver.createInputTopic(topics.itemFeatures.name(),
                     Serdes.String().serializer(), topics.itemFeatures.valueSerde().serializer());
             for (ItemFeatures f : input.features()) {
@@ -244,7 +258,7 @@ final class Replay {
             KeyValueStore<String, byte[]> priors = driver.getKeyValueStore(ScoringProcessor.PRIOR_STORE);
             PrequentialProbe probe = new PrequentialProbe(users, priors, catalog, settings);
             ReplayTopology.Outputs out = new ReplayTopology.Outputs();
-            new Loop(result, catalog, probe, new Served(catalog)).run((e, now) -> {
+            new Loop(result, catalog, probe, new Served(catalog), churn).run((e, now) -> {
                 events.pipeInput(e.getUserId(), e, now);
                 out.scored = !scores.readValuesToList().isEmpty();
                 recommendations.readValuesToList();
@@ -271,6 +285,11 @@ final class Replay {
             long started = System.nanoTime();
             result.weights = LearnedWeights.summarise(users, priors, taskOf, sharedPriors, catalog.layout());
             result.stateSizes = StateSizes.summarise(users);
+            if (!reference) {
+                result.stateSizes.put("note", "without the user's last top-K: a replay ranks none after each "
+                        + "event, where a live scorer keeps the ids of the list it last published (bench e2e "
+                        + "measures that state)");
+            }
             result.summarySeconds = (System.nanoTime() - started) / 1e9;
         }
     }
@@ -396,6 +415,8 @@ final class Replay {
         private final ItemCatalog catalog;
         private final PrequentialProbe probe;
         private final Served served;
+        /** Measures the top-K churn of sampled events (the main replay's), or null. */
+        private final ChurnSample churn;
         private final BaselineLane lane;
         /**
          * Each user's dense index, in order of first event: the lane's baselines and the exclude-seen windows keep
@@ -411,8 +432,9 @@ final class Replay {
         private final RecentWindows seen = new RecentWindows(seenWindow);
         private int admitted;
 
-        Loop(Result result, ItemCatalog catalog, PrequentialProbe probe, Served served) {
+        Loop(Result result, ItemCatalog catalog, PrequentialProbe probe, Served served, ChurnSample churn) {
             this.result = result;
+            this.churn = churn;
             this.catalog = catalog;
             this.probe = probe;
             this.served = served;
@@ -474,10 +496,16 @@ final class Replay {
                 boolean accepted = out.scored;
                 result.deadLetters += out.deadLetters;
                 for (WeightUpdate w : out.weightUpdates) {
-                    double[] m = result.weightMoves.computeIfAbsent(w.getType(), t -> new double[3]);
+                    double[] m = result.weightMoves.computeIfAbsent(w.getType(), t -> new double[2]);
                     m[0]++;
                     m[1] += w.getDeltaNorm();
-                    m[2] += w.getTopKChurn();
+                }
+                double moved = churn == null ? Double.NaN : churn.take();
+                if (!Double.isNaN(moved)) {
+                    double[] m = result.churns.computeIfAbsent(e.getType(), t -> new double[3]);
+                    m[0]++;
+                    m[1] += moved;
+                    m[2] += moved * moved;
                 }
                 // the scorer ranked the user before learning (served.ranked); the baselines have not learned yet
                 if (accepted && target) {

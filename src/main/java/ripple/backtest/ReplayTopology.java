@@ -97,27 +97,19 @@ final class ReplayTopology {
     }
 
     /**
-     * @param recommends whether the scorer ranks and publishes a top-K after each event (the main replay's report
-     *                   reads its churn; an ablation's reads nothing of it)
-     */
-    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer,
-                   boolean recommends) {
-        this(settings, topics, catalog, observer, recommends, 1);
-    }
-
-    /**
+     * The scorer ranks no top-K after an event ({@link ScoringTopology.Wiring#replay}): an observer that wants one
+     * ranks it from the views it is shown.
+     *
      * @param tasks how many scorer tasks to emulate: each has its own scoring processor and prior (and text query
      *              cache), and an event goes to the task of its key's partition, as in a live scorer whose events
      *              topic has that many partitions
      */
-    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer,
-                   boolean recommends, int tasks) {
+    ReplayTopology(ScoringSettings settings, Topics topics, ItemCatalog catalog, ScoringObserver observer, int tasks) {
         this.settings = settings;
         this.topics = topics;
         this.decay = settings.decay();
         this.eventSerializer = topics.behaviorEvents.valueSerde().serializer();
-        ScoringTopology.Wiring replay = ScoringTopology.Wiring.replay(observer);
-        ScoringTopology.Wiring wiring = recommends ? replay : replay.withoutRecommendations();
+        ScoringTopology.Wiring wiring = ScoringTopology.Wiring.replay(observer);
         // as the driver's clock: the wall-clock time the replay started, never advanced (so no wall-clock
         // punctuation fires, as in the driver)
         long now = System.currentTimeMillis();

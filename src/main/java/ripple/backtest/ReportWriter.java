@@ -198,15 +198,19 @@ public final class ReportWriter {
         h.append("<h2>Behaviour influence</h2>\n<p class=\"note\">Conversion lift: the probability that the same user "
                 + "carts or buys the same item or category within the horizon after this behaviour, over that "
                 + "probability after any behaviour. Weight-change norm and top-K churn: how far Ripple moved the user "
-                + "on such an event.</p>\n<table id=\"influence\"><tr><th>behaviour</th><th>events</th>"
+                + "on such an event. Top-K churn: the share of the user's top-K, ranked just before the event, that "
+                + "is gone just after it, over a sample of the events (backtest.churn-sample), with its 95% "
+                + "interval.</p>\n<table id=\"influence\"><tr><th>behaviour</th><th>events</th>"
                 + "<th>conversion rate</th><th>base rate</th><th>conversion lift</th><th>mean weight-change norm</th>"
-                + "<th>mean top-K churn</th><th>ndcg@10 change without it</th><th>hr@10 change without it</th></tr>\n");
+                + "<th>mean top-K churn</th><th>95% interval</th><th>events measured</th>"
+                + "<th>ndcg@10 change without it</th><th>hr@10 change without it</th></tr>\n");
         influence.forEach((type, m) -> h.append("<tr><td>").append(esc(type)).append("</td><td>")
                 .append(m.get("events")).append("</td><td>").append(fmt(m.get("conversionRate"), "%.4f"))
                 .append("</td><td>").append(fmt(m.get("baseRate"), "%.4f")).append("</td><td>")
                 .append(fmt(m.get("conversionLift"), "%.2f")).append("</td><td>")
                 .append(fmt(m.get("meanDeltaNorm"), "%.4f")).append("</td><td>")
-                .append(fmt(m.get("meanTopKChurn"), "%.3f")).append("</td><td>").append(withheld(m, "ndcg@10"))
+                .append(fmt(m.get("meanTopKChurn"), "%.3f")).append("</td><td>").append(cell(m.get("topKChurnCi")))
+                .append("</td><td>").append(m.get("topKChurnEvents")).append("</td><td>").append(withheld(m, "ndcg@10"))
                 .append("</td><td>").append(withheld(m, "hr@10")).append("</td></tr>\n"));
         h.append("</table>\n");
 

@@ -191,6 +191,10 @@ public final class Settings {
                     "Scorer tasks a backtest's replay emulates, each with its own prior w0 and users routed to it as "
                     + "the producer routes their key among that many partitions. 1: one prior learns from every "
                     + "event; topics.partitions: what a deployment with that many partitions learns."),
+            integer("backtest.churn-sample", "16", 1, 1_000_000,
+                    "One event in this many (picked by a hash of its id) has its top-K churn measured in a "
+                    + "backtest: the share of the user's top-K, ranked just before the event, that is gone just after "
+                    + "it. 1: every event."),
             weights("learning.strengths",
                     "BROWSE:0.3,CLICK:0.5,FAVORITE:0.7,CART:0.8,PURCHASE:1.0,LIKE:0.6,COMMENT:0.7,SHARE:0.8", 0, 100,
                     "Strength of each behaviour as a positive example."),

@@ -12,4 +12,29 @@ public interface ScoringObserver {
     ScoringObserver NONE = (userId, event, view) -> { };
 
     void beforeLearning(String userId, BehaviorEvent event, Ranker.View view);
+
+    /**
+     * The user's view after the event was learned and folded in, before the scorer ranks its top-K from it. The
+     * view made before the event ({@link #beforeLearning}) can still be read, until the scorer's next event.
+     */
+    default void afterLearning(String userId, BehaviorEvent event, Ranker.View view) {
+    }
+
+    /** This observer, then {@code next}, at both moments. */
+    default ScoringObserver andThen(ScoringObserver next) {
+        ScoringObserver first = this;
+        return new ScoringObserver() {
+            @Override
+            public void beforeLearning(String userId, BehaviorEvent event, Ranker.View view) {
+                first.beforeLearning(userId, event, view);
+                next.beforeLearning(userId, event, view);
+            }
+
+            @Override
+            public void afterLearning(String userId, BehaviorEvent event, Ranker.View view) {
+                first.afterLearning(userId, event, view);
+                next.afterLearning(userId, event, view);
+            }
+        };
+    }
 }

@@ -219,6 +219,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         user.history().observe(itemId, categoryOf(itemId, category), ev.getType(), now, dwell, strength,
                 hasText ? positive : null, decay, settings.maxRecentItems(), settings.maxCategories());
         Ranker.View afterView = ranker.view(user, w, now, view);
+        observer.afterLearning(userId, ev, afterView);
         float[] after = new float[layout.size()];
         afterView.features(itemId, category, after);
         double scoreAfter = OnlineLearner.dot(w, after);
@@ -350,7 +351,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         return top;
     }
 
-    private static List<String> ids(List<Ranker.Scored> top) {
+    /** The item ids of a ranked list, in its order. */
+    public static List<String> ids(List<Ranker.Scored> top) {
         List<String> ids = new ArrayList<>(top.size());
         top.forEach(s -> ids.add(s.itemId()));
         return ids;
@@ -438,7 +440,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     }
 
     /** Fraction of the previous top-K that is no longer in it. */
-    static double churn(List<String> previous, List<String> current) {
+    public static double churn(List<String> previous, List<String> current) {
         if (previous.isEmpty()) {
             return 0;
         }

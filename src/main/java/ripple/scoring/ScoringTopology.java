@@ -75,9 +75,9 @@ public final class ScoringTopology {
      * restart), or for a replay (key-value stores in memory without changelogs: a replay's state lives and dies
      * with it, and writing RocksDB and changelogs was a tenth of a backtest), with an observer of the scorer's views.
      *
-     * @param recommends whether the scorer ranks and publishes the user's top-K after each event; a replay whose
-     *                   report reads neither the recommendations nor the weight updates' top-K churn (an ablation)
-     *                   leaves it out: it is about a third of the scorer's work, and nothing else reads the last top-K
+     * @param recommends whether the scorer ranks and publishes the user's top-K after each event; a replay leaves
+     *                   it out: nothing reads the lists there, and ranking them was about a third of its time (its
+     *                   report measures the top-K churn on a sample of events through its observer instead)
      */
     public record Wiring(RippleMetrics metrics, boolean inMemory, ScoringObserver observer, boolean recommends) {
         public static Wiring live(RippleMetrics metrics) {
@@ -85,12 +85,7 @@ public final class ScoringTopology {
         }
 
         public static Wiring replay(ScoringObserver observer) {
-            return new Wiring(RippleMetrics.noop(), true, observer, true);
-        }
-
-        /** This wiring, with no top-K ranked or published after an event. */
-        public Wiring withoutRecommendations() {
-            return new Wiring(metrics, inMemory, observer, false);
+            return new Wiring(RippleMetrics.noop(), true, observer, false);
         }
 
         <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values) {

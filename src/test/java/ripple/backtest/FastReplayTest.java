@@ -33,6 +33,18 @@ class FastReplayTest {
     }
 
     @Test
+    void theChurnIsMeasuredOnTheSameEventsBothWays() {
+        ReplayInput input = input(1500);
+        Replay.Result fast = replay(input, Set.of(), false);
+        compare(fast, replay(input, Set.of(), true));
+        double measured = fast.churns.values().stream().mapToDouble(m -> m[0]).sum();
+        double moved = fast.churns.values().stream().mapToDouble(m -> m[1]).sum();
+        // one event in 16 of about 1,500 accepted
+        assertThat(measured).as("events measured").isBetween(fast.accepted / 16.0 * 0.6, fast.accepted / 16.0 * 1.4);
+        assertThat(moved / measured).as("mean churn: events move the lists, not all of them").isBetween(0.01, 0.99);
+    }
+
+    @Test
     void withheldEventsAreRankedTheSameWay() {
         ReplayInput input = input(600);
         Replay.Result fast = replay(input, Set.of(BehaviorType.CART), false);
@@ -83,6 +95,11 @@ class FastReplayTest {
         assertThat(hits).as("Ripple hits some events, so its ranks are compared, not only misses").isGreaterThan(20);
         fast.sums.forEach((model, segments) -> segments.forEach((segment, sums) ->
                 assertThat(sums.toMap()).as(model + " " + segment).isEqualTo(slow.sums.get(model).get(segment).toMap())));
+        assertThat(fast.weightMoves.keySet()).isEqualTo(slow.weightMoves.keySet());
+        fast.weightMoves.forEach((type, m) -> assertThat(m).as("weight moves of %s", type)
+                .isEqualTo(slow.weightMoves.get(type)));
+        assertThat(fast.churns.keySet()).isEqualTo(slow.churns.keySet());
+        fast.churns.forEach((type, m) -> assertThat(m).as("top-K churn of %s", type).isEqualTo(slow.churns.get(type)));
     }
 
     private Replay.Result replay(ReplayInput input, Set<BehaviorType> withheld, boolean reference) {

@@ -24,7 +24,7 @@ class ReplayTasksTest {
         ScoringSettings settings = ScoringSettings.from(config);
         ItemCatalog catalog = settings.newCatalog();
         ReplayTopology replay = new ReplayTopology(settings, Topics.create(config, new InMemorySchemaRegistry()),
-                catalog, ScoringObserver.NONE, false, TASKS);
+                catalog, ScoringObserver.NONE, TASKS);
         for (int i = 0; i < 8; i++) {
             replay.pipeFeatures(ScorerFixture.features("i" + i, i, "v1"));
         }

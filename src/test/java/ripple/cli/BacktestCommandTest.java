@@ -75,6 +75,8 @@ class BacktestCommandTest {
         assertThat(json.get("models").get("popularity").get("logloss").isNull()).isTrue();
         assertThat(json.get("influence").get("BROWSE").has("conversionLift")).isTrue();
         assertThat(json.get("influence").get("CART").get("meanDeltaNorm").asDouble()).isPositive();
+        assertThat(json.get("influence").get("CART").has("topKChurnEvents")).isTrue();
+        assertThat(json.get("userState").get("note").asText()).contains("without the user's last top-K");
         assertThat(json.get("grid")).hasSize(2);
         assertThat(json.get("grid").get(1).get("settings").get("learning.rate").asText()).isEqualTo("0.1");
         assertThat(json.get("settings").get("features.ablate").asText()).isEmpty();
