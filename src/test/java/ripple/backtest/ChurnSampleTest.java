@@ -24,12 +24,17 @@ class ChurnSampleTest {
     @Test
     void picksOneEventInEveryByItsIdWhateverTheIdsLookLike() {
         ChurnSample sample = new ChurnSample(16, 20, false);
+        boolean[] inOrder = new boolean[16_000];
         int picked = 0;
-        for (int i = 0; i < 16_000; i++) {
-            picked += sample.sampled("e" + i) ? 1 : 0;
+        for (int i = 0; i < inOrder.length; i++) {
+            inOrder[i] = sample.sampled("e" + i);
+            picked += inOrder[i] ? 1 : 0;
         }
         assertThat(picked).isBetween(800, 1200);
-        assertThat(sample.sampled("e42")).as("the same id, the same answer").isEqualTo(sample.sampled("e42"));
+        for (int i = 0; i < 100; i++) {
+            assertThat(new ChurnSample(16, 20, false).sampled("e" + i))
+                    .as("picked by its id, not by how many came before it: e%d", i).isEqualTo(inOrder[i]);
+        }
         ChurnSample every = new ChurnSample(1, 20, false);
         for (int i = 0; i < 100; i++) {
             assertThat(every.sampled("e" + i)).isTrue();
