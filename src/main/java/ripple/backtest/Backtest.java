@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -19,10 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.config.RippleConfig;
+import ripple.runtime.TempDirs;
 import ripple.features.RetrievalSettings;
 import ripple.scoring.ScoringSettings;
 
@@ -234,7 +233,7 @@ public final class Backtest {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
-            delete(work);
+            TempDirs.deleteQuietly(work);
         }
     }
 
@@ -528,13 +527,5 @@ public final class Backtest {
             out.add(Instant.ofEpochMilli(first + (long) ((b + 0.5) * width)).toString());
         }
         return out;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is not worth failing a finished backtest
-        }
     }
 }

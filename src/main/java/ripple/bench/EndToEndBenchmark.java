@@ -44,6 +44,7 @@ import ripple.config.RippleConfig;
 import ripple.dev.LocalStack;
 import ripple.dev.registry.KafkaSchemaStore;
 import ripple.runtime.KafkaSettings;
+import ripple.runtime.TempDirs;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.SchemaRegistry;
@@ -82,7 +83,7 @@ public final class EndToEndBenchmark {
 
     public record Result(int events, int users, int items, Phase ripple, Phase passthrough, long commitIntervalMs,
                          double p50Ms, double p95Ms, double p99Ms, int latencySamples, double latencyRate,
-                         long rssMbPeak, double stateBytesPerUser) {
+                         CommitBreakdown latencyCommits, long rssMbPeak, double stateBytesPerUser) {
         public double rippleEventsPerSec() {
             return ripple.eventsPerSec();
         }
@@ -95,13 +96,13 @@ public final class EndToEndBenchmark {
             return String.format(Locale.ROOT, "{\"events\": %d, \"users\": %d, \"items\": %d, "
                             + "\"ripple_events_per_sec\": %.1f, \"passthrough_events_per_sec\": %.1f, \"ratio\": %.3f, "
                             + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
-                            + "\"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, "
+                            + "\"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, \"latency_commits\": %s, "
                             + "\"records_per_event\": %.3f, \"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, "
                             + "\"rss_mb_peak\": %d, \"state_bytes_per_user\": %.0f, "
                             + "\"ripple\": %s, \"passthrough\": %s}",
                     events, users, items, ripple.eventsPerSec(), passthrough.eventsPerSec(),
                     ripple.eventsPerSec() / passthrough.eventsPerSec(), commitIntervalMs, p50Ms, p95Ms, p99Ms,
-                    latencySamples, latencyRate, ripple.recordsPerEvent(), ripple.bytesPerEvent(), ripple.cpuMsPerEvent(),
+                    latencySamples, latencyRate, latencyCommits.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(), ripple.cpuMsPerEvent(),
                     rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
         }
     }
@@ -168,6 +169,7 @@ public final class EndToEndBenchmark {
             List<Double> latencies = new ArrayList<>();
             Phase ripple;
             double rate;
+            CommitBreakdown commits;
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
                     KafkaSettings.streams(config, ""));
             try {
@@ -178,7 +180,10 @@ public final class EndToEndBenchmark {
                 // a given rate, so that two builds on a shared machine, whose maxima differ with the load, are
                 // compared at the same rate.
                 rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple.eventsPerSec() / 2);
+                CommitBreakdown.Counters before = CommitBreakdown.read(streams);
                 latencyPhase(client, topics, o, rate, latencies, log);
+                commits = CommitBreakdown.between(before, CommitBreakdown.read(streams));
+                log.printf(Locale.ROOT, "latency phase commits: %s%n", commits);
             } finally {
                 leave(streams);
             }
@@ -186,7 +191,7 @@ public final class EndToEndBenchmark {
             double stateBytes = stateBytesPerUser(client, config.nonEmpty("application.id") + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
-                    percentile(latencies, 0.99), latencies.size(), rate, rssPeakMb(), stateBytes);
+                    percentile(latencies, 0.99), latencies.size(), rate, commits, rssPeakMb(), stateBytes);
         } finally {
             if (own != null) {
                 own.close();
@@ -194,6 +199,8 @@ public final class EndToEndBenchmark {
             if (local != null) {
                 local.close();
             }
+            // the broker's logs and the scorer's state: over a GB a run
+            TempDirs.deleteQuietly(dir);
         }
     }
 
