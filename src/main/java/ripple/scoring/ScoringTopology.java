@@ -13,6 +13,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -35,6 +36,7 @@ import ripple.features.InfluenceSerde;
 import ripple.features.ItemCatalog;
 import ripple.features.ItemNeighbours;
 import ripple.features.ItemNeighboursSerde;
+import ripple.features.ItemSignal;
 import ripple.metrics.RippleMetrics;
 import ripple.topics.Topic;
 import ripple.topics.Topics;
@@ -44,8 +46,10 @@ import ripple.topics.Topics;
  * <pre>
  * behavior-events (bytes) -> intake (validate, fill defaults, dedupe) -+-> dead-letters
  *                                                                      +-> scoring (user state, learn, top-K) -> scores, recommendations, weight-updates
- *                                                                      |     +-> co-visits by item -> neighbour counts -> ripple-item-neighbours
- *                                                                      +-> by item -> influence counts -> ripple-item-influence
+ *                                                                      |     +-> co-visits --+
+ *                                                                      +-> events -----------+-> by item (one repartition topic)
+ *                                                                                                  +-> influence counts -> ripple-item-influence
+ *                                                                                                  +-> neighbour counts -> ripple-item-neighbours
  * item-features, ripple-item-influence, ripple-item-neighbours -> global stores -> in-memory item catalog read by scoring
  * user-erasure (tombstones) -> delete the user's state -> tombstone on recommendations
  * </pre>
@@ -145,14 +149,8 @@ public final class ScoringTopology {
                 .defaultBranch(Branched.as("valid"));
         KStream<String, BehaviorEvent> valid = split.get("intake-valid").mapValues(v -> (BehaviorEvent) v);
 
-        // Aggregates over cached stores: an item's counts reach the changelog and the topic once per commit.
         Decay decay = settings.decay();
-        valid.selectKey((user, e) -> e.getItemId())
-                .groupByKey(Grouped.with("item-activity", Serdes.String(), topics.internalEvents()))
-                .aggregate(() -> null, (item, e, old) -> InfluenceAggregator.add(old, e, decay), Named.as("item-influence"),
-                        wiring.aggregate(InfluenceAggregator.STORE, new InfluenceSerde()))
-                .toStream(Named.as("item-influence-updates"))
-                .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
+        KStream<String, ItemSignal> activity = valid.selectKey((user, e) -> e.getItemId()).mapValues(ItemSignal::of);
 
         // Every task learns the prior from its own partitions' events, and ranks with every task's prior together.
         TaskPriors shared = settings.sharesPriors() ? new TaskPriors() : null;
@@ -165,10 +163,22 @@ public final class ScoringTopology {
         KStream<String, Object> scored = valid.process(() -> scoring(settings, catalog, topics, wiring, shared),
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
                 ScoringProcessor.PENDING_STORE);
-        // Co-visits are keyed by item: to the by-item aggregator, whose neighbour lists every instance reads.
-        scored.filter((k, v) -> v instanceof CoVisit).mapValues(v -> (CoVisit) v)
-                .filter(ScoringTopology::countsAsCoVisit)
-                .groupByKey(Grouped.with("item-covisits", Serdes.String(), CoVisit.serde()))
+        // Co-visits are keyed by item: to the by-item aggregator, whose neighbour lists every instance reads. They
+        // share one repartition topic with the events by item (ItemSignal), so both aggregates are one sub-topology.
+        KStream<String, ItemSignal> coVisits = scored.filter((k, v) -> v instanceof CoVisit).mapValues(v -> (CoVisit) v)
+                .filter(ScoringTopology::countsAsCoVisit).mapValues(ItemSignal::of);
+        KStream<String, ItemSignal> byItem = activity.merge(coVisits, Named.as("item-signals-merge"))
+                .repartition(Repartitioned.<String, ItemSignal>as("item-signals")
+                        .withKeySerde(Serdes.String()).withValueSerde(ItemSignal.serde(topics.internalEvents())));
+        // Aggregates over cached stores: an item's counts reach the changelog and the topic once per commit.
+        byItem.filter((item, s) -> s.event() != null).mapValues(ItemSignal::event)
+                .groupByKey(Grouped.with(Serdes.String(), topics.internalEvents()))
+                .aggregate(() -> null, (item, e, old) -> InfluenceAggregator.add(old, e, decay), Named.as("item-influence"),
+                        wiring.aggregate(InfluenceAggregator.STORE, new InfluenceSerde()))
+                .toStream(Named.as("item-influence-updates"))
+                .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
+        byItem.filter((item, s) -> s.coVisit() != null).mapValues(ItemSignal::coVisit)
+                .groupByKey(Grouped.with(Serdes.String(), CoVisit.serde()))
                 .aggregate(() -> null, (item, v, old) -> addCoVisit(settings, decay, old, v), Named.as("item-cooccurrence"),
                         wiring.aggregate(CooccurrenceAggregator.STORE, new ItemNeighboursSerde()))
                 .toStream(Named.as("item-cooccurrence-updates"))

@@ -8,7 +8,11 @@ import static ripple.scoring.ScorerFixture.features;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.TopologyDescription;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +23,9 @@ import ripple.avro.Recommendations;
 import ripple.avro.RecommendedItem;
 import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
+import ripple.config.RippleConfig;
+import ripple.serde.InMemorySchemaRegistry;
+import ripple.topics.Topics;
 import ripple.features.FeatureLayout;
 import ripple.features.UserState;
 
@@ -187,6 +194,42 @@ class ScoringTopologyTest {
             // raises: everyone's purchases must count for the item, not against it
             assertThat(after).isPositive();
         }
+    }
+
+    @Test
+    void coVisitsReachEveryCataloguesNeighboursThroughTheByItemTopic() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {
+            f.send(event("e0", "alice", "i1", BehaviorType.CLICK, T0));
+            f.send(event("e1", "alice", "i2", BehaviorType.CLICK, T0.plusSeconds(5)));
+            // both directions, and both aggregates fed from the one repartition topic
+            assertThat(f.catalog.get("i1").neighbours().ids()).containsExactly("i2");
+            assertThat(f.catalog.get("i2").neighbours().ids()).containsExactly("i1");
+            assertThat(f.catalog.get("i1").influence()).isNotNull();
+            assertThat(f.catalog.get("i2").influence()).isNotNull();
+        }
+    }
+
+    @Test
+    void bothByItemAggregatesAreOneSubTopologyReadingOneRepartitionTopic() {
+        RippleConfig config = ScorerFixture.testConfig();
+        TopologyDescription d = ScoringTopology.build(ScoringSettings.from(config),
+                Topics.create(config, new InMemorySchemaRegistry())).describe();
+        Set<Integer> holding = new HashSet<>();
+        Set<String> repartitions = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+            for (TopologyDescription.Node n : sub.nodes()) {
+                if (n.name().equals("item-influence") || n.name().equals("item-cooccurrence")) {
+                    holding.add(sub.id());
+                }
+                if (n instanceof TopologyDescription.Sink sink && sink.topic() != null
+                        && sink.topic().endsWith("-repartition")) {
+                    repartitions.add(sink.topic());
+                }
+            }
+        }
+        // under exactly-once, each task with a changed cached aggregate costs a produce round trip at every commit
+        assertThat(holding).hasSize(1);
+        assertThat(repartitions).containsExactly("item-signals-repartition");
     }
 
     @Test
