@@ -5,13 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -53,6 +51,7 @@ import ripple.scoring.ScoringTopology;
 import ripple.scoring.TaskPriors;
 import ripple.serde.InMemorySchemaRegistry;
 import ripple.topics.Topics;
+import ripple.runtime.TempDirs;
 
 /**
  * The scorer's per-event hot path, piece by piece, with the default settings: 64 text dims from one model, so
@@ -223,9 +222,7 @@ public class HotPathBenchmark {
         @TearDown
         public void close() throws IOException {
             driver.close();
-            try (Stream<Path> files = Files.walk(stateDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteQuietly(stateDir);
         }
     }
 

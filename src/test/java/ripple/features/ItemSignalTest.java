@@ -20,9 +20,7 @@ class ItemSignalTest {
 
     @Test
     void anEventAndACoVisitComeBackAsTheyWere() {
-        BehaviorEvent e = BehaviorEvent.newBuilder().setEventId("e1").setUserId("u1").setItemId("i1")
-                .setType(BehaviorType.CART).setTimestamp(Instant.parse("2026-11-01T00:00:00Z")).setScenario("ecommerce")
-                .setContext(Map.of()).build();
+        BehaviorEvent e = event();
         assertThat(roundTrip(ItemSignal.of(e))).isEqualTo(ItemSignal.of(e));
         CoVisit c = new CoVisit("i2", 1234L);
         assertThat(roundTrip(ItemSignal.of(c))).isEqualTo(ItemSignal.of(c));
@@ -39,6 +37,14 @@ class ItemSignalTest {
     @Test
     void aSignalIsAnEventOrACoVisitNeverBothNorNeither() {
         assertThatThrownBy(() -> new ItemSignal(null, null)).isInstanceOf(IllegalArgumentException.class);
+        BehaviorEvent e = event();
+        assertThatThrownBy(() -> new ItemSignal(e, new CoVisit("i2", 1L))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static BehaviorEvent event() {
+        return BehaviorEvent.newBuilder().setEventId("e1").setUserId("u1").setItemId("i1")
+                .setType(BehaviorType.CART).setTimestamp(Instant.parse("2026-11-01T00:00:00Z")).setScenario("ecommerce")
+                .setContext(Map.of()).build();
     }
 
     private ItemSignal roundTrip(ItemSignal s) {

@@ -215,11 +215,13 @@ class ScoringTopologyTest {
         TopologyDescription d = ScoringTopology.build(ScoringSettings.from(config),
                 Topics.create(config, new InMemorySchemaRegistry())).describe();
         Set<Integer> holding = new HashSet<>();
+        Set<String> found = new TreeSet<>();
         Set<String> repartitions = new TreeSet<>();
         for (TopologyDescription.Subtopology sub : d.subtopologies()) {
             for (TopologyDescription.Node n : sub.nodes()) {
                 if (n.name().equals("item-influence") || n.name().equals("item-cooccurrence")) {
                     holding.add(sub.id());
+                    found.add(n.name());
                 }
                 if (n instanceof TopologyDescription.Sink sink && sink.topic() != null
                         && sink.topic().endsWith("-repartition")) {
@@ -228,6 +230,7 @@ class ScoringTopologyTest {
             }
         }
         // under exactly-once, each task with a changed cached aggregate costs a produce round trip at every commit
+        assertThat(found).containsExactly("item-cooccurrence", "item-influence");
         assertThat(holding).hasSize(1);
         assertThat(repartitions).containsExactly("item-signals-repartition");
     }

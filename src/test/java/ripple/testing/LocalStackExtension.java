@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,6 +27,7 @@ import ripple.dev.EmbeddedKafka;
 import ripple.dev.LocalStack;
 import ripple.registry.HttpSchemaRegistry;
 import ripple.dev.registry.KafkaSchemaStore;
+import ripple.runtime.TempDirs;
 
 /**
  * The {@link LocalStack} (broker, schema store, registry server on free ports) as a JUnit 5 extension, with ways to
@@ -85,15 +84,7 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
             stack.close();
         } finally {
             stack = null;
-            deleteQuietly(dataDir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is not a test failure
+            TempDirs.deleteQuietly(dataDir);
         }
     }
 
