@@ -94,7 +94,9 @@ final class Replay {
     Replay(String model, RippleConfig config, boolean baselines, Set<BehaviorType> withheld, ReplayInput input,
            ReplayOptions options, Path stateDir, AtomicLong progress) {
         this.model = model;
-        this.config = config;
+        // the reference path's driver never moves its wall clock, so a scheduled write of the prior would never
+        // fire there, and its probe reads the prior from the store after every event
+        this.config = config.with("learning.prior-checkpoint-interval", "0ms");
         this.baselines = baselines;
         this.withheld = withheld.isEmpty() ? EnumSet.noneOf(BehaviorType.class) : EnumSet.copyOf(withheld);
         this.input = input;

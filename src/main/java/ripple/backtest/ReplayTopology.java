@@ -35,6 +35,7 @@ import ripple.avro.WeightUpdate;
 import ripple.events.IntakeProcessor;
 import ripple.features.CatalogUpdaters;
 import ripple.features.CoVisit;
+import ripple.features.ItemSignal;
 import ripple.features.Decay;
 import ripple.features.InfluenceAggregator;
 import ripple.features.InfluenceSerde;
@@ -222,15 +223,9 @@ final class ReplayTopology {
         scoringContext.setRecordMetadata(topic, task.partition, offset);
         task.scoring.process(event);
         task.scoring.sharePrior();
-        // the by-item influence aggregate (keyed by the event's item) sees the event after the scorer did
-        String item = event.value().getItemId();
-        if (item != null) {
-            byte[] old = influenceAggregates.get(item);
-            byte[] updated = influenceSerde.serialize(null, InfluenceAggregator.add(
-                    old == null ? null : influenceSerde.deserialize(null, old), event.value(), decay));
-            put(influenceAggregates, item, updated);
-            influence.process(new Record<>(item, updated, event.timestamp()));
-        }
+        // the wall clock never moves here, so no scheduled checkpoint fires: the prior is written after every event,
+        // as the probe reads it from the store
+        task.scoring.checkpointPrior();
         for (MockProcessorContext.CapturedForward<? extends String, ?> f : scoringContext.forwarded()) {
             Record<? extends String, ?> r = f.record();
             Object v = r.value();
@@ -240,13 +235,8 @@ final class ReplayTopology {
                 outputs.weightUpdates.add(w);
             } else if (v instanceof DeadLetter) {
                 outputs.deadLetters++;
-            } else if (v instanceof CoVisit c && ScoringTopology.countsAsCoVisit(r.key(), c)) {
-                byte[] old = cooccurrenceAggregates.get(r.key());
-                ItemNeighbours kept = ScoringTopology.addCoVisit(settings, decay,
-                        old == null ? null : neighboursSerde.deserialize(null, old), c);
-                put(cooccurrenceAggregates, r.key(), neighboursSerde.serialize(null, kept));
-                changedNeighbours.remove(r.key());
-                changedNeighbours.add(r.key());
+            } else if (v instanceof ItemSignal s) {
+                aggregate(r.key(), s, event.timestamp());
             }
         }
         scoringContext.resetForwards();
@@ -259,6 +249,27 @@ final class ReplayTopology {
             neighbours.process(new Record<>(changed, published, event.timestamp()));
         }
         changedNeighbours.clear();
+    }
+
+    /** The by-item aggregates after one of the scorer's item signals, as the live topology's repartition feeds them. */
+    private void aggregate(String item, ItemSignal s, long timestamp) {
+        if (s.event() != null) {
+            byte[] old = influenceAggregates.get(item);
+            byte[] updated = influenceSerde.serialize(null, InfluenceAggregator.add(
+                    old == null ? null : influenceSerde.deserialize(null, old), s.event(), decay));
+            put(influenceAggregates, item, updated);
+            influence.process(new Record<>(item, updated, timestamp));
+        }
+        for (CoVisit c : s.coVisits()) {
+            if (ScoringTopology.countsAsCoVisit(item, c)) {
+                byte[] old = cooccurrenceAggregates.get(item);
+                ItemNeighbours kept = ScoringTopology.addCoVisit(settings, decay,
+                        old == null ? null : neighboursSerde.deserialize(null, old), c);
+                put(cooccurrenceAggregates, item, neighboursSerde.serialize(null, kept));
+                changedNeighbours.remove(item);
+                changedNeighbours.add(item);
+            }
+        }
     }
 
     /** A null aggregate deletes the key, as a key-value store's put does. */

@@ -83,7 +83,8 @@ public final class EndToEndBenchmark {
 
     public record Result(int events, int users, int items, Phase ripple, Phase passthrough, long commitIntervalMs,
                          double p50Ms, double p95Ms, double p99Ms, int latencySamples, double latencyRate,
-                         CommitBreakdown latencyCommits, long rssMbPeak, double stateBytesPerUser) {
+                         double warmEventsPerSec, double warmCpuMsPerEvent, double latencyCpuMsPerEvent, CommitBreakdown latencyCommits, long rssMbPeak,
+                         double stateBytesPerUser) {
         public double rippleEventsPerSec() {
             return ripple.eventsPerSec();
         }
@@ -96,19 +97,28 @@ public final class EndToEndBenchmark {
             return String.format(Locale.ROOT, "{\"events\": %d, \"users\": %d, \"items\": %d, "
                             + "\"ripple_events_per_sec\": %.1f, \"passthrough_events_per_sec\": %.1f, \"ratio\": %.3f, "
                             + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
-                            + "\"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, \"latency_commits\": %s, "
+                            + "\"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, "
+                            + "\"warm_events_per_sec\": %.1f, \"warm_cpu_ms_per_event\": %.3f, "
+                            + "\"latency_cpu_ms_per_event\": %.3f, \"latency_commits\": %s, "
                             + "\"records_per_event\": %.3f, \"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, "
                             + "\"rss_mb_peak\": %d, \"state_bytes_per_user\": %.0f, "
                             + "\"ripple\": %s, \"passthrough\": %s}",
                     events, users, items, ripple.eventsPerSec(), passthrough.eventsPerSec(),
                     ripple.eventsPerSec() / passthrough.eventsPerSec(), commitIntervalMs, p50Ms, p95Ms, p99Ms,
-                    latencySamples, latencyRate, latencyCommits.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(), ripple.cpuMsPerEvent(),
+                    latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent, latencyCpuMsPerEvent,
+                    latencyCommits.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(), ripple.cpuMsPerEvent(),
                     rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
         }
     }
 
     /** Share of a throughput phase's output (and of the latency phase's events) left out as warm-up. */
     static final double WARM_UP = 0.1;
+    /** Events of the burst that measures the maximum again before the latency phase, as a share of the events. */
+    static final double WARM_BURST = 0.1;
+
+    /** The warm burst's rate and its scorer's CPU per event. */
+    record Burst(double eventsPerSec, double cpuMsPerEvent) {
+    }
 
     private EndToEndBenchmark() {
     }
@@ -169,20 +179,37 @@ public final class EndToEndBenchmark {
             List<Double> latencies = new ArrayList<>();
             Phase ripple;
             double rate;
+            double latencyCpu;
+            Burst warm;
             CommitBreakdown commits;
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
                     KafkaSettings.streams(config, ""));
             try {
                 ripple = measure(client, topics.scores.name(), o.events(), config.nonEmpty("application.id"), streams,
                         log, "ripple");
-                // Latency at half the measured maximum, on the scorer that was just measured, still running: warm,
-                // as a service is between deployments (a restart's catch-up is not a steady state's latency); or at
-                // a given rate, so that two builds on a shared machine, whose maxima differ with the load, are
-                // compared at the same rate.
-                rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, ripple.eventsPerSec() / 2);
+                String appId = config.nonEmpty("application.id");
+                // Latency at half the maximum, on the scorer that was just measured, still running: warm, as a
+                // service is between deployments (a restart's catch-up is not a steady state's latency); or at a
+                // given rate, so that two builds on a shared machine, whose maxima differ with the load, are
+                // compared at the same rate. The maximum is measured again, on a burst after the throughput phase:
+                // users come back with longer histories than during it, so more candidates to rank, and an event
+                // of the latency phase cost about twice one of the throughput phase (CPU per event, 200k users).
+                int next = o.events();
+                warm = null;
+                if (o.latencyRate() == null) {
+                    int burst = Math.max(1000, (int) (o.events() * WARM_BURST));
+                    warm = warmBurst(client, topics, o, next, burst, streams, appId, log);
+                    next += burst;
+                }
+                rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, warm.eventsPerSec() / 2);
                 CommitBreakdown.Counters before = CommitBreakdown.read(streams);
-                latencyPhase(client, topics, o, rate, latencies, log);
+                Snapshot cpuBefore = Snapshot.take(streams, appId, 0);
+                int paced = latencyPhase(client, topics, o, next, rate, latencies, log);
+                Snapshot cpuAfter = Snapshot.take(streams, appId, 0);
+                latencyCpu = (cpuAfter.appCpuNanos() - cpuBefore.appCpuNanos()) / 1e6 / paced;
                 commits = CommitBreakdown.between(before, CommitBreakdown.read(streams));
+                log.printf(Locale.ROOT, "latency phase: %.3f CPU-ms per event (the throughput phase: %.3f): %s%n",
+                        latencyCpu, ripple.cpuMsPerEvent(), cpuAfter.cpuSplit(cpuBefore, paced));
                 log.printf(Locale.ROOT, "latency phase commits: %s%n", commits);
             } finally {
                 leave(streams);
@@ -191,7 +218,8 @@ public final class EndToEndBenchmark {
             double stateBytes = stateBytesPerUser(client, config.nonEmpty("application.id") + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
-                    percentile(latencies, 0.99), latencies.size(), rate, commits, rssPeakMb(), stateBytes);
+                    percentile(latencies, 0.99), latencies.size(), rate, warm == null ? Double.NaN : warm.eventsPerSec(),
+                    warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, rssPeakMb(), stateBytes);
         } finally {
             if (own != null) {
                 own.close();
@@ -205,11 +233,50 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * Produces {@code rate} events/s for the configured time and adds the event-to-score latency of each (after
-     * the first {@link #WARM_UP} of them) to {@code latencies}.
+     * The running scorer's maximum in the state the latency phase finds it in: {@code n} more events (ids from
+     * {@code from}) produced at once, and the rate at which they are done once the first {@link #WARM_UP} of their
+     * scores have come out (a backlog drained, as in the throughput phase: done when every sub-topology has read
+     * all its input).
      */
-    private static void latencyPhase(Properties client, Topics topics, Options o, double rate, List<Double> latencies,
-                                     java.io.PrintStream log) throws InterruptedException {
+    private static Burst warmBurst(Properties client, Topics topics, Options o, int from, int n, KafkaStreams streams,
+                                   String appId, java.io.PrintStream log) throws Exception {
+        try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics)) {
+            scores.assign(partitions(scores, topics.scores.name()));
+            scores.seekToEnd(scores.assignment());
+            scores.assignment().forEach(scores::position);
+            produceEvents(client, topics, o, from, n, i -> System.currentTimeMillis());
+            long warm = (long) (n * WARM_UP);
+            long seen = 0;
+            Snapshot start = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (seen < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the warm burst did not finish within 30 minutes");
+                }
+                seen += scores.poll(Duration.ofMillis(100)).count();
+                if (start == null && seen >= warm) {
+                    start = Snapshot.take(streams, appId, seen);
+                }
+            }
+            // and its by-item aggregations, which lag behind the scores: otherwise their backlog, left to the
+            // latency phase, is work the maximum did not pay for
+            awaitCaughtUp(client, appId, deadline);
+            Snapshot end = Snapshot.take(streams, appId, seen);
+            double events = end.outputs() - start.outputs();
+            Burst b = new Burst(events / ((end.nanos() - start.nanos()) / 1e9),
+                    (end.appCpuNanos() - start.appCpuNanos()) / 1e6 / events);
+            log.printf(Locale.ROOT, "warm burst: %d events, %.0f/s, %.3f CPU-ms per event (%s)%n", n,
+                    b.eventsPerSec(), b.cpuMsPerEvent(), end.cpuSplit(start, events));
+            return b;
+        }
+    }
+
+    /**
+     * Produces {@code rate} events/s for the configured time and adds the event-to-score latency of each (after
+     * the first {@link #WARM_UP} of them) to {@code latencies}; returns how many events it produced.
+     */
+    private static int latencyPhase(Properties client, Topics topics, Options o, int from, double rate,
+                                    List<Double> latencies, java.io.PrintStream log) throws InterruptedException {
         try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics)) {
             scores.assign(partitions(scores, topics.scores.name()));
             scores.seekToEnd(scores.assignment());
@@ -220,7 +287,7 @@ public final class EndToEndBenchmark {
             AtomicReference<RuntimeException> failed = new AtomicReference<>();
             Thread producer = new Thread(() -> {
                 try {
-                    produceEvents(client, topics, o, o.events(), n, paced(rate));
+                    produceEvents(client, topics, o, from, n, paced(rate));
                 } catch (RuntimeException e) {
                     failed.set(e);
                 }
@@ -232,7 +299,7 @@ public final class EndToEndBenchmark {
                 for (ConsumerRecord<String, ScoreUpdate> r : scores.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
                     // the first events of the phase are the warm-up: left out
-                    if (Long.parseLong(r.value().getEventId().substring(1)) - o.events() >= warmUp) {
+                    if (Long.parseLong(r.value().getEventId().substring(1)) - from >= warmUp) {
                         latencies.add((double) (now - r.value().getEventTime().toEpochMilli()));
                     }
                     seenLatency++;
@@ -242,6 +309,7 @@ public final class EndToEndBenchmark {
             if (failed.get() != null) {
                 throw failed.get();
             }
+            return n;
         }
     }
 
@@ -381,7 +449,7 @@ public final class EndToEndBenchmark {
 
     /** Counters of a running app at one moment: outputs seen, its producer's records and bytes by topic, CPU. */
     private record Snapshot(long nanos, long outputs, Map<String, double[]> byTopic, long appCpuNanos,
-                            long processCpuNanos) {
+                            long processCpuNanos, Map<String, Long> cpuByThread) {
         static Snapshot take(KafkaStreams streams, String applicationId, long outputs) {
             Map<String, double[]> byTopic = new java.util.TreeMap<>();
             streams.metrics().forEach((n, m) -> {
@@ -393,15 +461,37 @@ public final class EndToEndBenchmark {
             });
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long cpu = 0;
+            Map<String, Long> byThread = new java.util.TreeMap<>();
             for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
                 // Kafka Streams names its threads and its clients' threads after the application id
                 if (t != null && t.getThreadName().contains(applicationId)) {
-                    cpu += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+                    long nanos = Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+                    cpu += nanos;
+                    byThread.merge(threadKind(t.getThreadName(), applicationId), nanos, Long::sum);
                 }
             }
             long process = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                     instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
-            return new Snapshot(System.nanoTime(), outputs, byTopic, cpu, process);
+            return new Snapshot(System.nanoTime(), outputs, byTopic, cpu, process, byThread);
+        }
+
+        /** A thread's name without the application id and the instance's UUID: what kind of thread it is. */
+        static String threadKind(String name, String applicationId) {
+            return name.replace(applicationId, "").replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "")
+                    .replaceAll("^[-| ]+", "");
+        }
+
+        /** CPU-ms per event since {@code start}, by kind of thread, and the whole process's, for the log. */
+        String cpuSplit(Snapshot start, double events) {
+            StringBuilder out = new StringBuilder();
+            cpuByThread.forEach((kind, nanos) -> {
+                double ms = (nanos - start.cpuByThread.getOrDefault(kind, 0L)) / 1e6 / events;
+                if (ms >= 0.001) {
+                    out.append(String.format(Locale.ROOT, "%s %.3f; ", kind, ms));
+                }
+            });
+            return out.append(String.format(Locale.ROOT, "whole process %.3f",
+                    (processCpuNanos - start.processCpuNanos) / 1e6 / events)).toString();
         }
 
         /**

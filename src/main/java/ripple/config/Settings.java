@@ -121,6 +121,9 @@ public final class Settings {
             integer("topics.partitions", "6", 1, 10_000,
                     "Partitions and replication of the topics Ripple creates, its changelogs and repartition topics "
                     + "included."),
+            integer("topics.by-item-partitions", "1", 0, 10_000,
+                    "Partitions of the internal topic that carries events and co-visits by item to the item "
+                    + "aggregates."),
             integer("topics.replication-factor", "-1", -1, Short.MAX_VALUE,
                     "Partitions and replication of the topics Ripple creates, its changelogs and repartition topics "
                     + "included."),
@@ -187,6 +190,10 @@ public final class Settings {
                     "How often each scorer task shares its prior w0 with the others (wall clock), through the prior "
                     + "topic: every task learns w0 from its own partitions' events and ranks with all tasks' priors "
                     + "together. 0ms: each task ranks with its own prior alone."),
+            duration("learning.prior-checkpoint-interval", "100ms",
+                    "How often each scorer task writes its prior w0 to its store, and so to the store's changelog "
+                    + "(wall clock). After a crash the task resumes from its last write: users' own weights are "
+                    + "exact, the prior misses at most this much learning. 0ms: after every event, exact"),
             integer("backtest.tasks", "1", 1, 10_000,
                     "Scorer tasks a backtest's replay emulates, each with its own prior w0 and users routed to it as "
                     + "the producer routes their key among that many partitions. 1: one prior learns from every "

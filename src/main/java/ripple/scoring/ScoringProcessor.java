@@ -29,6 +29,7 @@ import ripple.features.CoVisit;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
+import ripple.features.ItemSignal;
 import ripple.features.UserState;
 import ripple.features.UserWeights;
 import ripple.metrics.RippleMetrics;
@@ -78,6 +79,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private UserState ownPrior;
     /** The prior users are ranked with: {@link #ownPrior}, plus the other tasks' when they share. */
     private UserState prior;
+    /** Whether {@link #ownPrior} learned since it was last written to its store. */
+    private boolean priorUnwritten;
 
     public ScoringProcessor(ScoringSettings settings, ItemCatalog catalog, Serializer<BehaviorEvent> eventSerializer) {
         this(settings, catalog, eventSerializer, RippleMetrics.noop());
@@ -131,6 +134,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
             context.schedule(settings.coalesceInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishPending);
         }
         ownPrior = models.prior(priors.get(PRIOR_KEY));
+        if (!settings.checkpointsPriorEveryEvent()) {
+            context.schedule(settings.priorCheckpointInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    t -> checkpointPrior());
+        }
         if (shared == null) {
             prior = ownPrior;
         } else {
@@ -160,6 +167,20 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         context().forward(new Record<>(ranked.task(), (Object) new PriorShare(ownPrior.encode()), wallClock));
     }
 
+    /**
+     * Writes this task's prior to its store, uncached, if it learned since the last write: its changelog record
+     * goes out with the task's other output. Were the store cached, as it is when the prior is written after
+     * every event, each task's cache flush at commit would send it after the previous task's producer flush had
+     * waited for its acks: under exactly-once, one more produce round trip per task and commit (bench e2e). A
+     * replay, whose clock never moves, calls it after every event.
+     */
+    public void checkpointPrior() {
+        if (priorUnwritten) {
+            priors.put(PRIOR_KEY, ownPrior.encode());
+            priorUnwritten = false;
+        }
+    }
+
     /** Brings {@link #prior} up to date with this task's own and the other tasks' last shares, when they share. */
     private void refreshPrior() {
         if (ranked != null) {
@@ -174,6 +195,8 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         } catch (RuntimeException e) {
             BehaviorEvent ev = record.value();
             log.error("event {} of user {} failed in scoring; sent to dead-letters", ev.getEventId(), record.key(), e);
+            // still counted in the item's influence, as every valid event is: the item signal is score's last output
+            context().forward(record.withKey(ev.getItemId()).withValue(ItemSignal.of(ev)));
             metrics.deadLetter(RippleMetrics.Stage.SCORING, Rejection.PROCESSING_ERROR);
             context().forward(record.withKey((String) null).withValue(DeadLetters.of(Rejection.PROCESSING_ERROR,
                     e.toString(), e, context().recordMetadata().orElse(null),
@@ -226,8 +249,11 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         TopKUpdate top = recommend(userId, user, afterView, now, ev.getEventId());
 
         users.put(userId, user.encode());
-        // The prior store is cached: repeated puts of this one key reach the changelog once per commit.
-        priors.put(PRIOR_KEY, ownPrior.encode());
+        if (settings.checkpointsPriorEveryEvent()) {
+            // cached then: repeated puts of this one key reach the changelog once per commit
+            priors.put(PRIOR_KEY, ownPrior.encode());
+            priorUnwritten = false;
+        }
 
         String version = catalog.modelVersion();
         Instant eventTime = ev.getTimestamp();
@@ -241,11 +267,14 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         if (learning.taught || !settings.weightUpdatesWhenLearnedOnly()) {
             forwardWeights(record, ev, user, w, learning.loss, deltaNorm, top.churn, version);
         }
-        // Both directions, so each item's neighbours include the other.
+        // Both directions, so each item's neighbours include the other: one co-visit keyed by each recent item,
+        // and the item's own with the event, in one signal keyed by the item, sent last (see process).
+        List<CoVisit> coVisits = new ArrayList<>(pairedWith.size());
         for (String other : pairedWith) {
-            context().forward(record.withKey(other).withValue(new CoVisit(itemId, now)));
-            context().forward(record.withKey(itemId).withValue(new CoVisit(other, now)));
+            context().forward(record.withKey(other).withValue(ItemSignal.of(new CoVisit(itemId, now))));
+            coVisits.add(new CoVisit(other, now));
         }
+        context().forward(record.withKey(itemId).withValue(new ItemSignal(ev, coVisits)));
         // counted last: an event whose outputs fail goes to dead-letters instead
         metrics.eventProcessed(ev.getType());
         metrics.learningLoss(learning.loss);
@@ -284,6 +313,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
         priorLearner.apply(priorLearned.weights, priorLearned.moment1, priorLearned.moment2,
                 ranked == null ? null : ranked.othersMoment2(), priorLearned.step, grad, 0);
         priorLearned.step++;
+        priorUnwritten = true;
         refreshPrior();
         return new Learning(loss, true);
     }

@@ -37,13 +37,15 @@ public record ScoringSettings(
         double userShrink,
         double priorRate,
         Duration priorShareInterval,
+        Duration priorCheckpointInterval,
         Map<String, Map<BehaviorType, Double>> strengthsByScenario,
         int topK,
         boolean excludeSeen,
         Duration coalesceInterval,
         RetrievalSettings retrieval,
         Set<FeatureGroup> ablate,
-        boolean weightUpdatesWhenLearnedOnly) {
+        boolean weightUpdatesWhenLearnedOnly,
+        int byItemPartitions) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -91,13 +93,15 @@ public record ScoringSettings(
                 c.doubleValue("learning.user-shrink"),
                 c.doubleValue("learning.prior-rate"),
                 c.duration("learning.prior-share-interval"),
+                c.duration("learning.prior-checkpoint-interval"),
                 strengths,
                 topK,
                 c.bool("scoring.exclude-seen"),
                 c.duration("scoring.coalesce-interval"),
                 retrieval,
                 ablate(c),
-                weightUpdates(c));
+                weightUpdates(c),
+                c.intValue("topics.by-item-partitions"));
     }
 
     /** {@code scoring.weight-updates}: every-event (one per scored event) or learned (only events that taught). */
@@ -142,6 +146,11 @@ public record ScoringSettings(
         }
         Double strength = m.get(type);
         return strength == null ? 0.0 : strength;
+    }
+
+    /** Whether each event's prior is written to the store at once (exact), rather than on a schedule. */
+    public boolean checkpointsPriorEveryEvent() {
+        return priorCheckpointInterval.isZero();
     }
 
     /** Whether scorer tasks share their priors and rank with all of them ({@link TaskPriors}). */

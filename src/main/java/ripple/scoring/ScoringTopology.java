@@ -46,10 +46,9 @@ import ripple.topics.Topics;
  * <pre>
  * behavior-events (bytes) -> intake (validate, fill defaults, dedupe) -+-> dead-letters
  *                                                                      +-> scoring (user state, learn, top-K) -> scores, recommendations, weight-updates
- *                                                                      |     +-> co-visits --+
- *                                                                      +-> events -----------+-> by item (one repartition topic)
- *                                                                                                  +-> influence counts -> ripple-item-influence
- *                                                                                                  +-> neighbour counts -> ripple-item-neighbours
+ *                                                                            +-> events and co-visits by item (one repartition topic)
+ *                                                                                  +-> influence counts -> ripple-item-influence
+ *                                                                                  +-> neighbour counts -> ripple-item-neighbours
  * item-features, ripple-item-influence, ripple-item-neighbours -> global stores -> in-memory item catalog read by scoring
  * user-erasure (tombstones) -> delete the user's state -> tombstone on recommendations
  * </pre>
@@ -122,8 +121,9 @@ public final class ScoringTopology {
         // (statestore.cache.max.bytes), which then evicts (and so writes through) on nearly every put to the
         // prior and the item aggregates: 9.6 records per event with it, 7.3 without (bench e2e, 200k users).
         builder.addStateStore(wiring.keyValue(ScoringProcessor.USER_STORE, Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(wiring.keyValue(ScoringProcessor.PRIOR_STORE, Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled());
+        StoreBuilder<KeyValueStore<String, byte[]>> priorStore =
+                wiring.keyValue(ScoringProcessor.PRIOR_STORE, Serdes.String(), Serdes.ByteArray());
+        builder.addStateStore(settings.checkpointsPriorEveryEvent() ? priorStore.withCachingEnabled() : priorStore);
         builder.addStateStore(wiring.keyValue(ScoringProcessor.PENDING_STORE, Serdes.String(), Serdes.String()));
 
         builder.addGlobalStore(wiring.keyValue(CatalogUpdaters.FEATURES_STORE, Serdes.String(), Serdes.ByteArray())
@@ -150,7 +150,6 @@ public final class ScoringTopology {
         KStream<String, BehaviorEvent> valid = split.get("intake-valid").mapValues(v -> (BehaviorEvent) v);
 
         Decay decay = settings.decay();
-        KStream<String, ItemSignal> activity = valid.selectKey((user, e) -> e.getItemId()).mapValues(ItemSignal::of);
 
         // Every task learns the prior from its own partitions' events, and ranks with every task's prior together.
         TaskPriors shared = settings.sharesPriors() ? new TaskPriors() : null;
@@ -163,13 +162,16 @@ public final class ScoringTopology {
         KStream<String, Object> scored = valid.process(() -> scoring(settings, catalog, topics, wiring, shared),
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
                 ScoringProcessor.PENDING_STORE);
-        // Co-visits are keyed by item: to the by-item aggregator, whose neighbour lists every instance reads. They
-        // share one repartition topic with the events by item (ItemSignal), so both aggregates are one sub-topology.
-        KStream<String, ItemSignal> coVisits = scored.filter((k, v) -> v instanceof CoVisit).mapValues(v -> (CoVisit) v)
-                .filter(ScoringTopology::countsAsCoVisit).mapValues(ItemSignal::of);
-        KStream<String, ItemSignal> byItem = activity.merge(coVisits, Named.as("item-signals-merge"))
-                .repartition(Repartitioned.<String, ItemSignal>as("item-signals")
-                        .withKeySerde(Serdes.String()).withValueSerde(ItemSignal.serde(topics.internalEvents())));
+        // The scorer's item signals (each event, and its co-visits) are keyed by item: to the by-item aggregators,
+        // whose counts and neighbour lists every instance reads. Both aggregates are one sub-topology.
+        Repartitioned<String, ItemSignal> bySignalItem = Repartitioned.<String, ItemSignal>as("item-signals")
+                .withKeySerde(Serdes.String()).withValueSerde(ItemSignal.serde(topics.internalEvents()));
+        // Fewer partitions, fewer tasks: under exactly-once each task whose cached aggregates changed costs the
+        // commit one produce round trip, one task after another; the aggregates' work per record is small.
+        KStream<String, ItemSignal> byItem = scored.filter((k, v) -> v instanceof ItemSignal)
+                .mapValues(v -> (ItemSignal) v)
+                .repartition(settings.byItemPartitions() > 0
+                        ? bySignalItem.withNumberOfPartitions(settings.byItemPartitions()) : bySignalItem);
         // Aggregates over cached stores: an item's counts reach the changelog and the topic once per commit.
         byItem.filter((item, s) -> s.event() != null).mapValues(ItemSignal::event)
                 .groupByKey(Grouped.with(Serdes.String(), topics.internalEvents()))
@@ -177,7 +179,7 @@ public final class ScoringTopology {
                         wiring.aggregate(InfluenceAggregator.STORE, new InfluenceSerde()))
                 .toStream(Named.as("item-influence-updates"))
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
-        byItem.filter((item, s) -> s.coVisit() != null).mapValues(ItemSignal::coVisit)
+        byItem.flatMapValues(ItemSignal::coVisits).filter(ScoringTopology::countsAsCoVisit)
                 .groupByKey(Grouped.with(Serdes.String(), CoVisit.serde()))
                 .aggregate(() -> null, (item, v, old) -> addCoVisit(settings, decay, old, v), Named.as("item-cooccurrence"),
                         wiring.aggregate(CooccurrenceAggregator.STORE, new ItemNeighboursSerde()))

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,26 +21,50 @@ class ItemSignalTest {
             Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry()).internalEvents());
 
     @Test
-    void anEventAndACoVisitComeBackAsTheyWere() {
+    void eachShapeOfSignalComesBackAsItWas() {
         BehaviorEvent e = event();
-        assertThat(roundTrip(ItemSignal.of(e))).isEqualTo(ItemSignal.of(e));
         CoVisit c = new CoVisit("i2", 1234L);
-        assertThat(roundTrip(ItemSignal.of(c))).isEqualTo(ItemSignal.of(c));
+        CoVisit d = new CoVisit("élément-3", 5678L);
+        for (ItemSignal s : List.of(ItemSignal.of(e), ItemSignal.of(c), new ItemSignal(e, List.of(c, d)),
+                new ItemSignal(null, List.of(c, d)), new ItemSignal(e, List.of(d)))) {
+            assertThat(roundTrip(s)).isEqualTo(s);
+        }
     }
 
     @Test
-    void anUnknownTagOrAnEmptyRecordIsAClearError() {
+    void anEventAloneAndACoVisitAloneKeepTheirShortFormats() {
+        byte[] event = serde.serializer().serialize("t", ItemSignal.of(event()));
+        byte[] coVisit = serde.serializer().serialize("t", ItemSignal.of(new CoVisit("i2", 1234L)));
+        byte[] both = serde.serializer().serialize("t", new ItemSignal(event(), List.of(new CoVisit("i2", 1234L))));
+        assertThat(event[0]).isEqualTo((byte) 'E');
+        assertThat(coVisit[0]).isEqualTo((byte) 'C');
+        // a co-visit alone: the tag, 8 bytes of time, the id
+        assertThat(coVisit).hasSize(1 + 8 + 2);
+        assertThat(both[0]).isEqualTo((byte) 'S');
+    }
+
+    @Test
+    void anUnknownTagAnEmptyOrTruncatedRecordIsAClearError() {
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {'X', 1, 2}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("unknown tag");
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {'C'}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("malformed");
+        byte[] both = serde.serializer().serialize("t", new ItemSignal(event(),
+                List.of(new CoVisit("i2", 1L), new CoVisit("i3", 2L))));
+        for (int cut = 2; cut < both.length; cut++) {
+            byte[] truncated = Arrays.copyOf(both, cut);
+            assertThatThrownBy(() -> serde.deserializer().deserialize("t", truncated)).as("cut at %d", cut)
+                    .isInstanceOf(SerializationException.class);
+        }
+        byte[] longer = Arrays.copyOf(both, both.length + 1);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", longer))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("left over");
     }
 
     @Test
-    void aSignalIsAnEventOrACoVisitNeverBothNorNeither() {
-        assertThatThrownBy(() -> new ItemSignal(null, null)).isInstanceOf(IllegalArgumentException.class);
-        BehaviorEvent e = event();
-        assertThatThrownBy(() -> new ItemSignal(e, new CoVisit("i2", 1L))).isInstanceOf(IllegalArgumentException.class);
+    void aSignalCarriesAnEventOrCoVisitsOrBothNeverNeither() {
+        assertThatThrownBy(() -> new ItemSignal(null, List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new ItemSignal(event(), List.of(new CoVisit("i2", 1L))).coVisits()).hasSize(1);
     }
 
     private static BehaviorEvent event() {

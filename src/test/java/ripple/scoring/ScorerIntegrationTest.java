@@ -79,6 +79,12 @@ class ScorerIntegrationTest {
         } finally {
             stop(streams);
         }
+        try (Admin admin = Admin.create(client)) {
+            String signals = config.string("application.id") + "-item-signals-repartition";
+            // the by-item aggregates' tasks: one per partition of this topic, each a produce round trip per commit
+            assertThat(admin.describeTopics(List.of(signals)).allTopicNames().get().get(signals).partitions())
+                    .as("topics.by-item-partitions, not topics.partitions").hasSize(1);
+        }
         assertThat(first).extracting(WeightUpdate::getEventId).containsExactlyInAnyOrder("e1", "e2", "e3");
         long aliceSteps = first.stream().filter(w -> w.getUserId().equals("alice")).count();
         assertThat(aliceSteps).isEqualTo(2);

@@ -279,6 +279,48 @@ class ScoringTopologyTest {
         }
     }
 
+    /**
+     * The prior reaches its store (and its changelog) on a wall-clock schedule, not after every event: a cached
+     * store written per event cost each task a produce round trip at every exactly-once commit. With the interval
+     * at 0ms every event's prior is written, as before.
+     */
+    @Test
+    void thePriorIsCheckpointedOnItsScheduleOrAfterEveryEventAtZero() {
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig()
+                .with("learning.prior-checkpoint-interval", "100ms"), stateDir)) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.features.pipeInput("i1", features("i1", 1, "v1"));
+            f.send(event("e0", "alice", "i0", BehaviorType.CART, T0));
+            f.send(event("e1", "alice", "i1", BehaviorType.CART, T0.plusSeconds(1)));
+            assertThat(storedPriorStep(f)).as("nothing written before the first checkpoint").isNull();
+            f.driver.advanceWallClockTime(Duration.ofMillis(100));
+            long first = storedPriorStep(f);
+            assertThat(first).as("the prior learned, and the checkpoint wrote it").isPositive();
+            f.send(event("e2", "alice", "i0", BehaviorType.CART, T0.plusSeconds(2)));
+            assertThat(storedPriorStep(f)).as("unchanged until the next checkpoint").isEqualTo(first);
+            f.driver.advanceWallClockTime(Duration.ofMillis(100));
+            assertThat(storedPriorStep(f)).isGreaterThan(first);
+        }
+        try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig()
+                .with("learning.prior-checkpoint-interval", "0ms"), stateDir.resolve("every-event"))) {
+            f.features.pipeInput("i0", features("i0", 0, "v1"));
+            f.features.pipeInput("i1", features("i1", 1, "v1"));
+            f.send(event("e0", "alice", "i0", BehaviorType.CART, T0));
+            f.send(event("e1", "alice", "i1", BehaviorType.CART, T0.plusSeconds(1)));
+            long afterTwo = storedPriorStep(f);
+            assertThat(afterTwo).isPositive();
+            f.send(event("e2", "alice", "i0", BehaviorType.CART, T0.plusSeconds(2)));
+            assertThat(storedPriorStep(f)).isGreaterThan(afterTwo);
+        }
+    }
+
+    /** The step of the prior in its store, or null when none was written. */
+    private static Long storedPriorStep(ScorerFixture f) {
+        byte[] prior = f.driver.<String, byte[]>getKeyValueStore(ScoringProcessor.PRIOR_STORE)
+                .get(ScoringProcessor.PRIOR_KEY);
+        return prior == null ? null : UserState.decode(prior).weights().step;
+    }
+
     @Test
     void aUsersOwnPartIsStoredInFloat16AndThePriorInFull() {
         try (ScorerFixture f = new ScorerFixture(ScorerFixture.testConfig(), stateDir)) {

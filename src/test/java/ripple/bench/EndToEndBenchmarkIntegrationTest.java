@@ -1,0 +1,43 @@
+package ripple.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bench e2e} end to end at a tiny size, on its own embedded broker: every phase finishes and reports what it
+ * measured. Timings are not asserted (a shared machine); that each phase saw its events is.
+ */
+@Tag("integration")
+class EndToEndBenchmarkIntegrationTest {
+
+    /** Enough events that the pass-through's output does not arrive in one poll (its rate is then not measured). */
+    @Test
+    void everyPhaseRunsAndTheWarmMaximumSetsTheLatencyRate() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        EndToEndBenchmark.Result r = EndToEndBenchmark.run(new EndToEndBenchmark.Options(null, 2000, 300, 30_000, 2,
+                Duration.ofSeconds(3), Map.of(), null), new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+
+        assertThat(r.events()).isEqualTo(30_000);
+        assertThat(r.ripple().eventsPerSec()).isPositive();
+        assertThat(r.passthrough().eventsPerSec()).isPositive();
+        // one score per event, so at least one record per event
+        assertThat(r.ripple().recordsPerEvent()).isGreaterThan(1);
+        assertThat(printed).contains("warm burst: 3000 events");
+        assertThat(r.warmEventsPerSec()).isPositive();
+        assertThat(r.latencyRate()).isEqualTo(Math.max(1, r.warmEventsPerSec() / 2));
+        assertThat(r.latencySamples()).isPositive();
+        assertThat(r.p99Ms()).isGreaterThanOrEqualTo(r.p50Ms());
+        assertThat(r.latencyCpuMsPerEvent()).isPositive();
+        assertThat(r.stateBytesPerUser()).isPositive();
+        assertThat(r.toJson()).contains("\"warm_events_per_sec\"", "\"latency_cpu_ms_per_event\"",
+                "\"latency_commits\"");
+    }
+}
