@@ -211,6 +211,7 @@ public final class EndToEndBenchmark {
                 log.printf(Locale.ROOT, "latency phase: %.3f CPU-ms per event (the throughput phase: %.3f): %s%n",
                         latencyCpu, ripple.cpuMsPerEvent(), cpuAfter.cpuSplit(cpuBefore, paced));
                 log.printf(Locale.ROOT, "latency phase commits: %s%n", commits);
+                log.printf(Locale.ROOT, "latency phase, stream threads: %s%n", streamsLatencies(streams));
             } finally {
                 leave(streams);
             }
@@ -311,6 +312,25 @@ public final class EndToEndBenchmark {
             }
             return n;
         }
+    }
+
+    /**
+     * The stream threads' own commit, poll and process latencies, for the log: each an average and a maximum over
+     * Kafka Streams' last sample windows (about the latency phase). Its record end-to-end metrics are left out:
+     * their windows also hold the earlier phases' events, whose event times are old.
+     */
+    static String streamsLatencies(KafkaStreams streams) {
+        Map<String, Double> values = new java.util.TreeMap<>();
+        streams.metrics().forEach((n, m) -> {
+            if (m.metricValue() instanceof Number v && !Double.isNaN(v.doubleValue())
+                    && n.group().equals("stream-thread-metrics") && (n.name().startsWith("commit-latency-")
+                    || n.name().startsWith("poll-latency-") || n.name().startsWith("process-latency-"))) {
+                values.merge(n.name(), v.doubleValue(), Math::max);
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        values.forEach((k, v) -> out.append(String.format(Locale.ROOT, "%s%s %.1f", out.length() == 0 ? "" : "; ", k, v)));
+        return out.append(" (ms)").toString();
     }
 
     /** Closes the app, leaving its group, so that the next app on the broker does not wait for this one's session. */
