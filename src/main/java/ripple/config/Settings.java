@@ -190,7 +190,7 @@ public final class Settings {
                     "How often each scorer task shares its prior w0 with the others (wall clock), through the prior "
                     + "topic: every task learns w0 from its own partitions' events and ranks with all tasks' priors "
                     + "together. 0ms: each task ranks with its own prior alone."),
-            duration("learning.prior-checkpoint-interval", "100ms",
+            duration("learning.prior-checkpoint-interval", "0ms",
                     "How often each scorer task writes its prior w0 to its store, and so to the store's changelog "
                     + "(wall clock). After a crash the task resumes from its last write: users' own weights are "
                     + "exact, the prior misses at most this much learning. 0ms: after every event, exact"),

@@ -168,11 +168,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     }
 
     /**
-     * Writes this task's prior to its store, uncached, if it learned since the last write: its changelog record
-     * goes out with the task's other output. Were the store cached, as it is when the prior is written after
-     * every event, each task's cache flush at commit would send it after the previous task's producer flush had
-     * waited for its acks: under exactly-once, one more produce round trip per task and commit (bench e2e). A
-     * replay, whose clock never moves, calls it after every event.
+     * Writes this task's prior to its store if it learned since the last write. The store is not cached, so its
+     * changelog record goes out with the task's other output: cached, each task's cache flush at commit sent it
+     * after the previous task's producer flush had waited for its acks, under exactly-once one more produce round
+     * trip per task and commit (bench e2e). A replay, whose clock never moves, calls it after every event.
      */
     public void checkpointPrior() {
         if (priorUnwritten) {
@@ -250,7 +249,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
 
         users.put(userId, user.encode());
         if (settings.checkpointsPriorEveryEvent()) {
-            // cached then: repeated puts of this one key reach the changelog once per commit
+            // written through (the store is not cached): its record leaves with the event's other output
             priors.put(PRIOR_KEY, ownPrior.encode());
             priorUnwritten = false;
         }

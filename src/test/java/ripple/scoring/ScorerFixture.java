@@ -67,10 +67,7 @@ public final class ScorerFixture implements AutoCloseable {
     }
 
     public static RippleConfig testConfig() {
-        // the prior written after every event: the driver's wall clock, which a scheduled write waits on, moves only
-        // when a test moves it
-        return RippleConfig.defaultConfig().with("features.text.dims", "8").with("features.text.models", "test-model")
-                .with("learning.prior-checkpoint-interval", "0ms");
+        return RippleConfig.defaultConfig().with("features.text.dims", "8").with("features.text.models", "test-model");
     }
 
     public static BehaviorEvent event(String id, String user, String item, BehaviorType type, Instant ts) {
