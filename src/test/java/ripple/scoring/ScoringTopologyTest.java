@@ -280,9 +280,8 @@ class ScoringTopologyTest {
     }
 
     /**
-     * The prior reaches its store (and its changelog) on a wall-clock schedule, not after every event: a cached
-     * store written per event cost each task a produce round trip at every exactly-once commit. With the interval
-     * at 0ms every event's prior is written, as before.
+     * With learning.prior-checkpoint-interval above 0 the prior reaches its store (and its changelog) on that
+     * wall-clock schedule, and only then; at 0ms, the default, after every event.
      */
     @Test
     void thePriorIsCheckpointedOnItsScheduleOrAfterEveryEventAtZero() {
