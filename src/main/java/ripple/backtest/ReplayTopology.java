@@ -223,9 +223,6 @@ final class ReplayTopology {
         scoringContext.setRecordMetadata(topic, task.partition, offset);
         task.scoring.process(event);
         task.scoring.sharePrior();
-        // the wall clock never moves here, so no scheduled checkpoint fires: the prior is written after every event,
-        // as the probe reads it from the store
-        task.scoring.checkpointPrior();
         for (MockProcessorContext.CapturedForward<? extends String, ?> f : scoringContext.forwarded()) {
             Record<? extends String, ?> r = f.record();
             Object v = r.value();

@@ -83,8 +83,8 @@ public final class EndToEndBenchmark {
 
     public record Result(int events, int users, int items, Phase ripple, Phase passthrough, long commitIntervalMs,
                          double p50Ms, double p95Ms, double p99Ms, int latencySamples, double latencyRate,
-                         double warmEventsPerSec, double warmCpuMsPerEvent, double latencyCpuMsPerEvent, CommitBreakdown latencyCommits, long rssMbPeak,
-                         double stateBytesPerUser) {
+                         double warmEventsPerSec, double warmCpuMsPerEvent, double latencyCpuMsPerEvent,
+                         CommitBreakdown latencyCommits, long rssMbPeak, double stateBytesPerUser) {
         public double rippleEventsPerSec() {
             return ripple.eventsPerSec();
         }
@@ -182,12 +182,11 @@ public final class EndToEndBenchmark {
             double latencyCpu;
             Burst warm;
             CommitBreakdown commits;
+            String appId = config.nonEmpty("application.id");
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
                     KafkaSettings.streams(config, ""));
             try {
-                ripple = measure(client, topics.scores.name(), o.events(), config.nonEmpty("application.id"), streams,
-                        log, "ripple");
-                String appId = config.nonEmpty("application.id");
+                ripple = measure(client, topics.scores.name(), o.events(), appId, streams, log, "ripple");
                 // Latency at half the maximum, on the scorer that was just measured, still running: warm, as a
                 // service is between deployments (a restart's catch-up is not a steady state's latency); or at a
                 // given rate, so that two builds on a shared machine, whose maxima differ with the load, are
@@ -216,7 +215,7 @@ public final class EndToEndBenchmark {
                 leave(streams);
             }
             Collections.sort(latencies);
-            double stateBytes = stateBytesPerUser(client, config.nonEmpty("application.id") + "-user-state-changelog");
+            double stateBytes = stateBytesPerUser(client, appId + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
                     percentile(latencies, 0.99), latencies.size(), rate, warm == null ? Double.NaN : warm.eventsPerSec(),
@@ -246,23 +245,12 @@ public final class EndToEndBenchmark {
             scores.seekToEnd(scores.assignment());
             scores.assignment().forEach(scores::position);
             produceEvents(client, topics, o, from, n, i -> System.currentTimeMillis());
-            long warm = (long) (n * WARM_UP);
-            long seen = 0;
-            Snapshot start = null;
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-            while (seen < n) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the warm burst did not finish within 30 minutes");
-                }
-                seen += scores.poll(Duration.ofMillis(100)).count();
-                if (start == null && seen >= warm) {
-                    start = Snapshot.take(streams, appId, seen);
-                }
-            }
+            Snapshot start = drain(scores, n, streams, appId, deadline, "the warm burst");
             // and its by-item aggregations, which lag behind the scores: otherwise their backlog, left to the
             // latency phase, is work the maximum did not pay for
             awaitCaughtUp(client, appId, deadline);
-            Snapshot end = Snapshot.take(streams, appId, seen);
+            Snapshot end = Snapshot.take(streams, appId, n);
             double events = end.outputs() - start.outputs();
             Burst b = new Burst(events / ((end.nanos() - start.nanos()) / 1e9),
                     (end.appCpuNanos() - start.appCpuNanos()) / 1e6 / events);
@@ -392,30 +380,19 @@ public final class EndToEndBenchmark {
             c.seekToBeginning(c.assignment());
             long t0 = System.nanoTime();
             streams.start();
-            long seen = 0;
-            long warm = (long) (expected * WARM_UP);
-            Snapshot atWarm = null;
             long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
-            while (seen < expected) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " did not finish within 2 hours");
-                }
-                seen += c.poll(Duration.ofMillis(200)).count();
-                if (atWarm == null && seen >= warm) {
-                    atWarm = Snapshot.take(streams, applicationId, seen);
-                }
-            }
+            Snapshot atWarm = drain(c, expected, streams, applicationId, deadline, name);
             // Done when every sub-topology has caught up, not only the one that writes the timed output: the
             // by-item aggregations read repartition topics and may lag behind it.
             long outputsDone = System.nanoTime();
-            double outputsPerSec = (seen - atWarm.outputs) / ((outputsDone - atWarm.nanos) / 1e9);
+            double outputsPerSec = (expected - atWarm.outputs) / ((outputsDone - atWarm.nanos) / 1e9);
             awaitCaughtUp(client, applicationId, deadline);
-            Snapshot end = Snapshot.take(streams, applicationId, seen);
+            Snapshot end = Snapshot.take(streams, applicationId, expected);
             double all = (System.nanoTime() - t0) / 1e9;
             Phase phase = end.minus(atWarm, outputsPerSec);
             log.printf(Locale.ROOT, "%s: %d events in %.1f s (%.0f/s start-up included; %.0f/s after the first %d); "
                             + "its inputs and repartition topics were all consumed %.1f s after its last output%n",
-                    name, seen, all, seen / all, phase.eventsPerSec(), atWarm.outputs,
+                    name, expected, all, expected / all, phase.eventsPerSec(), atWarm.outputs,
                     (System.nanoTime() - outputsDone) / 1e9);
             log.printf(Locale.ROOT, "%s: %.0f/s counted to its last output instead%n", name, outputsPerSec);
             log.printf(Locale.ROOT, "%s: per event %.2f records, %.0f bytes, %.3f CPU-ms (%.3f for the whole process)%n",
@@ -432,6 +409,27 @@ public final class EndToEndBenchmark {
             }
             return phase;
         }
+    }
+
+    /**
+     * Polls {@code c} until it has seen {@code expected} outputs (or fails at {@code deadline}); returns the app's
+     * counters taken once the first {@link #WARM_UP} of them had been seen, where a measurement starts.
+     */
+    private static Snapshot drain(KafkaConsumer<?, ?> c, long expected, KafkaStreams streams, String applicationId,
+                                  long deadline, String what) {
+        long warm = (long) (expected * WARM_UP);
+        long seen = 0;
+        Snapshot atWarm = null;
+        while (seen < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not finish in time (" + seen + " of " + expected + ")");
+            }
+            seen += c.poll(Duration.ofMillis(100)).count();
+            if (atWarm == null && seen >= warm) {
+                atWarm = Snapshot.take(streams, applicationId, seen);
+            }
+        }
+        return atWarm;
     }
 
     /**
@@ -468,8 +466,8 @@ public final class EndToEndBenchmark {
     }
 
     /** Counters of a running app at one moment: outputs seen, its producer's records and bytes by topic, CPU. */
-    private record Snapshot(long nanos, long outputs, Map<String, double[]> byTopic, long appCpuNanos,
-                            long processCpuNanos, Map<String, Long> cpuByThread) {
+    private record Snapshot(long nanos, long outputs, Map<String, double[]> byTopic, long processCpuNanos,
+                            Map<String, Long> cpuByThread) {
         static Snapshot take(KafkaStreams streams, String applicationId, long outputs) {
             Map<String, double[]> byTopic = new java.util.TreeMap<>();
             streams.metrics().forEach((n, m) -> {
@@ -480,19 +478,22 @@ public final class EndToEndBenchmark {
                 }
             });
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            long cpu = 0;
             Map<String, Long> byThread = new java.util.TreeMap<>();
             for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
                 // Kafka Streams names its threads and its clients' threads after the application id
                 if (t != null && t.getThreadName().contains(applicationId)) {
-                    long nanos = Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
-                    cpu += nanos;
-                    byThread.merge(threadKind(t.getThreadName(), applicationId), nanos, Long::sum);
+                    byThread.merge(threadKind(t.getThreadName(), applicationId),
+                            Math.max(0, threads.getThreadCpuTime(t.getThreadId())), Long::sum);
                 }
             }
             long process = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                     instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
-            return new Snapshot(System.nanoTime(), outputs, byTopic, cpu, process, byThread);
+            return new Snapshot(System.nanoTime(), outputs, byTopic, process, byThread);
+        }
+
+        /** The CPU of the app's own threads (stream, global and client threads). */
+        long appCpuNanos() {
+            return cpuByThread.values().stream().mapToLong(Long::longValue).sum();
         }
 
         /** A thread's name without the application id and the instance's UUID: what kind of thread it is. */
@@ -530,7 +531,7 @@ public final class EndToEndBenchmark {
                 per.put(shortName(e.getKey()), rb);
             }
             return new Phase(events / ((nanos - start.nanos) / 1e9), records, bytes,
-                    (appCpuNanos - start.appCpuNanos) / 1e6 / events, (processCpuNanos - start.processCpuNanos) / 1e6 / events,
+                    (appCpuNanos() - start.appCpuNanos()) / 1e6 / events, (processCpuNanos - start.processCpuNanos) / 1e6 / events,
                     per, outputsPerSec);
         }
 

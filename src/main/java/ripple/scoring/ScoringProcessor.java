@@ -171,9 +171,10 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
      * Writes this task's prior to its store if it learned since the last write. The store is not cached, so its
      * changelog record goes out with the task's other output: cached, each task's cache flush at commit sent it
      * after the previous task's producer flush had waited for its acks, under exactly-once one more produce round
-     * trip per task and commit (bench e2e). A replay, whose clock never moves, calls it after every event.
+     * trip per task and commit (bench e2e). A replay, whose clock never moves, writes it after every event
+     * instead (Replay sets the interval to 0ms).
      */
-    public void checkpointPrior() {
+    private void checkpointPrior() {
         if (priorUnwritten) {
             priors.put(PRIOR_KEY, ownPrior.encode());
             priorUnwritten = false;
