@@ -40,4 +40,24 @@ class CovisitsTest {
         assertThat(catalog.covisits(catalog.get("b"), T)).isNotNull();
         assertThat(catalog.covisits(catalog.get("b"), T).scores()).isEmpty();
     }
+
+    @Test
+    void neighboursAndCategoriesHoldTheCataloguesOwnStringsNotTheDecodedOnes() {
+        ItemCatalog catalog = catalog();
+        catalog.putInfluence("b", new ItemCatalog.Influence(new float[InfluenceGroup.COUNT], T, 1f, "shoes"));
+        // decoded from a record: equal strings, other instances
+        String decodedB = new String("b".toCharArray());
+        String decodedUnknown = new String("unknown".toCharArray());
+        catalog.putNeighbours("a", new ItemNeighbours(T, 4f, new String[] {decodedB, decodedUnknown},
+                new float[] {2f, 1f}));
+        catalog.putInfluence("c", new ItemCatalog.Influence(new float[InfluenceGroup.COUNT], T, 1f,
+                new String("shoes".toCharArray())));
+
+        String[] ids = catalog.get("a").neighbours().ids();
+        assertThat(ids).containsExactly("b", "unknown");
+        assertThat(ids[0]).isSameAs(catalog.get("b").itemId);
+        assertThat(ids[1]).isSameAs(decodedUnknown);
+        assertThat(catalog.get("c").influence().category()).isSameAs(catalog.get("b").influence().category());
+        assertThat(catalog.covisits(catalog.get("a"), T).entries()[0]).isSameAs(catalog.get("b"));
+    }
 }
