@@ -57,10 +57,20 @@ import ripple.topics.Topics;
  * Item features are random unit vectors (this measures scoring, not BERT: see {@code bench embed}).
  */
 public final class EndToEndBenchmark {
-    /** @param latencyRate events/s of the latency phase; null for half the measured maximum */
+    /**
+     * @param latencyRate events/s of the latency phase; null for half the measured maximum
+     * @param latencyLog  a CSV file to write each measured score of the latency phase to, or null
+     */
     public record Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase,
-                          Map<String, String> settings, Double latencyRate) {
+                          Map<String, String> settings, Double latencyRate, Path latencyLog) {
+        public Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase,
+                       Map<String, String> settings, Double latencyRate) {
+            this(bootstrap, users, items, events, partitions, latencyPhase, settings, latencyRate, null);
+        }
     }
+
+    /** The header of {@link Options#latencyLog}: one line per score, times in ms since the epoch. */
+    static final String LATENCY_LOG_HEADER = "received_ms,event_ms,latency_ms,partition";
 
     /**
      * What one app did over the measured part of a throughput phase (after its warm-up): events/s, and what it
@@ -265,8 +275,14 @@ public final class EndToEndBenchmark {
      * the first {@link #WARM_UP} of them) to {@code latencies}; returns how many events it produced.
      */
     private static int latencyPhase(Properties client, Topics topics, Options o, int from, double rate,
-                                    List<Double> latencies, java.io.PrintStream log) throws InterruptedException {
-        try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics)) {
+                                    List<Double> latencies, java.io.PrintStream log)
+            throws InterruptedException, java.io.IOException {
+        try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics);
+             java.io.PrintWriter scoreLog = o.latencyLog() == null ? null
+                     : new java.io.PrintWriter(Files.newBufferedWriter(o.latencyLog()))) {
+            if (scoreLog != null) {
+                scoreLog.println(LATENCY_LOG_HEADER);
+            }
             scores.assign(partitions(scores, topics.scores.name()));
             scores.seekToEnd(scores.assignment());
             scores.assignment().forEach(scores::position);
@@ -289,7 +305,12 @@ public final class EndToEndBenchmark {
                     long now = System.currentTimeMillis();
                     // the first events of the phase are the warm-up: left out
                     if (Long.parseLong(r.value().getEventId().substring(1)) - from >= warmUp) {
-                        latencies.add((double) (now - r.value().getEventTime().toEpochMilli()));
+                        long eventTime = r.value().getEventTime().toEpochMilli();
+                        latencies.add((double) (now - eventTime));
+                        if (scoreLog != null) {
+                            // when each commit made its scores visible, and how old they were: the tail by its cause
+                            scoreLog.println(now + "," + eventTime + "," + (now - eventTime) + "," + r.partition());
+                        }
                     }
                     seenLatency++;
                 }

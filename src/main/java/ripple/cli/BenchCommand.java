@@ -63,6 +63,10 @@ final class BenchCommand {
         @Option(names = "--bootstrap", description = "An existing broker; default: an embedded one.")
         String bootstrap;
 
+        @Option(names = "--latency-log", paramLabel = "FILE", description = "Write each measured score of the "
+                + "latency phase to this CSV file (received_ms, event_ms, latency_ms, partition).")
+        java.nio.file.Path latencyLog;
+
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Ripple setting for the scorer, e.g. "
                 + "--set scoring.coalesce-interval=1s (repeatable).")
         java.util.Map<String, String> settings = new java.util.HashMap<>();
@@ -70,7 +74,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             var result = ripple.bench.EndToEndBenchmark.run(new ripple.bench.EndToEndBenchmark.Options(bootstrap, users,
-                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds), settings, latencyRate),
+                    items, events, partitions, java.time.Duration.ofSeconds(latencySeconds), settings, latencyRate,
+                    latencyLog),
                     System.err);
             System.out.println(result.toJson());
             return 0;

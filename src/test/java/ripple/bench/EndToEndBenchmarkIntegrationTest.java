@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench e2e} end to end at a tiny size, on its own embedded broker: every phase finishes and reports what it
@@ -19,10 +23,11 @@ class EndToEndBenchmarkIntegrationTest {
 
     /** Enough events that the pass-through's output does not arrive in one poll (its rate is then not measured). */
     @Test
-    void everyPhaseRunsAndTheWarmMaximumSetsTheLatencyRate() throws Exception {
+    void everyPhaseRunsAndTheWarmMaximumSetsTheLatencyRate(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path scores = dir.resolve("latency.csv");
         EndToEndBenchmark.Result r = EndToEndBenchmark.run(new EndToEndBenchmark.Options(null, 2000, 300, 30_000, 2,
-                Duration.ofSeconds(3), Map.of(), null), new PrintStream(log, true, StandardCharsets.UTF_8));
+                Duration.ofSeconds(3), Map.of(), null, scores), new PrintStream(log, true, StandardCharsets.UTF_8));
         String printed = log.toString(StandardCharsets.UTF_8);
 
         assertThat(r.events()).isEqualTo(30_000);
@@ -39,5 +44,14 @@ class EndToEndBenchmarkIntegrationTest {
         assertThat(r.stateBytesPerUser()).isPositive();
         assertThat(r.toJson()).contains("\"warm_events_per_sec\"", "\"latency_cpu_ms_per_event\"",
                 "\"latency_commits\"");
+        // the latency log: one line per measured score, each latency its receipt less its event time
+        List<String> lines = Files.readAllLines(scores);
+        assertThat(lines.get(0)).isEqualTo(EndToEndBenchmark.LATENCY_LOG_HEADER);
+        assertThat(lines).hasSize(r.latencySamples() + 1);
+        for (String line : lines.subList(1, lines.size())) {
+            long[] f = java.util.Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray();
+            assertThat(f[2]).isEqualTo(f[0] - f[1]).isNotNegative();
+            assertThat(f[3]).isBetween(0L, 1L);
+        }
     }
 }
