@@ -63,10 +63,6 @@ public final class EndToEndBenchmark {
      */
     public record Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase,
                           Map<String, String> settings, Double latencyRate, Path latencyLog) {
-        public Options(String bootstrap, int users, int items, int events, int partitions, Duration latencyPhase,
-                       Map<String, String> settings, Double latencyRate) {
-            this(bootstrap, users, items, events, partitions, latencyPhase, settings, latencyRate, null);
-        }
     }
 
     /** The header of {@link Options#latencyLog}: one line per score, times in ms since the epoch. */
@@ -318,6 +314,10 @@ public final class EndToEndBenchmark {
             producer.join();
             if (failed.get() != null) {
                 throw failed.get();
+            }
+            // a PrintWriter keeps its write errors to itself: a log cut short must not pass for a whole one
+            if (scoreLog != null && scoreLog.checkError()) {
+                throw new java.io.IOException("could not write the latency log " + o.latencyLog());
             }
             return n;
         }
