@@ -54,11 +54,38 @@ class CooccurrenceAggregatorTest {
         assertThat(back.ids()).containsExactly("商品-1", "b");
         assertThat(back.counts()).containsExactly(2f, 0.5f);
         byte[] bytes = serde.serialize("t", n);
+        // ids encoded in place write what String.getBytes wrote: records of earlier builds read the same
+        String[] ids = {"商品-1", "b", "item-\uD83D\uDE00", "bad-\uD800"};
+        ItemNeighbours wide = new ItemNeighbours(T, 4.5f, ids, new float[] {2f, 0.5f, 1f, 3f});
+        assertThat(serde.serialize("t", wide)).isEqualTo(getBytesLayout(wide));
+        assertThat(serde.deserialize("t", getBytesLayout(wide)).ids())
+                .containsExactly("商品-1", "b", "item-\uD83D\uDE00", "bad-?");
         for (int cut = 0; cut < bytes.length; cut++) {
             byte[] truncated = java.util.Arrays.copyOf(bytes, cut);
             assertThatThrownBy(() -> serde.deserialize("t", truncated)).as("cut at %d", cut)
                     .isInstanceOf(SerializationException.class);
         }
+    }
+
+    /** The neighbours record as the codec wrote it with String.getBytes, before ids were encoded in place. */
+    private static byte[] getBytesLayout(ItemNeighbours n) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+        try {
+            data.writeByte(1);
+            data.writeLong(n.time());
+            data.writeFloat(n.selfCount());
+            data.writeShort(n.size());
+            for (int i = 0; i < n.size(); i++) {
+                byte[] id = n.ids()[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                data.writeShort(id.length);
+                data.write(id);
+                data.writeFloat(n.counts()[i]);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     @Test
