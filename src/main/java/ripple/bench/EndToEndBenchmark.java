@@ -90,7 +90,8 @@ public final class EndToEndBenchmark {
     public record Result(int events, int users, int items, Phase ripple, Phase passthrough, long commitIntervalMs,
                          double p50Ms, double p95Ms, double p99Ms, int latencySamples, double latencyRate,
                          double warmEventsPerSec, double warmCpuMsPerEvent, double latencyCpuMsPerEvent,
-                         CommitBreakdown latencyCommits, long rssMbPeak, double stateBytesPerUser) {
+                         CommitBreakdown latencyCommits, GcPauses.Summary latencyGc, long rssMbPeak,
+                         double stateBytesPerUser) {
         public double rippleEventsPerSec() {
             return ripple.eventsPerSec();
         }
@@ -105,15 +106,15 @@ public final class EndToEndBenchmark {
                             + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
                             + "\"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, "
                             + "\"warm_events_per_sec\": %.1f, \"warm_cpu_ms_per_event\": %.3f, "
-                            + "\"latency_cpu_ms_per_event\": %.3f, \"latency_commits\": %s, "
+                            + "\"latency_cpu_ms_per_event\": %.3f, \"latency_commits\": %s, \"latency_gc\": %s, "
                             + "\"records_per_event\": %.3f, \"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, "
                             + "\"rss_mb_peak\": %d, \"state_bytes_per_user\": %.0f, "
                             + "\"ripple\": %s, \"passthrough\": %s}",
                     events, users, items, ripple.eventsPerSec(), passthrough.eventsPerSec(),
                     ripple.eventsPerSec() / passthrough.eventsPerSec(), commitIntervalMs, p50Ms, p95Ms, p99Ms,
                     latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent, latencyCpuMsPerEvent,
-                    latencyCommits.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(), ripple.cpuMsPerEvent(),
-                    rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
+                    latencyCommits.toJson(), latencyGc.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(),
+                    ripple.cpuMsPerEvent(), rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
         }
     }
 
@@ -183,6 +184,8 @@ public final class EndToEndBenchmark {
                 leave(app);
             }
             List<Double> latencies = new ArrayList<>();
+            List<GcPauses.Wait> waits = new ArrayList<>();
+            List<GcPauses.Pause> pauses;
             Phase ripple;
             double rate;
             double latencyCpu;
@@ -209,7 +212,11 @@ public final class EndToEndBenchmark {
                 rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, warm.eventsPerSec() / 2);
                 CommitBreakdown.Counters before = CommitBreakdown.read(streams);
                 Snapshot cpuBefore = Snapshot.take(streams, appId, 0);
-                int paced = latencyPhase(client, topics, o, next, rate, latencies, log);
+                int paced;
+                try (GcPauses gc = new GcPauses()) {
+                    paced = latencyPhase(client, topics, o, next, rate, latencies, waits, log);
+                    pauses = gc.pauses();
+                }
                 Snapshot cpuAfter = Snapshot.take(streams, appId, 0);
                 latencyCpu = (cpuAfter.appCpuNanos() - cpuBefore.appCpuNanos()) / 1e6 / paced;
                 commits = CommitBreakdown.between(before, CommitBreakdown.read(streams));
@@ -221,11 +228,13 @@ public final class EndToEndBenchmark {
                 leave(streams);
             }
             Collections.sort(latencies);
+            GcPauses.Summary gc = GcPauses.summarise(waits, pauses, percentile(latencies, 0.99));
+            log.printf(Locale.ROOT, "latency phase, GC: %s%n", gc);
             double stateBytes = stateBytesPerUser(client, appId + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
                     percentile(latencies, 0.99), latencies.size(), rate, warm == null ? Double.NaN : warm.eventsPerSec(),
-                    warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, rssPeakMb(), stateBytes);
+                    warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, gc, rssPeakMb(), stateBytes);
         } finally {
             if (own != null) {
                 own.close();
@@ -268,10 +277,11 @@ public final class EndToEndBenchmark {
 
     /**
      * Produces {@code rate} events/s for the configured time and adds the event-to-score latency of each (after
-     * the first {@link #WARM_UP} of them) to {@code latencies}; returns how many events it produced.
+     * the first {@link #WARM_UP} of them) to {@code latencies}, and its event time and receipt to {@code waits};
+     * returns how many events it produced.
      */
     private static int latencyPhase(Properties client, Topics topics, Options o, int from, double rate,
-                                    List<Double> latencies, java.io.PrintStream log)
+                                    List<Double> latencies, List<GcPauses.Wait> waits, java.io.PrintStream log)
             throws InterruptedException, java.io.IOException {
         try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics);
              java.io.PrintWriter scoreLog = o.latencyLog() == null ? null
@@ -303,6 +313,7 @@ public final class EndToEndBenchmark {
                     if (Long.parseLong(r.value().getEventId().substring(1)) - from >= warmUp) {
                         long eventTime = r.value().getEventTime().toEpochMilli();
                         latencies.add((double) (now - eventTime));
+                        waits.add(new GcPauses.Wait(eventTime, now));
                         if (scoreLog != null) {
                             // when each commit made its scores visible, and how old they were: the tail by its cause
                             scoreLog.println(now + "," + eventTime + "," + (now - eventTime) + "," + r.partition());

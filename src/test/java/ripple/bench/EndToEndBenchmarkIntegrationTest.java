@@ -43,7 +43,10 @@ class EndToEndBenchmarkIntegrationTest {
         assertThat(r.latencyCpuMsPerEvent()).isPositive();
         assertThat(r.stateBytesPerUser()).isPositive();
         assertThat(r.toJson()).contains("\"warm_events_per_sec\"", "\"latency_cpu_ms_per_event\"",
-                "\"latency_commits\"");
+                "\"latency_commits\"", "\"latency_gc\"");
+        assertThat(r.latencyGc().pauseTimeShare()).isBetween(0.0, 1.0);
+        assertThat(r.latencyGc().tailInPauseShare()).isBetween(0.0, 1.0);
+        assertThat(printed).contains("latency phase, GC: ");
         // the latency log: one line per measured score, each latency its receipt less its event time
         List<String> lines = Files.readAllLines(scores);
         assertThat(lines.get(0)).isEqualTo(EndToEndBenchmark.LATENCY_LOG_HEADER);
