@@ -183,7 +183,6 @@ public final class EndToEndBenchmark {
             } finally {
                 leave(app);
             }
-            List<Double> latencies = new ArrayList<>();
             List<GcPauses.Wait> waits = new ArrayList<>();
             List<GcPauses.Pause> pauses;
             Phase ripple;
@@ -214,7 +213,7 @@ public final class EndToEndBenchmark {
                 Snapshot cpuBefore = Snapshot.take(streams, appId, 0);
                 int paced;
                 try (GcPauses gc = new GcPauses()) {
-                    paced = latencyPhase(client, topics, o, next, rate, latencies, waits, log);
+                    paced = latencyPhase(client, topics, o, next, rate, waits, log);
                     pauses = gc.pauses();
                 }
                 Snapshot cpuAfter = Snapshot.take(streams, appId, 0);
@@ -227,6 +226,8 @@ public final class EndToEndBenchmark {
             } finally {
                 leave(streams);
             }
+            List<Double> latencies = new ArrayList<>(waits.size());
+            waits.forEach(w -> latencies.add((double) w.millis()));
             Collections.sort(latencies);
             GcPauses.Summary gc = GcPauses.summarise(waits, pauses, percentile(latencies, 0.99));
             log.printf(Locale.ROOT, "latency phase, GC: %s%n", gc);
@@ -276,12 +277,11 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * Produces {@code rate} events/s for the configured time and adds the event-to-score latency of each (after
-     * the first {@link #WARM_UP} of them) to {@code latencies}, and its event time and receipt to {@code waits};
-     * returns how many events it produced.
+     * Produces {@code rate} events/s for the configured time and adds each score's wait (its event time and its
+     * receipt) to {@code waits}, after the first {@link #WARM_UP} of them; returns how many events it produced.
      */
     private static int latencyPhase(Properties client, Topics topics, Options o, int from, double rate,
-                                    List<Double> latencies, List<GcPauses.Wait> waits, java.io.PrintStream log)
+                                    List<GcPauses.Wait> waits, java.io.PrintStream log)
             throws InterruptedException, java.io.IOException {
         try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics);
              java.io.PrintWriter scoreLog = o.latencyLog() == null ? null
@@ -312,7 +312,6 @@ public final class EndToEndBenchmark {
                     // the first events of the phase are the warm-up: left out
                     if (Long.parseLong(r.value().getEventId().substring(1)) - from >= warmUp) {
                         long eventTime = r.value().getEventTime().toEpochMilli();
-                        latencies.add((double) (now - eventTime));
                         waits.add(new GcPauses.Wait(eventTime, now));
                         if (scoreLog != null) {
                             // when each commit made its scores visible, and how old they were: the tail by its cause

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import ripple.features.UserHistory.CategoryAffinity;
 import ripple.features.UserHistory.RecentItem;
-import ripple.serde.Utf8;
 
 /**
  * The bytes of a {@link UserState} in RocksDB and its changelog: a version byte, then the weights, the history and
@@ -175,7 +174,7 @@ public final class UserStateCodec {
     /** At most three bytes per UTF-16 char (a surrogate pair's four for two); exact only when that may not fit. */
     private static int stringMax(String s) {
         int bound = 3 * s.length();
-        return VAR_MAX + (bound <= MAX_STRING ? bound : fits(Utf8.encodedLength(s), MAX_STRING, "string"));
+        return VAR_MAX + (bound <= MAX_STRING ? bound : fits(utf8Length(s), MAX_STRING, "string"));
     }
 
     /** @throws IllegalStateException ("corrupt user state ...") if the bytes are truncated or of an unknown version */
@@ -505,10 +504,51 @@ public final class UserStateCodec {
         return values.length == n ? values : java.util.Arrays.copyOf(values, n);
     }
 
+    /** UTF-8 length as {@link #putString} writes it: a lone surrogate as '?', like {@code String.getBytes}. */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
     /** Encodes straight into the buffer: String.getBytes would allocate an array per string. */
     private static void putString(ByteBuffer buf, String s) {
-        putVarLong(buf, Utf8.encodedLength(s));
-        Utf8.put(buf, s);
+        putVarLong(buf, utf8Length(s));
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                buf.put((byte) c);
+            } else if (c < 0x800) {
+                buf.put((byte) (0xC0 | c >> 6));
+                buf.put((byte) (0x80 | c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf.put((byte) (0xF0 | cp >> 18));
+                buf.put((byte) (0x80 | cp >> 12 & 0x3F));
+                buf.put((byte) (0x80 | cp >> 6 & 0x3F));
+                buf.put((byte) (0x80 | cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                buf.put((byte) '?');
+            } else {
+                buf.put((byte) (0xE0 | c >> 12));
+                buf.put((byte) (0x80 | c >> 6 & 0x3F));
+                buf.put((byte) (0x80 | c & 0x3F));
+            }
+        }
     }
 
     /** Versions 1 to 3: a u16 byte length. */

@@ -54,7 +54,7 @@ class CooccurrenceAggregatorTest {
         assertThat(back.ids()).containsExactly("商品-1", "b");
         assertThat(back.counts()).containsExactly(2f, 0.5f);
         byte[] bytes = serde.serialize("t", n);
-        // ids encoded in place write what String.getBytes wrote: records of earlier builds read the same
+        // the layout as written with String.getBytes, odd characters included, reads back decoded in place
         String[] ids = {"商品-1", "b", "item-\uD83D\uDE00", "bad-\uD800"};
         ItemNeighbours wide = new ItemNeighbours(T, 4.5f, ids, new float[] {2f, 0.5f, 1f, 3f});
         assertThat(serde.serialize("t", wide)).isEqualTo(getBytesLayout(wide));
@@ -67,7 +67,7 @@ class CooccurrenceAggregatorTest {
         }
     }
 
-    /** The neighbours record as the codec wrote it with String.getBytes, before ids were encoded in place. */
+    /** The neighbours record's layout, written independently of the codec, with String.getBytes per id. */
     private static byte[] getBytesLayout(ItemNeighbours n) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream data = new java.io.DataOutputStream(out);

@@ -132,7 +132,7 @@ class UserStateCodecTest {
 
         assertThat(back.lastTopK().ids).containsExactly("café", "商品-7", "item-\uD83D\uDE00", "bad-?");
         for (String id : ids) {
-            assertThat(ripple.serde.Utf8.encodedLength(id)).isEqualTo(id.getBytes(StandardCharsets.UTF_8).length);
+            assertThat(UserStateCodec.utf8Length(id)).isEqualTo(id.getBytes(StandardCharsets.UTF_8).length);
         }
     }
 
