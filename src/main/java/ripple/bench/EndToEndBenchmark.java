@@ -172,7 +172,7 @@ public final class EndToEndBenchmark {
             log.printf(Locale.ROOT, "producing %d item features and %d events for %d users...%n", o.items(), o.events(), o.users());
             produceFeatures(client, topics, o.items());
             Instant base = Instant.now().minus(Duration.ofHours(1));
-            produceEvents(client, topics, o, 0, o.events(), i -> base.plusMillis(i).toEpochMilli());
+            produceEvents(client, topics, o, 0, o.events(), i -> base.plusMillis(i).toEpochMilli(), true);
 
             // The scorer is timed by its scores (one per event); the pass-through by its one output per event.
             Phase passthrough;
@@ -260,7 +260,7 @@ public final class EndToEndBenchmark {
             scores.assign(partitions(scores, topics.scores.name()));
             scores.seekToEnd(scores.assignment());
             scores.assignment().forEach(scores::position);
-            produceEvents(client, topics, o, from, n, i -> System.currentTimeMillis());
+            produceEvents(client, topics, o, from, n, i -> System.currentTimeMillis(), true);
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             Snapshot start = drain(scores, n, streams, appId, deadline, "the warm burst");
             // and its by-item aggregations, which lag behind the scores: otherwise their backlog, left to the
@@ -298,7 +298,8 @@ public final class EndToEndBenchmark {
             AtomicReference<RuntimeException> failed = new AtomicReference<>();
             Thread producer = new Thread(() -> {
                 try {
-                    produceEvents(client, topics, o, from, n, paced(rate));
+                    // each event sent as it happens: a score's wait is Ripple's, not the benchmark producer's batching
+                    produceEvents(client, topics, o, from, n, paced(rate), false);
                 } catch (RuntimeException e) {
                     failed.set(e);
                 }
@@ -575,7 +576,7 @@ public final class EndToEndBenchmark {
     private static void produceFeatures(Properties client, Topics topics, int items) {
         SplittableRandom rnd = new SplittableRandom(7);
         Delivery delivery = new Delivery();
-        try (KafkaProducer<String, ItemFeatures> p = new KafkaProducer<>(producerProps(client), new StringSerializer(),
+        try (KafkaProducer<String, ItemFeatures> p = new KafkaProducer<>(producerProps(client, true), new StringSerializer(),
                 topics.itemFeatures.valueSerde().serializer())) {
             for (int i = 0; i < items; i++) {
                 List<Float> v = new ArrayList<>(64);
@@ -596,12 +597,19 @@ public final class EndToEndBenchmark {
         delivery.check("item features");
     }
 
-    private static void produceEvents(Properties client, Topics topics, Options o, int from, int n, LongSupplierIndexed time) {
+    /**
+     * Writes n events (ids from {@code from}), each stamped by {@code time} as it is made. {@code batched}: as a
+     * bulk loader would, lingering 10 ms to fill large compressed batches (the throughput phases, whose input must
+     * outpace the scorer); otherwise as a latency-sensitive client would, each event sent as it is made
+     * ({@code linger.ms=0}), so that its measured wait holds none of the benchmark producer's own batching.
+     */
+    private static void produceEvents(Properties client, Topics topics, Options o, int from, int n,
+                                      LongSupplierIndexed time, boolean batched) {
         SplittableRandom rnd = new SplittableRandom(from + 11L);
         BehaviorType[] types = {BehaviorType.BROWSE, BehaviorType.BROWSE, BehaviorType.BROWSE, BehaviorType.CLICK,
                 BehaviorType.CLICK, BehaviorType.FAVORITE, BehaviorType.CART, BehaviorType.PURCHASE};
         Delivery delivery = new Delivery();
-        try (KafkaProducer<String, BehaviorEvent> p = new KafkaProducer<>(producerProps(client), new StringSerializer(),
+        try (KafkaProducer<String, BehaviorEvent> p = new KafkaProducer<>(producerProps(client, batched), new StringSerializer(),
                 topics.behaviorEvents.valueSerde().serializer())) {
             for (int i = 0; i < n; i++) {
                 // skewed: a few heavy users, a long tail of items
@@ -639,10 +647,10 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static Properties producerProps(Properties client) {
+    private static Properties producerProps(Properties client, boolean batched) {
         Properties p = new Properties();
         p.putAll(client);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, batched ? 10 : 0);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         return p;
