@@ -1,11 +1,13 @@
 package ripple.features;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The items every scorer instance can score: projected text features and item influence, kept in memory and fed
  * by the global stores of item-features and item-influence. Written by the global thread, read by stream threads:
- * entries are only appended, and each entry swaps immutable arrays, so readers never see half an update.
- * It also keeps what proposes candidates, each bounded so that retrieval never scans the catalogue: a
+ * entries are only appended, and each entry swaps immutable arrays, so readers never see half an update. What
+ * ranking reads of each entry is also laid out by catalogue index in {@link RankRows}, guarded against half an
+ * update by sequence numbers. It also keeps what proposes candidates, each bounded so that retrieval never scans the catalogue: a
  * {@link TextIndex} over the text, the most popular items overall and per category (recent and all-time), and each
  * item's co-occurrence neighbours.
  */
@@ -33,7 +36,10 @@ public final class ItemCatalog {
      * One String instance per category, model id and model version: ranking compares them for every candidate,
      * and a shared instance is one hot cache line where each entry's own copy was a cache miss of its own.
      */
-    private final Map<String, String> canonical = new ConcurrentHashMap<>();
+    private final Map<String, Canonical> canonical = new ConcurrentHashMap<>();
+    private final AtomicInteger nextCanonicalId = new AtomicInteger();
+    /** What ranking reads of each entry, laid out by catalogue index; mirrors the entries. */
+    private final RankRows rows;
     private final Map<String, TextProjection> projections = new ConcurrentHashMap<>();
     /** modelId -> the version of the newest embedding seen; older versions are not scored. */
     private final Map<String, Version> activeVersions = new ConcurrentHashMap<>();
@@ -43,6 +49,8 @@ public final class ItemCatalog {
      * {@link #hasText} is asked for every candidate, and compares by identity here rather than looking the model up.
      */
     private volatile String[] activeVersionBySlot;
+    /** {@link #activeVersionBySlot} as {@link #canonicalId}s, for {@link RankRows#hasText}. */
+    private volatile int[] activeVersionIdBySlot;
     private volatile Entry[] entries = new Entry[0];
     private volatile int size;
     /**
@@ -61,7 +69,6 @@ public final class ItemCatalog {
     /** Popularity lists: overall, and per category; recent (decayed) and all-time. */
     private final PopularItems recentPopular;
     private final PopularItems allTimePopular;
-    private final Map<String, PopularItems[]> categoryPopular = new ConcurrentHashMap<>();
     /** Topics read from the text, per text model, for items without a category; refitted as the catalogue doubles. */
     private final Map<String, TextClusters> clusters = new ConcurrentHashMap<>();
     private final Map<String, Integer> fittedItems = new ConcurrentHashMap<>();
@@ -80,6 +87,30 @@ public final class ItemCatalog {
     private record Version(String version, long computedAt) {
     }
 
+    /**
+     * A string the catalogue holds once (a category, a model id or version) with its number, so that a
+     * {@link RankRows} row can hold it as an int; for a category, also its popularity lists. A ranking looks each
+     * of the user's categories up once, and finds their lists and their leader here without another lookup.
+     */
+    public static final class Canonical {
+        public final String value;
+        public final int id;
+        /** Recent then all-time, created with the category's first item that has influence; null before. */
+        private volatile PopularItems[] popular;
+
+        private Canonical(String value, int id) {
+            this.value = value;
+            this.id = id;
+        }
+
+        private synchronized PopularItems[] popularLists(int size) {
+            if (popular == null) {
+                popular = new PopularItems[] {new PopularItems(size), new PopularItems(size)};
+            }
+            return popular;
+        }
+    }
+
     /** An item's text neighbours: searched with {@code text}, among {@code textItems} items of its model. */
     private record TextNeighbours(float[] text, int textItems, int k, int[] entries) {
     }
@@ -90,68 +121,6 @@ public final class ItemCatalog {
      * under a live embedder, and a search per recent item per event cost more than the rest of the event.
      */
     private static final double TEXT_NEIGHBOURS_GROWTH = 1.1;
-
-    /**
-     * An item's influence features ({@link FeatureLayout#INFLUENCE} of them, in that order) computed from
-     * {@code of} as of the start of {@code tick}, under the scales of {@code scales}. The features are fields, not
-     * an array: ranking reads a row per candidate, and an array behind the row was one more cache miss, after the
-     * entry's and the row's, each waiting on the one before.
-     */
-    public static final class InfluenceRow {
-        static {
-            if (FeatureLayout.INFLUENCE != 6) {
-                throw new ExceptionInInitializerError("InfluenceRow holds 6 influence features, the layout has "
-                        + FeatureLayout.INFLUENCE);
-            }
-        }
-
-        private final Influence of;
-        private final long tick;
-        private final int scales;
-        private final float f0;
-        private final float f1;
-        private final float f2;
-        private final float f3;
-        private final float f4;
-        private final float f5;
-
-        private InfluenceRow(Influence of, long tick, int scales, float f0, float f1, float f2, float f3, float f4,
-                             float f5) {
-            this.of = of;
-            this.tick = tick;
-            this.scales = scales;
-            this.f0 = f0;
-            this.f1 = f1;
-            this.f2 = f2;
-            this.f3 = f3;
-            this.f4 = f4;
-            this.f5 = f5;
-        }
-
-        /** Writes the features into out from {@code offset}. */
-        public void copyInto(float[] out, int offset) {
-            out[offset] = f0;
-            out[offset + 1] = f1;
-            out[offset + 2] = f2;
-            out[offset + 3] = f3;
-            out[offset + 4] = f4;
-            out[offset + 5] = f5;
-        }
-
-        /**
-         * w[from..from+5] . the features, in double, summed as four partial sums (slots 0, 4, 5 | 1 | 2 | 3) added
-         * pairwise: the order of the ranker's dot product over the same six, so that both give the same bits.
-         */
-        public double dot(float[] w, int from) {
-            double s0 = w[from] * f0;
-            double s1 = w[from + 1] * f1;
-            double s2 = w[from + 2] * f2;
-            double s3 = w[from + 3] * f3;
-            s0 += w[from + 4] * f4;
-            s0 += w[from + 5] * f5;
-            return (s0 + s1) + (s2 + s3);
-        }
-    }
 
     /**
      * Co-occurrence neighbours looked up by id once: {@code entries[i]} is {@code of.ids()[i]}'s entry, null where
@@ -212,6 +181,8 @@ public final class ItemCatalog {
         public final String itemId;
         public final int index;
         private volatile float[] text;
+        /** The scale {@link #text} was rounded by ({@link RankRows#rounded}); set before it, read by writers only. */
+        private volatile float textScale;
         private volatile String modelId;
         /** Where the model's text slots start in f_i; set before {@link #text}, read after it. */
         private volatile int textOffset = -1;
@@ -234,8 +205,6 @@ public final class ItemCatalog {
         private volatile TextNeighbours textNeighbours;
         private volatile ResolvedNeighbours resolvedNeighbours;
         private volatile Covisits covisits;
-        /** Its influence features as of one tick; see {@link ItemCatalog#influenceFeatures}. */
-        private volatile InfluenceRow influenceRow;
 
         Entry(String itemId, int index) {
             this.itemId = itemId;
@@ -287,6 +256,9 @@ public final class ItemCatalog {
         this.textCount = new int[layout.textModels().size()];
         this.textMean = new float[layout.textDims()];
         this.activeVersionBySlot = new String[layout.textModels().size()];
+        this.activeVersionIdBySlot = new int[layout.textModels().size()];
+        Arrays.fill(activeVersionIdBySlot, -1);
+        this.rows = new RankRows(layout.dimsPerModel());
         this.retrieval = retrieval;
         this.textIndex = new TextIndex(retrieval);
         this.textClusters = textClusters;
@@ -341,6 +313,7 @@ public final class ItemCatalog {
                 if (size == arr.length) {
                     arr = Arrays.copyOf(arr, Math.max(16, arr.length * 2));
                 }
+                rows.ensure(size);
                 arr[size] = e;
                 entries = arr;
                 byId.put(itemId, e);
@@ -363,11 +336,14 @@ public final class ItemCatalog {
         if (layout.textOffset(modelId) < 0) {
             log.warn("item {} has features from model '{}', which this scorer does not use (features.text.models={})",
                     itemId, modelId, layout.textModels());
+            mirror(e, false);
             return;
         }
         TextProjection p = projections.computeIfAbsent(modelId + "/" + embedding.length,
                 k -> new TextProjection(modelId, embedding.length, layout.dimsPerModel(), projectionSeed));
-        float[] projected = p.project(embedding);
+        float[] exact = p.project(embedding);
+        float scale = RankRows.textScale(exact);
+        float[] projected = RankRows.rounded(exact, scale);
         if (textClusters > 0) {
             TextSample sample = textSamples.computeIfAbsent(modelId, m -> new TextSample(TOPIC_SAMPLE));
             synchronized (sample) {
@@ -380,7 +356,10 @@ public final class ItemCatalog {
         int offset = layout.textOffset(modelId);
         synchronized (activeVersions) {
             String[] bySlot = activeVersionBySlot.clone();
+            int[] idBySlot = activeVersionIdBySlot.clone();
             bySlot[offset / layout.dimsPerModel()] = activeVersions.get(modelId).version;
+            idBySlot[offset / layout.dimsPerModel()] = canonicalId(bySlot[offset / layout.dimsPerModel()]);
+            activeVersionIdBySlot = idBySlot;
             activeVersionBySlot = bySlot;
         }
         synchronized (textSum) {
@@ -403,14 +382,165 @@ public final class ItemCatalog {
         e.modelId = modelId;
         e.modelVersion = modelVersion;
         e.textOffset = offset;
+        e.textScale = scale;
         e.text = projected;
+        mirror(e, false);
         // Items of an older model version are indexed too until re-embedded: they are only candidates, and
         // exact scoring gives them no text part.
         textIndex.put(itemId, e.index, modelId, projected, e.category);
     }
 
     private String canonical(String s) {
-        return s == null ? null : canonical.computeIfAbsent(s, k -> k);
+        return s == null ? null : canonical.computeIfAbsent(s, k -> new Canonical(k, nextCanonicalId.getAndIncrement()))
+                .value;
+    }
+
+    /** The catalogue's record of a string equal to {@code s}, or null when it holds none. */
+    public Canonical canonicalOf(String s) {
+        return s == null ? null : canonical.get(s);
+    }
+
+    /**
+     * The number of a string the catalogue holds (a category, a model version), or -1 for one it does not: equal
+     * strings have one number, so a category found in a {@link #rankRow} compares as an int.
+     */
+    public int canonicalId(String s) {
+        Canonical c = canonicalOf(s);
+        return c == null ? -1 : c.id;
+    }
+
+    /**
+     * Copies the entry's text, text model slot and version, category and all-time count into its row, counting an
+     * influence update when {@code influenceChanged}. Called after every change of those fields; the row then
+     * reads as the entry does.
+     */
+    private void mirror(Entry e, boolean influenceChanged) {
+        synchronized (rows) {
+            int[] page = rows.page(e.index);
+            int b = rows.base(e.index);
+            RankRows.beginItemWrite(page, b);
+            writeItemPart(e, page, b);
+            if (influenceChanged) {
+                int updates = page[b + RankRows.INFLUENCE] + 1;
+                page[b + RankRows.INFLUENCE] = updates == 0 ? 1 : updates; // 0 means none
+            }
+            RankRows.endItemWrite(page, b);
+        }
+    }
+
+    /** The entry's fields as a row's item part (all but the influence count), into {@code row} from {@code b}. */
+    private void writeItemPart(Entry e, int[] row, int b) {
+        float[] text = e.text;
+        int offset = e.textOffset;
+        boolean withText = text != null && offset >= 0 && text.length == rows.dims();
+        row[b + RankRows.TEXT_SLOT] = withText ? offset / layout.dimsPerModel() + 1 : 0;
+        row[b + RankRows.VERSION] = canonicalId(e.modelVersion);
+        row[b + RankRows.CATEGORY] = canonicalId(e.category) + 1;
+        RankRows.putLogTotal(row, b, e.influence == null ? 0 : e.logTotal);
+        if (withText) {
+            RankRows.putText(row, b, text, e.textScale);
+        }
+    }
+
+    /** Ints per row of {@link #rankRow}. */
+    public int rankRowLength() {
+        return rows.stride();
+    }
+
+    /**
+     * Copies what ranking reads of the entry at {@code index} into {@code out} ({@link #rankRowLength} ints; read
+     * with {@link RankRows}' accessors), with its influence features as of {@code tick} ({@link #influenceTick}).
+     * Read again while a writer changes the row's item part. Influence features the row does not hold for this
+     * tick are computed here, from the entry, and stored in the row for the next reader.
+     */
+    public void rankRow(int index, long tick, int[] out) {
+        int[] page = rows.page(index);
+        int b = rows.base(index);
+        int influenceSeq;
+        for (int attempt = 0; ; attempt++) {
+            int seq = (int) RankRows.INTS.getAcquire(page, b + RankRows.ITEM_SEQ);
+            influenceSeq = (int) RankRows.INTS.getAcquire(page, b + RankRows.INFLUENCE_SEQ);
+            // without text, not the text's ints: they are not read
+            System.arraycopy(page, b, out, 0, rowLength(page, b));
+            VarHandle.acquireFence();
+            if ((seq & 1) == 0 && page[b + RankRows.ITEM_SEQ] == seq) {
+                break;
+            }
+            // a writer is changing the item part, for well under a microsecond unless it was descheduled
+            if (attempt < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        int scales = scalesVersion;
+        if (out[RankRows.INFLUENCE] != 0 && ((influenceSeq & 1) != 0
+                || page[b + RankRows.INFLUENCE_SEQ] != influenceSeq || !RankRows.stamped(out, tick, scales))) {
+            influenceInto(entries[index], tick, scales, out);
+            RankRows.publishInfluence(page, b, influenceSeq, out);
+        }
+    }
+
+    /**
+     * The entry's influence features as of {@code tick} under the scales of {@code scales} into a copied row, with
+     * the stamp of what they came from: per group the decayed count, then the all-time count, each as log1p over
+     * the largest seen (so within 0..1). Each depends only on the item's own influence, the tick and the scales
+     * (whose every change is counted), so features are the same whenever they are computed within the tick: what a
+     * ranking reads never depends on which rankings read the row before it.
+     */
+    private void influenceInto(Entry e, long tick, int scales, int[] row) {
+        Influence inf = e.influence;
+        row[RankRows.STAMP_INFLUENCE] = row[RankRows.INFLUENCE];
+        row[RankRows.STAMP_TICK] = (int) (tick >>> 32);
+        row[RankRows.STAMP_TICK + 1] = (int) tick;
+        row[RankRows.STAMP_SCALES] = scales;
+        if (inf == null) {
+            Arrays.fill(row, RankRows.FEATURES, RankRows.FEATURES + FeatureLayout.INFLUENCE, 0);
+            return;
+        }
+        double f = decay.factor(inf.time(), tick * influenceTickMs);
+        float[] counts = inf.counts();
+        for (int g = 0; g < FeatureLayout.INFLUENCE - 1; g++) {
+            row[RankRows.FEATURES + g] = Float.floatToRawIntBits(influenceFeature(counts, g, f));
+        }
+        // allTimePopularity's value, from this influence: the entry's logTotal may already be of the next one
+        float scale = totalScale;
+        row[RankRows.FEATURES + FeatureLayout.INFLUENCE - 1] = Float.floatToRawIntBits(
+                scale <= 0f ? 0f : (float) (Math.log(1 + inf.total()) / scale));
+    }
+
+    /**
+     * Reads one int of each 64-byte line of the row that {@link #rankRow} copies, and returns their sum so that the
+     * reads stay: a pass over every candidate first has their cache misses in flight together.
+     */
+    public int touchRow(int index) {
+        int[] page = rows.page(index);
+        int b = rows.base(index);
+        int end = b + rowLength(page, b) - 1;
+        int sum = page[end];
+        for (int i = b; i < end; i += 16) {
+            sum += page[i];
+        }
+        return sum;
+    }
+
+    /** How much of a row there is to read: all of it with text, else the part before the text. */
+    private int rowLength(int[] page, int b) {
+        return page[b + RankRows.TEXT_SLOT] != 0 ? rows.stride() : RankRows.TEXT;
+    }
+
+    /** {@link #activeVersionBySlot} as ids: {@link RankRows#hasText} of a copied row. */
+    public boolean hasText(int[] row) {
+        return RankRows.hasText(row, activeVersionIdBySlot);
+    }
+
+    /**
+     * The category id ({@link #canonicalId}) of a copied row's item, as {@link #category(Entry)} gives it: the
+     * row's own, else (only with text topics on) the topic its text is nearest.
+     */
+    public int categoryId(int[] row, Entry e) {
+        int id = RankRows.category(row);
+        return id >= 0 || textClusters <= 0 ? id : canonicalId(category(e));
     }
 
     /**
@@ -419,7 +549,8 @@ public final class ItemCatalog {
      * category exactly when it is the same object.
      */
     public String canonicalOrSelf(String s) {
-        return s == null ? null : canonical.getOrDefault(s, s);
+        Canonical c = canonicalOf(s);
+        return c == null ? s : c.value;
     }
 
     /** Called with the textSum lock held. */
@@ -448,6 +579,7 @@ public final class ItemCatalog {
             textCount[offset / layout.dimsPerModel()]--;
             languageSums.get(languageKey(e.modelId, e.language)).remove(old);
             e.text = null;
+            mirror(e, false);
             TextSample sample = textSamples.get(e.modelId);
             if (sample != null) {
                 synchronized (sample) {
@@ -470,6 +602,7 @@ public final class ItemCatalog {
         if (updateCategory != null && e.category == null) {
             e.category = updateCategory;
         }
+        mirror(e, true);
         float[] counts = influence.counts();
         synchronized (influenceScale) {
             boolean grew = false;
@@ -490,8 +623,7 @@ public final class ItemCatalog {
         allTimePopular.offer(e, influence.total());
         String category = category(e);
         if (category != null) {
-            PopularItems[] lists = categoryPopular.computeIfAbsent(category, c -> new PopularItems[] {
-                    new PopularItems(retrieval.popularItems()), new PopularItems(retrieval.popularItems())});
+            PopularItems[] lists = canonical.get(category).popularLists(retrieval.popularItems());
             lists[0].offer(e, recentKey);
             lists[1].offer(e, influence.total());
         }
@@ -615,7 +747,12 @@ public final class ItemCatalog {
 
     /** The most popular items of a category, best first; empty for an unknown category. */
     public Listing popular(String category, boolean recent) {
-        PopularItems[] lists = category == null ? null : categoryPopular.get(category);
+        return popular(canonicalOf(category), recent);
+    }
+
+    /** The same for a category the catalogue holds ({@link #canonicalOf}; null for one it does not). */
+    public Listing popular(Canonical category, boolean recent) {
+        PopularItems[] lists = category == null ? null : category.popular;
         return lists == null ? Listing.EMPTY : lists[recent ? 0 : 1].listing();
     }
 
@@ -747,51 +884,16 @@ public final class ItemCatalog {
      * by the largest seen (so within 0..1).
      */
     public void influenceFeatures(Entry e, long now, float[] out) {
-        int off = layout.influenceOffset();
-        InfluenceRow row = influenceRow(e, now);
-        if (row == null) {
-            Arrays.fill(out, off, off + FeatureLayout.INFLUENCE, 0f);
-        } else {
-            row.copyInto(out, off);
+        int[] row = new int[rows.stride()];
+        rankRow(e.index, influenceTick(now), row);
+        for (int g = 0; g < FeatureLayout.INFLUENCE; g++) {
+            out[layout.influenceOffset() + g] = RankRows.feature(row, g);
         }
     }
 
-    /**
-     * The item's influence features ({@link FeatureLayout#INFLUENCE} of them, as {@link #influenceFeatures} writes
-     * them) as of the start of now's tick; null when it has no influence (all zero). Shared: not to be changed.
-     * Each depends only on the item's own influence, the tick and the scales (whose every change is counted), so
-     * a row is the same whenever it is computed within the tick: what a ranking reads never depends on which
-     * rankings read the row before it.
-     */
-    public InfluenceRow influenceRow(Entry e, long now) {
-        return influenceRowOfTick(e, influenceTick(now));
-    }
-
-    /** The influence tick that holds {@code now}: what {@link #influenceRowOfTick} takes. */
+    /** The influence tick that holds {@code now}: what {@link #rankRow} takes. */
     public long influenceTick(long now) {
         return Math.floorDiv(now, influenceTickMs);
-    }
-
-    /**
-     * {@link #influenceRow} given the tick ({@link #influenceTick}): a ranking reads a row per candidate, all at
-     * one instant, so it finds the tick once rather than with a 64-bit division per candidate.
-     */
-    public InfluenceRow influenceRowOfTick(Entry e, long tick) {
-        Influence inf = e.influence;
-        if (inf == null) {
-            return null;
-        }
-        int scales = scalesVersion;
-        InfluenceRow row = e.influenceRow;
-        if (row == null || row.of != inf || row.tick != tick || row.scales != scales) {
-            double f = decay.factor(inf.time(), tick * influenceTickMs);
-            float[] counts = inf.counts();
-            row = new InfluenceRow(inf, tick, scales, influenceFeature(counts, 0, f), influenceFeature(counts, 1, f),
-                    influenceFeature(counts, 2, f), influenceFeature(counts, 3, f), influenceFeature(counts, 4, f),
-                    allTimePopularity(e));
-            e.influenceRow = row;
-        }
-        return row;
     }
 
     /**
@@ -801,15 +903,6 @@ public final class ItemCatalog {
     private float influenceFeature(float[] counts, int g, double f) {
         float scale = influenceScale[g];
         return scale <= 0f ? 0f : (float) (Math.log(1 + counts[g] * f) / scale);
-    }
-
-    /**
-     * Reads what ranking reads of every entry besides its text (its influence row), and returns something derived
-     * from it so that the reads stay: a pass over every candidate first has their cache misses in flight together.
-     */
-    public float touch(Entry e) {
-        InfluenceRow row = e.influenceRow;
-        return row == null ? 0f : row.f0;
     }
 
     /**
@@ -824,7 +917,12 @@ public final class ItemCatalog {
 
     /** {@link #categoryPopularity(Entry)} given {@link #categoryLeader} of the item's category. */
     public float categoryPopularity(Entry e, double leader) {
-        return e.influence == null || leader <= 0 ? 0f : (float) Math.min(1.0, e.logTotal / leader);
+        return categoryPopularity(e.influence != null, e.logTotal, leader);
+    }
+
+    /** The same, given whether the item has influence and its log1p all-time count ({@link RankRows#logTotal}). */
+    public static float categoryPopularity(boolean influenced, double logTotal, double leader) {
+        return !influenced || leader <= 0 ? 0f : (float) Math.min(1.0, logTotal / leader);
     }
 
     /**
@@ -832,7 +930,12 @@ public final class ItemCatalog {
      * within the category is measured against. A ranking finds it once per category of the user.
      */
     public double categoryLeader(String category) {
-        PopularItems[] lists = categoryPopular.get(category);
+        return categoryLeader(canonicalOf(category));
+    }
+
+    /** The same for a category the catalogue holds ({@link #canonicalOf}; null for one it does not). */
+    public double categoryLeader(Canonical category) {
+        PopularItems[] lists = category == null ? null : category.popular;
         if (lists == null) {
             return 0;
         }

@@ -10,6 +10,7 @@ import java.util.Map;
 import ripple.features.Decay;
 import ripple.features.FeatureLayout;
 import ripple.features.ItemCatalog;
+import ripple.features.RankRows;
 import ripple.features.RetrievalSettings;
 import ripple.features.RetrievalSettings.Source;
 import ripple.features.UserHistory;
@@ -80,6 +81,8 @@ public final class Ranker {
     private final float[] scratch;
     /** {@link TextDots}' products for the candidate {@link View#rank} scores. */
     private final float[] dots = TextDots.newOutput();
+    /** The {@link ItemCatalog#rankRow} of the candidate {@link View#rank} scores. */
+    private final int[] row;
     /** The best candidates of {@link View#topK}, emptied for each. */
     private final TopK topK = new TopK(0);
 
@@ -96,6 +99,7 @@ public final class Ranker {
         this.decay = decay;
         this.noText = new float[catalog.layout().textDims()];
         this.scratch = new float[catalog.layout().size()];
+        this.row = new int[catalog.rankRowLength()];
         RetrievalSettings retrieval = catalog.retrieval();
         this.textQueries = new TextQueryCache(retrieval.textQueryRefresh(), retrieval.textQueryUsers());
     }
@@ -187,10 +191,17 @@ public final class Ranker {
         /** Whether the recent source is on: asked per candidate, and a set lookup through a wrapper is not free. */
         private final boolean recentSource = retrieval.uses(Source.RECENT);
         /**
-         * The user's categories, most recent first, as the catalogue's own strings: a candidate's category is
-         * found among them by identity, without reading the string (a cache miss per candidate).
+         * The user's categories, most recent first, as the catalogue's own strings (the history's where the
+         * catalogue has none): an item's category is found among them by identity, without reading the string.
          */
         private final String[] categoryKeys;
+        /**
+         * The catalogue's records of {@link #categoryKeys} (null for one it lacks): their ids, which a candidate's
+         * row names its category by, and their popularity lists, found without another lookup.
+         */
+        private final ItemCatalog.Canonical[] categoryRecordsOfCatalog;
+        /** {@link #categoryKeys} as the catalogue's ids ({@link ItemCatalog#canonicalId}), -1 for one it lacks. */
+        private final int[] categoryIds;
         /** Per user category, its {@link #categoryLeader}; NaN until asked. */
         private final double[] categoryLeaders;
         private final float categoryTotal;
@@ -209,7 +220,7 @@ public final class Ranker {
         private final boolean positionsMatter;
         /** Whether {@link #searchTextQuery} ran. */
         private boolean textSearched;
-        private float touched;
+        private int touched;
         /** The parts of the candidate {@link #rank} scored last. */
         private double lastText;
         private double lastInfluence;
@@ -258,9 +269,15 @@ public final class Ranker {
             }
             categoryRecords = history.categories.toArray(new UserHistory.CategoryAffinity[0]);
             categoryKeys = new String[categoryRecords.length];
+            categoryRecordsOfCatalog = new ItemCatalog.Canonical[categoryRecords.length];
+            categoryIds = new int[categoryKeys.length];
             for (int i = 0; i < categoryKeys.length; i++) {
-                String known = earlier == null ? null : earlier.keyOf(categoryRecords[i]);
-                categoryKeys[i] = known != null ? known : catalog.canonicalOrSelf(categoryRecords[i].category);
+                int known = earlier == null ? -1 : earlier.positionOf(categoryRecords[i]);
+                ItemCatalog.Canonical c = known >= 0 ? earlier.categoryRecordsOfCatalog[known]
+                        : catalog.canonicalOf(categoryRecords[i].category);
+                categoryRecordsOfCatalog[i] = c;
+                categoryKeys[i] = c == null ? categoryRecords[i].category : c.value;
+                categoryIds[i] = c == null ? -1 : c.id;
             }
             categoryLeaders = new double[categoryKeys.length];
             Arrays.fill(categoryLeaders, Double.NaN);
@@ -278,14 +295,14 @@ public final class Ranker {
             return null;
         }
 
-        /** The catalogue's key this view found for a category's record, or null when it had no such record. */
-        private String keyOf(UserHistory.CategoryAffinity record) {
+        /** The position of a category's record among this view's, or -1 when it had no such record. */
+        private int positionOf(UserHistory.CategoryAffinity record) {
             for (int i = 0; i < categoryRecords.length; i++) {
                 if (categoryRecords[i] == record) {
-                    return categoryKeys[i];
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
 
         /** One of this view's two tables (0: co-occurrence neighbours, 1: candidates), emptied. */
@@ -399,9 +416,9 @@ public final class Ranker {
             }
             if (retrieval.uses(Source.CATEGORY)) {
                 List<ItemCatalog.Listing> lists = new ArrayList<>();
-                for (String category : strongestCategories()) {
-                    lists.add(catalog.popular(category, true));
-                    lists.add(catalog.popular(category, false));
+                for (int position : strongestCategories()) {
+                    lists.add(catalog.popular(categoryRecordsOfCatalog[position], true));
+                    lists.add(catalog.popular(categoryRecordsOfCatalog[position], false));
                 }
                 addInterleaved(lists, c, Source.CATEGORY);
             }
@@ -541,15 +558,15 @@ public final class Ranker {
         }
 
         /**
-         * The user's {@link #CATEGORY_LISTS} most recent categories (the list is kept most recent first), then up to
-         * as many of the rest with the largest decayed counts.
+         * The positions of the user's {@link #CATEGORY_LISTS} most recent categories (the list is kept most recent
+         * first), then of up to as many of the rest with the largest decayed counts.
          */
-        private List<String> strongestCategories() {
-            List<UserHistory.CategoryAffinity> all = history.categories;
+        private List<Integer> strongestCategories() {
+            List<UserHistory.CategoryAffinity> all = Arrays.asList(categoryRecords);
             int recent = Math.min(CATEGORY_LISTS, all.size());
-            List<String> out = new ArrayList<>(2 * CATEGORY_LISTS);
+            List<Integer> out = new ArrayList<>(2 * CATEGORY_LISTS);
             for (int i = 0; i < recent; i++) {
-                out.add(all.get(i).category);
+                out.add(i);
             }
             // the strongest of the rest by selection, equal scores in list order (a stream's stable sort did the
             // same, and was a source of JIT deoptimisations in the replay)
@@ -565,7 +582,7 @@ public final class Ranker {
                     break;
                 }
                 taken[best] = true;
-                out.add(all.get(best).category);
+                out.add(best);
             }
             return out;
         }
@@ -606,22 +623,28 @@ public final class Ranker {
             }
             // The fallback category comes from the event, not the catalogue: found by value. An item the catalogue
             // does not know co-occurs with nothing, and the neighbours of the recent items are not gathered for it.
-            contextFeatures(e, history.recentRank(itemId), history.categoryRank(category), sources,
-                    e == null ? 0 : covisit().score(e), hasText, hasText ? history.textAffinity(out) : 0f, nearest,
-                    out);
+            int categoryRank = history.categoryRank(category);
+            float categoryPopularity = e == null || categoryRank < 0 ? 0f
+                    : catalog.categoryPopularity(e, leaderOf(e, categoryRank));
+            contextFeatures(history.recentRank(itemId), categoryRank, e == null ? 0f : catalog.allTimePopularity(e),
+                    categoryPopularity, sources, e == null ? 0 : covisit().score(e), hasText,
+                    hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
 
-        /** The context group, given what the text pass found (the cosines to the profile and the recent items). */
-        private void contextFeatures(ItemCatalog.Entry e, int recentRank, int categoryRank, int sources,
-                                     double covisitScore, boolean hasText, float affinity, float nearest, float[] out) {
+        /**
+         * The context group, given the item's all-time popularity, its popularity within its category (counted
+         * only when that is one of the user's: {@code categoryRank} >= 0) and what the text pass found (the cosines
+         * to the profile and the recent items).
+         */
+        private void contextFeatures(int recentRank, int categoryRank, float popularity, float categoryPopularity,
+                                     int sources, double covisitScore, boolean hasText, float affinity, float nearest,
+                                     float[] out) {
             history.historyFeatures(recentRank, categoryRank, categoryTotal, now, decay, out, ctx);
-            float popularity = e == null ? 0f : catalog.allTimePopularity(e);
             out[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] = out[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * popularity;
-            // the popularity within the category only counts in a category of the user's: looked up only then
             float categoryRecentRank = out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK];
-            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = e == null || categoryRecentRank == 0f ? 0f
-                    : categoryRecentRank * catalog.categoryPopularity(e, leaderOf(e, categoryRank));
+            out[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] = categoryRecentRank == 0f ? 0f
+                    : categoryRecentRank * categoryPopularity;
             out[ctx + FeatureLayout.CTX_TEXT_AFFINITY] = hasText ? affinity : 0f;
             out[ctx + FeatureLayout.CTX_TEXT_RECENT] = nearest;
             out[ctx + FeatureLayout.CTX_COVISIT] = (float) covisitScore;
@@ -644,18 +667,23 @@ public final class Ranker {
             if (position < 0 || categoryKeys[position] != category) {
                 return catalog.categoryLeader(category);
             }
+            return leaderAt(position);
+        }
+
+        /** {@link ItemCatalog#categoryLeader} of the user's category at {@code position}, found once per view. */
+        private double leaderAt(int position) {
             double leader = categoryLeaders[position];
             if (Double.isNaN(leader)) {
-                leader = catalog.categoryLeader(category);
+                leader = catalog.categoryLeader(categoryRecordsOfCatalog[position]);
                 categoryLeaders[position] = leader;
             }
             return leader;
         }
 
-        /** The place of a category (the catalogue's own string, or null) among the user's categories, or -1. */
-        private int categoryRank(String category) {
-            for (int i = 0; category != null && i < categoryKeys.length; i++) {
-                if (categoryKeys[i] == category) {
+        /** The place of a category ({@link ItemCatalog#canonicalId}, -1 for none) among the user's, or -1. */
+        private int categoryRank(int category) {
+            for (int i = 0; category >= 0 && i < categoryIds.length; i++) {
+                if (categoryIds[i] == category) {
                     return i;
                 }
             }
@@ -667,13 +695,18 @@ public final class Ranker {
             return rankAmongFirst(e.index, recentIndexes.length) >= 0;
         }
 
+        /** {@link #isRecent} of the candidate at a catalogue index, given its sources. */
+        private boolean isRecent(int index, int sources) {
+            return recentRank(index, sources) >= 0;
+        }
+
         /**
          * A candidate's place among the user's recent items, or -1. When the recent source is on, every recent item
          * the catalogue knows carries its bit, so the others need no search.
          */
-        private int recentRank(ItemCatalog.Entry e, int sources) {
+        private int recentRank(int index, int sources) {
             return recentSource && !Source.RECENT.in(sources) ? -1
-                    : rankAmongFirst(e.index, recentIndexes.length);
+                    : rankAmongFirst(index, recentIndexes.length);
         }
 
         private int rankAmongFirst(int index, int n) {
@@ -715,10 +748,10 @@ public final class Ranker {
             Candidates all = candidates();
             touch(all);
             List<Scored> out = new ArrayList<>(all.size());
-            float ahead = 0f;
+            int ahead = 0;
             for (int i = 0; i < all.size(); i++) {
                 ahead += touchAhead(all, i);
-                out.add(scoreCandidate(all.entry(i), all.sourcesAt(i), all.scoreAt(i)));
+                out.add(scoreCandidate(all, i));
             }
             touched += ahead;
             out.sort(ORDER);
@@ -726,84 +759,74 @@ public final class Ranker {
         }
 
         /**
-         * Reads a little of every candidate's text and influence before any is scored. Scoring is bound by cache
-         * misses (each candidate's data lies somewhere in a catalogue of many MB), and in a loop that does nothing
-         * else the CPU has many misses in flight at once; the scoring loop then finds the lines in cache.
+         * Reads a little of every candidate's row before any is scored. Scoring is bound by cache misses (each
+         * candidate's row lies somewhere in a catalogue of many MB), and in a loop that does nothing else the CPU has
+         * many misses in flight at once; the scoring loop then finds the lines in cache.
          */
         private void touch(Candidates all) {
-            float sum = 0f;
+            int sum = 0;
             for (int i = 0; i < all.size(); i++) {
-                sum += touchOne(all.entry(i));
+                sum += catalog.touchRow(all.indexAt(i));
             }
             touched = sum; // kept, so the JIT cannot drop the reads
         }
 
         /**
-         * Reads the data of the candidate {@link #TOUCH_AHEAD} places after position i while the one at i is scored.
+         * Reads the row of the candidate {@link #TOUCH_AHEAD} places after position i while the one at i is scored.
          * {@link #touch} brings every candidate's lines from memory at once, but not all of them stay in the nearest
-         * caches, and the text pass then waited on each of its lines in turn: in one JVM, blocks alternated, the
-         * scoring step took 0.83 of its time with the text pass left out and the text still touched. Read a few
-         * places ahead, the lines arrive while the candidate before is scored. Returns what it read, for the caller
-         * to keep (in {@link #touched}, once per ranking).
+         * caches; read a few places ahead, the lines arrive while the candidate before is scored. Returns what it
+         * read, for the caller to keep (in {@link #touched}, once per ranking).
          */
-        private float touchAhead(Candidates all, int i) {
-            if (i + TOUCH_AHEAD >= all.size()) {
-                return 0f;
-            }
-            return touchOne(all.entry(i + TOUCH_AHEAD));
-        }
-
-        /** What ranking reads of a candidate: one float of each 64-byte line of its text, and its influence row. */
-        private float touchOne(ItemCatalog.Entry e) {
-            float[] t = e.rawText();
-            if (t == null) {
-                return catalog.touch(e);
-            }
-            float sum = t[t.length - 1] + catalog.touch(e);
-            for (int d = 0; d < t.length; d += 16) {
-                sum += t[d];
-            }
-            return sum;
+        private int touchAhead(Candidates all, int i) {
+            return i + TOUCH_AHEAD >= all.size() ? 0 : catalog.touchRow(all.indexAt(i + TOUCH_AHEAD));
         }
 
         /**
-         * R(u,i) of a candidate by parts, equal to w . f with f from {@link #features}, without building f's text
-         * part: the text score, the centring, the cosine to the profile and to the recent items all come from one
-         * pass over the item's projected text. This is the per-candidate cost of an event.
+         * R(u,i) of the candidate at a position by parts, equal to w . f with f from {@link #features}, without
+         * building f's text part: the text score, the centring, the cosine to the profile and to the recent items
+         * all come from one pass over the item's projected text. This is the per-candidate cost of an event.
          */
-        Scored scoreCandidate(ItemCatalog.Entry e, int sources, double covisitScore) {
-            return lastScored(e, sources, rank(e, sources, covisitScore));
+        Scored scoreCandidate(Candidates all, int i) {
+            ItemCatalog.Entry e = all.entry(i);
+            double score = rank(all.indexAt(i), e, all.sourcesAt(i), all.scoreAt(i));
+            return new Scored(e.itemId, e.index, score, lastText, lastInfluence, lastContext, lastHasText,
+                    all.sourcesAt(i));
         }
 
-        /** The last candidate {@link #rank} scored, with its parts. */
-        private Scored lastScored(ItemCatalog.Entry e, int sources, double score) {
-            return new Scored(e.itemId, e.index, score, lastText, lastInfluence, lastContext, lastHasText, sources);
-        }
-
-        /** {@link #scoreCandidate}'s score, leaving its parts in the last* fields: no object per candidate. */
-        private double rank(ItemCatalog.Entry e, int sources, double covisitScore) {
+        /**
+         * {@link #scoreCandidate}'s score, leaving its parts in the last* fields: no object per candidate. Reads the
+         * item's {@link ItemCatalog#rankRow}; the entry only for a text topic, when text topics are on.
+         */
+        private double rank(int index, ItemCatalog.Entry e, int sources, double covisitScore) {
+            int[] r = row;
+            catalog.rankRow(index, influenceTick, r);
             float[] f = scratch;
-            boolean hasText = catalog.hasText(e);
+            boolean hasText = catalog.hasText(r);
             double text = 0;
             float affinity = 0f;
             float nearest = 0f;
             if (hasText) {
-                TextDots.compute(e.rawText(), e.textOffset(), textMean, w, history.textProfile, recentTextOrZero(0),
-                        recentTextOrZero(1), recentTextOrZero(2), dots);
+                int dims = layout.dimsPerModel();
+                TextDots.compute(r, RankRows.TEXT, dims, RankRows.textScale(r), RankRows.textSlot(r) * dims, textMean,
+                        w, history.textProfile, recentTextOrZero(0), recentTextOrZero(1), recentTextOrZero(2), dots);
                 text = dots[TextDots.W];
                 // cosines as products with one over each norm: one square root per candidate instead of four
                 double inverse = inverseNorm(dots[TextDots.NORM_SQ]);
                 affinity = (float) (dots[TextDots.PROFILE] * profileInverseNorm * inverse);
                 double best = 0;
-                for (int r = 0; r < TEXT_HISTORY; r++) {
-                    best = Math.max(best, dots[TextDots.RECENT0 + r] * recentInverseNorm[r]);
+                for (int k = 0; k < TEXT_HISTORY; k++) {
+                    best = Math.max(best, dots[TextDots.RECENT0 + k] * recentInverseNorm[k]);
                 }
                 nearest = (float) (best * inverse);
             }
-            ItemCatalog.InfluenceRow row = catalog.influenceRowOfTick(e, influenceTick);
-            double influence = row == null ? 0 : row.dot(w, layout.influenceOffset());
-            contextFeatures(e, recentRank(e, sources), categoryRank(catalog.category(e)), sources, covisitScore,
-                    hasText, affinity, nearest, f);
+            boolean influenced = RankRows.hasInfluence(r);
+            double influence = influenced ? RankRows.influenceDot(r, w, layout.influenceOffset()) : 0;
+            int categoryRank = categoryRank(catalog.categoryId(r, e));
+            float categoryPopularity = categoryRank < 0 ? 0f
+                    : ItemCatalog.categoryPopularity(influenced, RankRows.logTotal(r), leaderAt(categoryRank));
+            contextFeatures(recentRank(index, sources), categoryRank,
+                    influenced ? RankRows.feature(r, FeatureLayout.INFLUENCE - 1) : 0f, categoryPopularity, sources,
+                    covisitScore, hasText, affinity, nearest, f);
             double context = dot(w, ctx, f, ctx, FeatureLayout.CONTEXT);
             lastText = text;
             lastInfluence = influence;
@@ -827,17 +850,17 @@ public final class Ranker {
             touch(all);
             TopK best = topK;
             best.reset(Math.min(k, all.size()));
-            float ahead = 0f;
+            int ahead = 0;
             for (int i = 0; i < all.size(); i++) {
                 ahead += touchAhead(all, i);
-                ItemCatalog.Entry e = all.entry(i);
+                int index = all.indexAt(i);
                 int sources = all.sourcesAt(i);
-                if (excludeSeen && recentRank(e, sources) >= 0) {
+                if (excludeSeen && isRecent(index, sources)) {
                     continue;
                 }
-                double score = rank(e, sources, all.scoreAt(i));
-                if (best.admits(score, e.index)) {
-                    best.put(i, score, e.index, lastText, lastInfluence, lastContext, lastHasText);
+                double score = rank(index, all.entry(i), sources, all.scoreAt(i));
+                if (best.admits(score, index)) {
+                    best.put(i, score, index, lastText, lastInfluence, lastContext, lastHasText);
                 }
             }
             touched += ahead;

@@ -1,6 +1,7 @@
 package ripple.scoring;
 
 import java.util.Arrays;
+import ripple.features.RankRows;
 
 /**
  * The one pass over a candidate's text that ranking makes: with c = t - mean (the item's centred text), the products
@@ -37,28 +38,33 @@ final class TextDots {
 
     /**
      * Writes the six products into out[0..5] ({@link #W}, {@link #PROFILE}, {@link #NORM_SQ}, then the three recent
-     * texts); the rest of out ({@link #newOutput}) is scratch. {@code t} is the item's text, whose slot i is slot
-     * {@code off + i} of every other array.
+     * texts); the rest of out ({@link #newOutput}) is scratch. The item's text is {@code n} 16-bit integers, two
+     * to an int (value 2k in the low half of int k), in {@code t} from {@code at} (a
+     * {@link ripple.features.RankRows} row); value i is integer i times {@code scale}, and is slot {@code off + i}
+     * of every other array.
      */
-    static void compute(float[] t, int off, float[] mean, float[] w, float[] profile, float[] r0, float[] r1,
-                        float[] r2, float[] out) {
+    static void compute(int[] t, int at, int n, float scale, int off, float[] mean, float[] w, float[] profile,
+                        float[] r0, float[] r1, float[] r2, float[] out) {
         if (SIMD) {
-            VectorTextDots.compute(t, off, mean, w, profile, r0, r1, r2, out);
+            VectorTextDots.compute(t, at, n, scale, off, mean, w, profile, r0, r1, r2, out);
         } else {
-            scalar(t, off, mean, w, profile, r0, r1, r2, out);
+            scalar(t, at, n, scale, off, mean, w, profile, r0, r1, r2, out);
         }
     }
 
     /** The scalar pass: the reference the SIMD one is tested against. */
-    static void scalar(float[] t, int off, float[] mean, float[] w, float[] profile, float[] r0, float[] r1,
-                       float[] r2, float[] out) {
+    static void scalar(int[] t, int at, int n, float scale, int off, float[] mean, float[] w, float[] profile,
+                       float[] r0, float[] r1, float[] r2, float[] out) {
         Arrays.fill(out, 0, SIZE, 0f);
-        scalarFrom(0, t, off, mean, w, profile, r0, r1, r2, out);
+        scalarFrom(0, t, at, n, scale, off, mean, w, profile, r0, r1, r2, out);
     }
 
-    /** Adds the products over dims {@code from} on to what out holds: the scalar pass, and the SIMD pass's tail. */
-    static void scalarFrom(int from, float[] t, int off, float[] mean, float[] w, float[] profile, float[] r0,
-                           float[] r1, float[] r2, float[] out) {
+    /**
+     * Adds the products over dims {@code from} (even) on to what out holds: the scalar pass, and the SIMD pass's
+     * tail.
+     */
+    static void scalarFrom(int from, int[] t, int at, int n, float scale, int off, float[] mean, float[] w,
+                           float[] profile, float[] r0, float[] r1, float[] r2, float[] out) {
         // six independent chains, one fused multiply-add per product
         float wt = out[W];
         float pt = out[PROFILE];
@@ -66,9 +72,9 @@ final class TextDots {
         float d0 = out[RECENT0];
         float d1 = out[RECENT0 + 1];
         float d2 = out[RECENT0 + 2];
-        for (int i = from; i < t.length; i++) {
+        for (int i = from; i < n; i++) {
             int o = off + i;
-            float c = t[i] - mean[o];
+            float c = RankRows.text(t, at, i, scale) - mean[o];
             wt = Math.fma(w[o], c, wt);
             pt = Math.fma(profile[o], c, pt);
             cc = Math.fma(c, c, cc);

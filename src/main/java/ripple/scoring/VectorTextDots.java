@@ -1,6 +1,9 @@
 package ripple.scoring;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,23 +19,32 @@ final class VectorTextDots {
      */
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED.length() >= 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    /**
+     * The text's 16-bit integers, as many as {@link #LANES} has floats: loaded as half as many ints (the row is an
+     * int array), read as shorts, widened to floats.
+     */
+    private static final VectorShape HALF = VectorShape.forBitSize(LANES.vectorBitSize() / 2);
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64.withShape(HALF);
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_64.withShape(HALF);
 
     private VectorTextDots() {
     }
 
-    static void compute(float[] t, int off, float[] mean, float[] w, float[] profile, float[] r0, float[] r1,
-                        float[] r2, float[] out) {
+    static void compute(int[] t, int at, int n, float scale, int off, float[] mean, float[] w, float[] profile,
+                        float[] r0, float[] r1, float[] r2, float[] out) {
         FloatVector wt = FloatVector.zero(LANES);
         FloatVector pt = wt;
         FloatVector cc = wt;
         FloatVector d0 = wt;
         FloatVector d1 = wt;
         FloatVector d2 = wt;
-        int bound = LANES.loopBound(t.length);
+        int bound = LANES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES.length()) {
             int o = off + i;
-            FloatVector c = FloatVector.fromArray(LANES, t, i).sub(FloatVector.fromArray(LANES, mean, o));
+            ShortVector q = IntVector.fromArray(INTS, t, at + (i >> 1)).reinterpretAsShorts();
+            FloatVector c = ((FloatVector) q.convertShape(VectorOperators.S2F, LANES, 0)).mul(scale)
+                    .sub(FloatVector.fromArray(LANES, mean, o));
             wt = FloatVector.fromArray(LANES, w, o).fma(c, wt);
             pt = FloatVector.fromArray(LANES, profile, o).fma(c, pt);
             cc = c.fma(c, cc);
@@ -42,19 +54,19 @@ final class VectorTextDots {
         }
         // Each sum's lanes are added in scalar code from out's scratch: six reduceLanes, each a chain of adds in
         // lane order, were a fifth of ranking's time with every candidate in cache.
-        int n = LANES.length();
-        int at = TextDots.SIZE;
-        wt.intoArray(out, at);
-        pt.intoArray(out, at + n);
-        cc.intoArray(out, at + 2 * n);
-        d0.intoArray(out, at + 3 * n);
-        d1.intoArray(out, at + 4 * n);
-        d2.intoArray(out, at + 5 * n);
+        int lanes = LANES.length();
+        int lanesAt = TextDots.SIZE;
+        wt.intoArray(out, lanesAt);
+        pt.intoArray(out, lanesAt + lanes);
+        cc.intoArray(out, lanesAt + 2 * lanes);
+        d0.intoArray(out, lanesAt + 3 * lanes);
+        d1.intoArray(out, lanesAt + 4 * lanes);
+        d2.intoArray(out, lanesAt + 5 * lanes);
         for (int k = 0; k < TextDots.SIZE; k++) {
-            out[k] = sumLanes(out, at + k * n, n);
+            out[k] = sumLanes(out, lanesAt + k * lanes, lanes);
         }
-        if (i < t.length) {
-            TextDots.scalarFrom(i, t, off, mean, w, profile, r0, r1, r2, out);
+        if (i < n) {
+            TextDots.scalarFrom(i, t, at, n, scale, off, mean, w, profile, r0, r1, r2, out);
         }
     }
 

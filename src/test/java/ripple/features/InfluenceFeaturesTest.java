@@ -71,10 +71,13 @@ class InfluenceFeaturesTest {
         catalog.putInfluence("a", new ItemCatalog.Influence(counts(100f), T, 100f, "c"));
         catalog.putInfluence("b", new ItemCatalog.Influence(counts(10f), T, 10f, "c"));
         ItemCatalog.Entry a = catalog.get("a");
-        ItemCatalog.InfluenceRow before = catalog.influenceRow(a, T + 1);
+        float[] before = new float[catalog.layout().size()];
+        catalog.influenceFeatures(a, T + 1, before);
         assertThat(catalog.categoryPopularity(a)).isEqualTo(1f);
         catalog.putInfluence("b", new ItemCatalog.Influence(counts(1000f), T + 2, 1000f, "c"));
-        assertThat(catalog.influenceRow(a, T + 3)).as("a's own row is unchanged within the tick").isSameAs(before);
+        float[] after = new float[before.length];
+        catalog.influenceFeatures(a, T + 3, after);
+        assertThat(after).as("a's own features are unchanged within the tick").containsExactly(before);
         assertThat(catalog.categoryPopularity(a)).isCloseTo((float) (Math.log1p(100) / Math.log1p(1000)),
                 within(1e-6f));
     }

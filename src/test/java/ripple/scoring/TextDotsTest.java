@@ -23,15 +23,18 @@ class TextDotsTest {
         for (int dims : new int[] {1, 7, 8, 9, 16, 31, 64, 67, 384}) {
             for (int off : new int[] {0, 5, 64}) {
                 int size = off + dims + 3;
-                float[] t = random(rnd, dims);
+                float scale = 1f / 30_000;
+                int[] row = row(rnd, dims, 5);
+                float[] t = values(row, 5, dims, scale);
                 float[][] user = new float[6][];
                 for (int j = 0; j < user.length; j++) {
                     user[j] = random(rnd, size);
                 }
                 float[] simd = TextDots.newOutput();
                 float[] scalar = TextDots.newOutput();
-                VectorTextDots.compute(t, off, user[0], user[1], user[2], user[3], user[4], user[5], simd);
-                TextDots.scalar(t, off, user[0], user[1], user[2], user[3], user[4], user[5], scalar);
+                VectorTextDots.compute(row, 5, dims, scale, off, user[0], user[1], user[2], user[3], user[4], user[5],
+                        simd);
+                TextDots.scalar(row, 5, dims, scale, off, user[0], user[1], user[2], user[3], user[4], user[5], scalar);
                 double[] exact = exact(t, off, user);
                 for (int k = 0; k < TextDots.SIZE; k++) {
                     assertThat((double) simd[k]).as("dims %d, off %d, product %d", dims, off, k)
@@ -47,8 +50,9 @@ class TextDotsTest {
     void theScalarPassStartsFromZeroWhateverTheOutputHeld() {
         float[] out = {9f, 9f, 9f, 9f, 9f, 9f};
         float[] zeros = new float[4];
-        float[] t = {1f, 2f, 3f, 4f};
-        TextDots.scalar(t, 0, zeros, zeros, zeros, zeros, zeros, zeros, out);
+        // integers 2, 4, 6, 8 at scale 0.5: the values 1, 2, 3, 4
+        int[] row = {2 | 4 << 16, 6 | 8 << 16};
+        TextDots.scalar(row, 0, 4, 0.5f, 0, zeros, zeros, zeros, zeros, zeros, zeros, out);
         assertThat(out).containsExactly(0f, 0f, 30f, 0f, 0f, 0f);
     }
 
@@ -65,6 +69,31 @@ class TextDotsTest {
             }
         }
         return out;
+    }
+
+    /**
+     * A row holding {@code dims} random 16-bit integers, two to an int, from {@code at}, with other ints before and
+     * after them (as in a RankRows row): a pass that read past its text would read them.
+     */
+    private static int[] row(SplittableRandom rnd, int dims, int at) {
+        int[] row = new int[at + (dims + 1) / 2 + 7];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = rnd.nextInt();
+        }
+        if (dims % 2 == 1) {
+            row[at + dims / 2] &= 0xFFFF; // an odd count leaves the last high half empty, as rows do
+        }
+        return row;
+    }
+
+    /** The text values the row holds: each 16-bit integer times the scale. */
+    private static float[] values(int[] row, int at, int dims, float scale) {
+        float[] t = new float[dims];
+        for (int i = 0; i < dims; i++) {
+            int bits = row[at + i / 2];
+            t[i] = (short) (i % 2 == 0 ? bits : bits >> 16) * scale;
+        }
+        return t;
     }
 
     private static float[] random(SplittableRandom rnd, int n) {

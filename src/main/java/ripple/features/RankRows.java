@@ -1,0 +1,239 @@
+package ripple.features;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * What ranking reads of each catalogue item, one contiguous row per catalogue index: its text, whether that text
+ * is usable, its category, its all-time count, and its influence features as of one influence tick. Ranking reads a
+ * row per candidate, several hundred per event from a catalogue of many MB, so it is bound by cache misses: through
+ * the entry, its text array and an influence row object it waited on three dependent misses per candidate, where
+ * a row found from the index alone is one contiguous read ({@code RankLayoutBenchmark}: 48.9 against 16.1 µs a
+ * ranking of 381 candidates of 100k items).
+ *
+ * <p>A row is an {@code int[]} slice; floats are kept as their bits. Rows live in pages that never move, so a
+ * reader needs no lock and a writer never copies another's row. Each row has two parts, each guarded by a sequence
+ * number (a seqlock): the item part (text, version, category, count) written by the catalogue's writers under the
+ * catalogue's row lock, and the influence part, computed by whichever ranking thread first needs it in a tick and
+ * claimed by a compare-and-set. A reader copies the row ({@link ItemCatalog#rankRow}) and keeps the copy only when
+ * the item part's number was even and did not move while it read (else it reads again: a writer holds it for well
+ * under a microsecond); influence features whose number moved, or whose stamp is of another tick or count, it
+ * computes from the entry. The entry stays the source of truth; a row is a copy of it laid out for ranking.
+ *
+ * <p>Text is kept as 16-bit integers with a scale per item, half the bytes of floats. The catalogue rounds an
+ * item's projected text to those integers before anything reads it ({@link #rounded}), so ranking, learning and the
+ * text index all see the same values.
+ */
+public final class RankRows {
+    /** The item part's sequence number: odd while a writer changes it. */
+    static final int ITEM_SEQ = 0;
+    /** The text model's slot + 1 ({@link FeatureLayout#textModels} order); 0 without text. */
+    static final int TEXT_SLOT = 1;
+    /** The id of the text's model version ({@link ItemCatalog#canonicalId}). */
+    static final int VERSION = 2;
+    /** The id of the category the item's features or events gave it, + 1; 0 for none. */
+    static final int CATEGORY = 3;
+    /** How many influence updates the item has had; 0 for none. */
+    static final int INFLUENCE = 4;
+    /** log(1 + all-time count) as a double's bits, high int then low. */
+    static final int LOG_TOTAL = 5;
+    /** The text's scale (a float's bits): text value i is its 16-bit integer i times this. */
+    static final int TEXT_SCALE = 7;
+    /** The influence part's sequence number. */
+    static final int INFLUENCE_SEQ = 8;
+    /** What the influence features were computed from: {@link #INFLUENCE}, the tick (high, low) and the scales. */
+    static final int STAMP_INFLUENCE = 9;
+    static final int STAMP_TICK = 10;
+    static final int STAMP_SCALES = 12;
+    /** The influence features ({@link FeatureLayout#INFLUENCE} floats' bits). */
+    static final int FEATURES = 13;
+    /**
+     * The projected text as 16-bit integers, two to an int (value 2k in the low half of int k), {@code dims} of
+     * them: half the bytes of floats, so half the cache lines a candidate's ranking waits for.
+     */
+    public static final int TEXT = FEATURES + FeatureLayout.INFLUENCE;
+    /** The largest 16-bit integer a text value is kept as. */
+    private static final int TEXT_MAX = Short.MAX_VALUE;
+
+    static final int PAGE_BITS = 10;
+    static final int PAGE_ROWS = 1 << PAGE_BITS;
+
+    static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+    private final int dims;
+    private final int stride;
+    private volatile int[][] pages = new int[0][];
+
+    RankRows(int dims) {
+        this.dims = dims;
+        this.stride = TEXT + (dims + 1) / 2;
+    }
+
+    /** Ints per row: what {@link ItemCatalog#rankRow} copies into. */
+    public int stride() {
+        return stride;
+    }
+
+    int dims() {
+        return dims;
+    }
+
+    /** Makes room for the row of {@code index}; called by the catalogue's writer as it adds entries, in order. */
+    void ensure(int index) {
+        int[][] p = pages;
+        int page = index >>> PAGE_BITS;
+        if (page < p.length) {
+            return;
+        }
+        int[][] grown = java.util.Arrays.copyOf(p, Math.max(page + 1, 2 * p.length));
+        for (int i = p.length; i < grown.length; i++) {
+            grown[i] = new int[PAGE_ROWS * stride];
+        }
+        pages = grown;
+    }
+
+    int[] page(int index) {
+        return pages[index >>> PAGE_BITS];
+    }
+
+    int base(int index) {
+        return (index & (PAGE_ROWS - 1)) * stride;
+    }
+
+    // ---- reading a copy of a row ----
+
+    /** Whether the copied row has text of the version {@code activeVersionIds} names for its slot. */
+    static boolean hasText(int[] row, int[] activeVersionIds) {
+        int slot = row[TEXT_SLOT] - 1;
+        return slot >= 0 && activeVersionIds[slot] == row[VERSION];
+    }
+
+    /** The text's scale in the copied row: value i is its 16-bit integer i times this. */
+    public static float textScale(int[] row) {
+        return Float.intBitsToFloat(row[TEXT_SCALE]);
+    }
+
+    /**
+     * Text value i of a row whose text starts at {@code at} in {@code row} ({@link #TEXT} in a copied row): its
+     * 16-bit integer times {@code scale} ({@link #textScale}).
+     */
+    public static float text(int[] row, int at, int i, float scale) {
+        int bits = row[at + (i >> 1)];
+        return (short) ((i & 1) == 0 ? bits : bits >>> 16) * scale;
+    }
+
+    // ---- text as 16-bit integers ----
+
+    /** The scale of a vector's 16-bit form: its largest magnitude over {@link #TEXT_MAX} (1 for zeros). */
+    static float textScale(float[] v) {
+        float max = 0f;
+        for (float x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return max > 0f ? max / TEXT_MAX : 1f;
+    }
+
+    /**
+     * The vector as rows keep it: each value rounded to a multiple of {@code scale}, within {@link #TEXT_MAX}
+     * of them. The catalogue keeps an item's text so rounded, so that every path reads the same values (to about
+     * 1/65,000 of the largest, far below what moves a ranking).
+     */
+    static float[] rounded(float[] v, float scale) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = integer(v[i], scale) * scale;
+        }
+        return out;
+    }
+
+    private static short integer(float x, float scale) {
+        return (short) Math.max(-TEXT_MAX, Math.min(TEXT_MAX, Math.round(x / scale)));
+    }
+
+    /** Writes text already {@link #rounded} by {@code scale} into a row from {@code b}, as its integers. */
+    static void putText(int[] row, int b, float[] text, float scale) {
+        row[b + TEXT_SCALE] = Float.floatToRawIntBits(scale);
+        for (int i = 0; i < text.length; i += 2) {
+            int low = integer(text[i], scale) & 0xFFFF;
+            int high = i + 1 < text.length ? integer(text[i + 1], scale) << 16 : 0;
+            row[b + TEXT + (i >> 1)] = low | high;
+        }
+    }
+
+    /** The text model's slot of the copied row; only meaningful when it {@link #hasText}. */
+    public static int textSlot(int[] row) {
+        return row[TEXT_SLOT] - 1;
+    }
+
+    /** The copied row's category id ({@link ItemCatalog#canonicalId}), or -1 for none. */
+    public static int category(int[] row) {
+        return row[CATEGORY] - 1;
+    }
+
+    /** Whether the item has influence (then it also has an all-time count). */
+    public static boolean hasInfluence(int[] row) {
+        return row[INFLUENCE] != 0;
+    }
+
+    /** log(1 + the item's all-time count); 0 without influence. */
+    public static double logTotal(int[] row) {
+        return Double.longBitsToDouble(((long) row[LOG_TOTAL] << 32) | (row[LOG_TOTAL + 1] & 0xFFFFFFFFL));
+    }
+
+    /** Influence feature g of the copied row. */
+    public static float feature(int[] row, int g) {
+        return Float.intBitsToFloat(row[FEATURES + g]);
+    }
+
+    /**
+     * w[from..from+5] . the influence features, in double, summed as four partial sums (slots 0, 4, 5 | 1 | 2 | 3)
+     * added pairwise: the order of the ranker's dot product over the same six, so that both give the same bits.
+     */
+    public static double influenceDot(int[] row, float[] w, int from) {
+        double s0 = w[from] * feature(row, 0);
+        double s1 = w[from + 1] * feature(row, 1);
+        double s2 = w[from + 2] * feature(row, 2);
+        double s3 = w[from + 3] * feature(row, 3);
+        s0 += w[from + 4] * feature(row, 4);
+        s0 += w[from + 5] * feature(row, 5);
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    // ---- writing ----
+
+    /** Starts a change of the item part of a row: its sequence number turns odd. Call with the row lock held. */
+    static void beginItemWrite(int[] page, int base) {
+        INTS.setOpaque(page, base + ITEM_SEQ, page[base + ITEM_SEQ] + 1);
+        VarHandle.storeStoreFence();
+    }
+
+    /** Ends it: the sequence number turns even again, after every write of the change. */
+    static void endItemWrite(int[] page, int base) {
+        INTS.setRelease(page, base + ITEM_SEQ, page[base + ITEM_SEQ] + 1);
+    }
+
+    static void putLogTotal(int[] page, int base, double logTotal) {
+        long bits = Double.doubleToRawLongBits(logTotal);
+        page[base + LOG_TOTAL] = (int) (bits >>> 32);
+        page[base + LOG_TOTAL + 1] = (int) bits;
+    }
+
+    /** Whether the copied row's influence part holds features of its influence at this tick and scales. */
+    static boolean stamped(int[] row, long tick, int scales) {
+        return row[STAMP_INFLUENCE] == row[INFLUENCE] && row[STAMP_TICK] == (int) (tick >>> 32)
+                && row[STAMP_TICK + 1] == (int) tick && row[STAMP_SCALES] == scales;
+    }
+
+    /**
+     * Stores the influence features of {@code row} (a copy, stamped by the caller) into the shared row, unless
+     * another thread is writing it: then the next reader computes them again.
+     */
+    static void publishInfluence(int[] page, int base, int expectedSeq, int[] row) {
+        if ((expectedSeq & 1) != 0 || !INTS.compareAndSet(page, base + INFLUENCE_SEQ, expectedSeq, expectedSeq + 1)) {
+            return;
+        }
+        System.arraycopy(row, STAMP_INFLUENCE, page, base + STAMP_INFLUENCE, FEATURES + FeatureLayout.INFLUENCE
+                - STAMP_INFLUENCE);
+        INTS.setRelease(page, base + INFLUENCE_SEQ, expectedSeq + 2);
+    }
+}
