@@ -113,18 +113,23 @@ class CandidatesTest {
         ItemCatalog catalog = catalogOf(500);
         SplittableRandom rnd = new SplittableRandom(5);
         Candidates candidates = new Candidates(16);
-        for (int n = 0; n < 400; n++) {
-            // few distinct scores, so that many ties fall to the catalogue index
-            ItemCatalog.Entry e = catalog.entry(rnd.nextInt(500));
-            candidates.addScore(e, e.index, rnd.nextInt(6) * 0.25);
+        // sizes around the sort's runs of 16 and their merges, up to a few hundred candidates
+        for (int proposals : new int[] {0, 1, 2, 15, 16, 17, 31, 33, 64, 100, 400}) {
+            candidates.clear();
+            for (int n = 0; n < proposals; n++) {
+                // few distinct scores, so that many ties fall to the catalogue index
+                ItemCatalog.Entry e = catalog.entry(rnd.nextInt(500));
+                candidates.addScore(e, e.index, rnd.nextInt(6) * 0.25);
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < candidates.size(); i++) {
+                expected.add(i);
+            }
+            expected.sort(java.util.Comparator.<Integer>comparingDouble(i -> -candidates.scoreAt(i))
+                    .thenComparingInt(i -> candidates.entry(i).index));
+            assertThat(candidates.positionsByScore()).as("%d proposals", proposals)
+                    .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
         }
-        List<Integer> expected = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            expected.add(i);
-        }
-        expected.sort(java.util.Comparator.<Integer>comparingDouble(i -> -candidates.scoreAt(i))
-                .thenComparingInt(i -> candidates.entry(i).index));
-        assertThat(candidates.positionsByScore()).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Test
