@@ -884,7 +884,12 @@ public final class ItemCatalog {
      * by the largest seen (so within 0..1).
      */
     public void influenceFeatures(Entry e, long now, float[] out) {
-        int[] row = new int[rows.stride()];
+        influenceFeatures(e, now, out, new int[rows.stride()]);
+    }
+
+    /** The same, copying the row through {@code scratch} ({@link #rankRowLength} ints) rather than a new array. */
+    public void influenceFeatures(Entry e, long now, float[] out, int[] scratch) {
+        int[] row = scratch;
         rankRow(e.index, influenceTick(now), row);
         for (int g = 0; g < FeatureLayout.INFLUENCE; g++) {
             out[layout.influenceOffset() + g] = RankRows.feature(row, g);

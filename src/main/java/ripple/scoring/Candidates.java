@@ -20,6 +20,9 @@ public final class Candidates {
     /** The catalogue index in each used slot: probing reads ints, never the entries (a cache miss each). */
     private int[] keys;
     private int size;
+    /** {@link #positionsByScore}'s keys and merge buffer, kept from sort to sort (grown with the table). */
+    private long[] sortKeys = new long[0];
+    private int[] sortBuffer = new int[0];
 
     Candidates(int expected) {
         int capacity = Integer.highestOneBit(Math.max(16, expected) * 2 - 1);
@@ -105,7 +108,13 @@ public final class Candidates {
      */
     int[] positionsByScore() {
         int n = size;
-        long[] keys = new long[n];
+        if (sortKeys.length < n) {
+            sortKeys = new long[entries.length];
+        }
+        if (sortBuffer.length < n) {
+            sortBuffer = new int[entries.length];
+        }
+        long[] keys = sortKeys;
         for (int i = 0; i < n; i++) {
             keys[i] = orderedBits(scores[i]);
         }
@@ -116,7 +125,7 @@ public final class Candidates {
         for (int from = 0; from < n; from += RUN) {
             insertionSort(a, keys, from, Math.min(n, from + RUN));
         }
-        int[] b = new int[n];
+        int[] b = sortBuffer;
         for (int width = RUN; width < n; width *= 2) {
             for (int from = 0; from < n; from += 2 * width) {
                 merge(a, b, keys, from, Math.min(n, from + width), Math.min(n, from + 2 * width));
@@ -125,6 +134,13 @@ public final class Candidates {
             a = b;
             b = t;
         }
+        if (a.length != n) {
+            // the result is in the table's buffer: returned as its own array, the buffer kept for the next sort
+            int[] out = Arrays.copyOf(a, n);
+            sortBuffer = a;
+            return out;
+        }
+        sortBuffer = b;
         return a;
     }
 

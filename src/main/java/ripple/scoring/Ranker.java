@@ -607,7 +607,7 @@ public final class Ranker {
             String category = fallbackCategory;
             if (e != null) {
                 hasText = catalog.textFeatures(e, out);
-                catalog.influenceFeatures(e, now, out);
+                catalog.influenceFeatures(e, now, out, row);
                 String known = catalog.category(e);
                 if (known != null) {
                     category = known;

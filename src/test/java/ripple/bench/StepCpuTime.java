@@ -5,7 +5,9 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * The thread CPU time of {@link TwoStageBenchmark}'s scoring step, for comparing two builds on a machine shared with
- * other work (wall-clock JMH figures then move with the load; CPU time moves far less). Not a test. Arguments:
+ * other work (wall-clock JMH figures then move with the load; CPU time moves far less), and what a step allocates
+ * (young collections, whose pauses are most of the end-to-end latency's tail, come as often as allocation fills
+ * the young generation). Not a test. Arguments:
  * catalogue size, warm-up steps, measured steps.
  */
 public final class StepCpuTime {
@@ -27,14 +29,18 @@ public final class StepCpuTime {
         }
         System.out.printf("text query (one HNSW search): %.1f us CPU%n",
                 (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / searches);
+        com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) mx;
+        long thread = Thread.currentThread().getId();
         for (int round = 0; round < 3; round++) {
             long cpu = mx.getCurrentThreadCpuTime();
             long wall = System.nanoTime();
+            long allocated = allocation.getThreadAllocatedBytes(thread);
             for (int i = 0; i < steps; i++) {
                 s.step();
             }
-            System.out.printf("round %d: %.1f us CPU, %.1f us wall per step%n", round,
-                    (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps, (System.nanoTime() - wall) / 1e3 / steps);
+            System.out.printf("round %d: %.1f us CPU, %.1f us wall, %.1f KB allocated per step%n", round,
+                    (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps, (System.nanoTime() - wall) / 1e3 / steps,
+                    (allocation.getThreadAllocatedBytes(thread) - allocated) / 1024.0 / steps);
         }
     }
 }

@@ -113,8 +113,11 @@ class CandidatesTest {
         ItemCatalog catalog = catalogOf(500);
         SplittableRandom rnd = new SplittableRandom(5);
         Candidates candidates = new Candidates(16);
-        // sizes around the sort's runs of 16 and their merges, up to a few hundred candidates
-        for (int proposals : new int[] {0, 1, 2, 15, 16, 17, 31, 33, 64, 100, 400}) {
+        // sizes around the sort's runs of 16 and their merges, up to a few hundred candidates, growing and shrinking
+        // (the sort keeps its buffers from one call to the next)
+        int[] previous = null;
+        int[] previousCopy = null;
+        for (int proposals : new int[] {0, 1, 2, 15, 16, 17, 31, 33, 64, 100, 400, 20, 300, 400}) {
             candidates.clear();
             for (int n = 0; n < proposals; n++) {
                 // few distinct scores, so that many ties fall to the catalogue index
@@ -127,8 +130,14 @@ class CandidatesTest {
             }
             expected.sort(java.util.Comparator.<Integer>comparingDouble(i -> -candidates.scoreAt(i))
                     .thenComparingInt(i -> candidates.entry(i).index));
-            assertThat(candidates.positionsByScore()).as("%d proposals", proposals)
+            int[] sorted = candidates.positionsByScore();
+            assertThat(sorted).as("%d proposals", proposals)
                     .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+            if (previous != null) {
+                assertThat(previous).as("a result kept from the sort before").containsExactly(previousCopy);
+            }
+            previous = sorted;
+            previousCopy = sorted.clone();
         }
     }
 
