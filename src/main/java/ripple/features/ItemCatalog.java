@@ -49,8 +49,11 @@ public final class ItemCatalog {
      * {@link #hasText} is asked for every candidate, and compares by identity here rather than looking the model up.
      */
     private volatile String[] activeVersionBySlot;
-    /** {@link #activeVersionBySlot} as {@link #canonicalId}s, for {@link RankRows#hasText}. */
+    /** {@link #activeVersionBySlot} as {@link #versionNumber}s, for {@link RankRows#hasText}. */
     private volatile int[] activeVersionIdBySlot;
+    /** A small number per model version, as a row holds it ({@link RankRows#TEXT_MODEL}). */
+    private final Map<String, Integer> versionNumbers = new ConcurrentHashMap<>();
+    private final AtomicInteger nextVersionNumber = new AtomicInteger();
     private volatile Entry[] entries = new Entry[0];
     private volatile int size;
     /**
@@ -358,7 +361,7 @@ public final class ItemCatalog {
             String[] bySlot = activeVersionBySlot.clone();
             int[] idBySlot = activeVersionIdBySlot.clone();
             bySlot[offset / layout.dimsPerModel()] = activeVersions.get(modelId).version;
-            idBySlot[offset / layout.dimsPerModel()] = canonicalId(bySlot[offset / layout.dimsPerModel()]);
+            idBySlot[offset / layout.dimsPerModel()] = versionNumber(bySlot[offset / layout.dimsPerModel()]);
             activeVersionIdBySlot = idBySlot;
             activeVersionBySlot = bySlot;
         }
@@ -433,8 +436,8 @@ public final class ItemCatalog {
         float[] text = e.text;
         int offset = e.textOffset;
         boolean withText = text != null && offset >= 0 && text.length == rows.dims();
-        row[b + RankRows.TEXT_SLOT] = withText ? offset / layout.dimsPerModel() + 1 : 0;
-        row[b + RankRows.VERSION] = canonicalId(e.modelVersion);
+        row[b + RankRows.TEXT_MODEL] = withText
+                ? RankRows.textModel(offset / layout.dimsPerModel(), versionNumber(e.modelVersion)) : 0;
         row[b + RankRows.CATEGORY] = canonicalId(e.category) + 1;
         RankRows.putLogTotal(row, b, e.influence == null ? 0 : e.logTotal);
         if (withText) {
@@ -483,30 +486,25 @@ public final class ItemCatalog {
 
     /**
      * The entry's influence features as of {@code tick} under the scales of {@code scales} into a copied row, with
-     * the stamp of what they came from: per group the decayed count, then the all-time count, each as log1p over
-     * the largest seen (so within 0..1). Each depends only on the item's own influence, the tick and the scales
+     * the stamp of what they came from: per group the decayed count as log1p over the largest seen (so within
+     * 0..1). The all-time count's feature is not kept ({@link #allTimePopularity(int[])}). Each depends only on the item's own influence, the tick and the scales
      * (whose every change is counted), so features are the same whenever they are computed within the tick: what a
      * ranking reads never depends on which rankings read the row before it.
      */
     private void influenceInto(Entry e, long tick, int scales, int[] row) {
         Influence inf = e.influence;
         row[RankRows.STAMP_INFLUENCE] = row[RankRows.INFLUENCE];
-        row[RankRows.STAMP_TICK] = (int) (tick >>> 32);
-        row[RankRows.STAMP_TICK + 1] = (int) tick;
+        row[RankRows.STAMP_TICK] = (int) tick;
         row[RankRows.STAMP_SCALES] = scales;
         if (inf == null) {
-            Arrays.fill(row, RankRows.FEATURES, RankRows.FEATURES + FeatureLayout.INFLUENCE, 0);
+            Arrays.fill(row, RankRows.FEATURES, RankRows.FEATURES + RankRows.DECAYED_FEATURES, 0);
             return;
         }
         double f = decay.factor(inf.time(), tick * influenceTickMs);
         float[] counts = inf.counts();
-        for (int g = 0; g < FeatureLayout.INFLUENCE - 1; g++) {
+        for (int g = 0; g < RankRows.DECAYED_FEATURES; g++) {
             row[RankRows.FEATURES + g] = Float.floatToRawIntBits(influenceFeature(counts, g, f));
         }
-        // allTimePopularity's value, from this influence: the entry's logTotal may already be of the next one
-        float scale = totalScale;
-        row[RankRows.FEATURES + FeatureLayout.INFLUENCE - 1] = Float.floatToRawIntBits(
-                scale <= 0f ? 0f : (float) (Math.log(1 + inf.total()) / scale));
     }
 
     /**
@@ -526,7 +524,7 @@ public final class ItemCatalog {
 
     /** How much of a row there is to read: all of it with text, else the part before the text. */
     private int rowLength(int[] page, int b) {
-        return page[b + RankRows.TEXT_SLOT] != 0 ? rows.stride() : RankRows.TEXT;
+        return page[b + RankRows.TEXT_MODEL] != 0 ? rows.stride() : RankRows.TEXT;
     }
 
     /** {@link #activeVersionBySlot} as ids: {@link RankRows#hasText} of a copied row. */
@@ -891,9 +889,10 @@ public final class ItemCatalog {
     public void influenceFeatures(Entry e, long now, float[] out, int[] scratch) {
         int[] row = scratch;
         rankRow(e.index, influenceTick(now), row);
-        for (int g = 0; g < FeatureLayout.INFLUENCE; g++) {
+        for (int g = 0; g < RankRows.DECAYED_FEATURES; g++) {
             out[layout.influenceOffset() + g] = RankRows.feature(row, g);
         }
+        out[layout.influenceOffset() + RankRows.DECAYED_FEATURES] = allTimePopularity(row);
     }
 
     /** The influence tick that holds {@code now}: what {@link #rankRow} takes. */
@@ -946,6 +945,17 @@ public final class ItemCatalog {
         }
         Entry[] top = lists[1].top();
         return top.length == 0 || top[0].influence == null ? 0 : top[0].logTotal;
+    }
+
+    /** {@link #allTimePopularity(Entry)} of a copied row ({@link #rankRow}). */
+    public float allTimePopularity(int[] row) {
+        float scale = totalScale;
+        return !RankRows.hasInfluence(row) || scale <= 0f ? 0f : (float) (RankRows.logTotal(row) / scale);
+    }
+
+    /** The number of a model version as a row holds it. */
+    private int versionNumber(String version) {
+        return version == null ? 0 : versionNumbers.computeIfAbsent(version, v -> nextVersionNumber.getAndIncrement());
     }
 
     /** The item's all-time count as log1p scaled by the largest seen: 0..1. */

@@ -11,7 +11,8 @@ import java.lang.invoke.VarHandle;
  * a row found from the index alone is one contiguous read ({@code RankLayoutBenchmark}: 48.9 against 16.1 µs a
  * ranking of 381 candidates of 100k items).
  *
- * <p>A row is an {@code int[]} slice; floats are kept as their bits. Rows live in pages that never move, so a
+ * <p>A row is an {@code int[]} slice of whole 64-byte lines, the first holding everything but the text; floats are
+ * kept as their bits. Rows live in pages that never move ({@link #PAGE_BITS}), so a
  * reader needs no lock and a writer never copies another's row. Each row has two parts, each guarded by a sequence
  * number (a seqlock): the item part (text, version, category, count) written by the catalogue's writers under the
  * catalogue's row lock, and the influence part, computed by whichever ranking thread first needs it in a tick and
@@ -27,38 +28,63 @@ import java.lang.invoke.VarHandle;
 public final class RankRows {
     /** The item part's sequence number: odd while a writer changes it. */
     static final int ITEM_SEQ = 0;
-    /** The text model's slot + 1 ({@link FeatureLayout#textModels} order); 0 without text. */
-    static final int TEXT_SLOT = 1;
-    /** The id of the text's model version ({@link ItemCatalog#canonicalId}). */
-    static final int VERSION = 2;
+    /**
+     * The text model: its slot + 1 ({@link FeatureLayout#textModels} order) in the top 8 bits, 0 without text, and
+     * the number of its version ({@link ItemCatalog}'s version numbers) in the low 24.
+     */
+    static final int TEXT_MODEL = 1;
     /** The id of the category the item's features or events gave it, + 1; 0 for none. */
-    static final int CATEGORY = 3;
+    static final int CATEGORY = 2;
     /** How many influence updates the item has had; 0 for none. */
-    static final int INFLUENCE = 4;
+    static final int INFLUENCE = 3;
     /** log(1 + all-time count) as a double's bits, high int then low. */
-    static final int LOG_TOTAL = 5;
+    static final int LOG_TOTAL = 4;
     /** The text's scale (a float's bits): text value i is its 16-bit integer i times this. */
-    static final int TEXT_SCALE = 7;
+    static final int TEXT_SCALE = 6;
     /** The influence part's sequence number. */
-    static final int INFLUENCE_SEQ = 8;
-    /** What the influence features were computed from: {@link #INFLUENCE}, the tick (high, low) and the scales. */
-    static final int STAMP_INFLUENCE = 9;
-    static final int STAMP_TICK = 10;
-    static final int STAMP_SCALES = 12;
-    /** The influence features ({@link FeatureLayout#INFLUENCE} floats' bits). */
-    static final int FEATURES = 13;
+    static final int INFLUENCE_SEQ = 7;
+    /**
+     * What the influence features were computed from: {@link #INFLUENCE}, the tick's low 32 bits (two ticks that
+     * far apart are 136 years apart at the shortest tick) and the scales.
+     */
+    static final int STAMP_INFLUENCE = 8;
+    static final int STAMP_TICK = 9;
+    static final int STAMP_SCALES = 10;
+    /**
+     * The decayed influence features, one per {@link InfluenceGroup} (floats' bits). The all-time popularity, the
+     * last influence feature, is not kept: it is the row's {@link #LOG_TOTAL} over the catalogue's scale, found
+     * when read ({@link ItemCatalog#allTimePopularity(int[])}).
+     */
+    static final int FEATURES = 11;
+    public static final int DECAYED_FEATURES = InfluenceGroup.COUNT;
     /**
      * The projected text as 16-bit integers, two to an int (value 2k in the low half of int k), {@code dims} of
-     * them: half the bytes of floats, so half the cache lines a candidate's ranking waits for.
+     * them: half the bytes of floats, so half the cache lines a candidate's ranking waits for. What comes before it
+     * is one 64-byte line.
      */
-    public static final int TEXT = FEATURES + FeatureLayout.INFLUENCE;
+    public static final int TEXT = 16;
     /** The largest 16-bit integer a text value is kept as. */
     private static final int TEXT_MAX = Short.MAX_VALUE;
 
-    static final int PAGE_BITS = 10;
+    /**
+     * Rows per page: a page of 64-dimension rows is 6 MB, more than half of a G1 region up to 8 MB (the region of
+     * heaps up to 16 GB), so G1 allocates it as a humongous object, at the start of a region, and never moves it.
+     * Its ints then start 16 bytes (the array's header) after a region boundary, and {@link #LEAD} more ints put
+     * every row (a multiple of 16 ints) on a 64-byte line of its own: a row of 64 dimensions is three lines. Where
+     * that does not hold (another collector, a larger region) rows straddle lines, which costs time, not results.
+     */
+    static final int PAGE_BITS = 15;
     static final int PAGE_ROWS = 1 << PAGE_BITS;
+    private static final int LEAD = 12;
 
     static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+    static {
+        if (FEATURES + DECAYED_FEATURES > TEXT || DECAYED_FEATURES != FeatureLayout.INFLUENCE - 1) {
+            throw new ExceptionInInitializerError("a row's first line holds " + TEXT + " ints and "
+                    + DECAYED_FEATURES + " decayed influence features from " + FEATURES);
+        }
+    }
 
     private final int dims;
     private final int stride;
@@ -66,7 +92,7 @@ public final class RankRows {
 
     RankRows(int dims) {
         this.dims = dims;
-        this.stride = TEXT + (dims + 1) / 2;
+        this.stride = (TEXT + (dims + 1) / 2 + 15) / 16 * 16; // whole 64-byte lines
     }
 
     /** Ints per row: what {@link ItemCatalog#rankRow} copies into. */
@@ -87,7 +113,7 @@ public final class RankRows {
         }
         int[][] grown = java.util.Arrays.copyOf(p, Math.max(page + 1, 2 * p.length));
         for (int i = p.length; i < grown.length; i++) {
-            grown[i] = new int[PAGE_ROWS * stride];
+            grown[i] = new int[LEAD + PAGE_ROWS * stride];
         }
         pages = grown;
     }
@@ -97,15 +123,26 @@ public final class RankRows {
     }
 
     int base(int index) {
-        return (index & (PAGE_ROWS - 1)) * stride;
+        return LEAD + (index & (PAGE_ROWS - 1)) * stride;
     }
 
     // ---- reading a copy of a row ----
 
     /** Whether the copied row has text of the version {@code activeVersionIds} names for its slot. */
-    static boolean hasText(int[] row, int[] activeVersionIds) {
-        int slot = row[TEXT_SLOT] - 1;
-        return slot >= 0 && activeVersionIds[slot] == row[VERSION];
+    static boolean hasText(int[] row, int[] activeVersions) {
+        int slot = textSlot(row);
+        return slot >= 0 && activeVersions[slot] == (row[TEXT_MODEL] & VERSION_MASK);
+    }
+
+    /** The low bits of {@link #TEXT_MODEL}: its version's number. */
+    static final int VERSION_MASK = (1 << 24) - 1;
+
+    /** {@link #TEXT_MODEL} of a text model slot and version number; 0 (no text) when the slot is negative. */
+    static int textModel(int slot, int version) {
+        if (version < 0 || version > VERSION_MASK || slot > 254) {
+            throw new IllegalStateException("text model slot " + slot + ", version number " + version);
+        }
+        return slot < 0 ? 0 : (slot + 1) << 24 | version;
     }
 
     /** The text's scale in the copied row: value i is its 16-bit integer i times this. */
@@ -162,7 +199,7 @@ public final class RankRows {
 
     /** The text model's slot of the copied row; only meaningful when it {@link #hasText}. */
     public static int textSlot(int[] row) {
-        return row[TEXT_SLOT] - 1;
+        return (row[TEXT_MODEL] >>> 24) - 1;
     }
 
     /** The copied row's category id ({@link ItemCatalog#canonicalId}), or -1 for none. */
@@ -180,22 +217,23 @@ public final class RankRows {
         return Double.longBitsToDouble(((long) row[LOG_TOTAL] << 32) | (row[LOG_TOTAL + 1] & 0xFFFFFFFFL));
     }
 
-    /** Influence feature g of the copied row. */
+    /** Decayed influence feature g ({@link #DECAYED_FEATURES} of them) of the copied row. */
     public static float feature(int[] row, int g) {
         return Float.intBitsToFloat(row[FEATURES + g]);
     }
 
     /**
-     * w[from..from+5] . the influence features, in double, summed as four partial sums (slots 0, 4, 5 | 1 | 2 | 3)
-     * added pairwise: the order of the ranker's dot product over the same six, so that both give the same bits.
+     * w[from..from+5] . the influence features (the decayed ones, then {@code allTime}), in double, summed as four
+     * partial sums (slots 0, 4, 5 | 1 | 2 | 3) added pairwise: the order of the ranker's dot product over the same
+     * six, so that both give the same bits.
      */
-    public static double influenceDot(int[] row, float[] w, int from) {
+    public static double influenceDot(int[] row, float allTime, float[] w, int from) {
         double s0 = w[from] * feature(row, 0);
         double s1 = w[from + 1] * feature(row, 1);
         double s2 = w[from + 2] * feature(row, 2);
         double s3 = w[from + 3] * feature(row, 3);
         s0 += w[from + 4] * feature(row, 4);
-        s0 += w[from + 5] * feature(row, 5);
+        s0 += w[from + 5] * allTime;
         return (s0 + s1) + (s2 + s3);
     }
 
@@ -220,8 +258,8 @@ public final class RankRows {
 
     /** Whether the copied row's influence part holds features of its influence at this tick and scales. */
     static boolean stamped(int[] row, long tick, int scales) {
-        return row[STAMP_INFLUENCE] == row[INFLUENCE] && row[STAMP_TICK] == (int) (tick >>> 32)
-                && row[STAMP_TICK + 1] == (int) tick && row[STAMP_SCALES] == scales;
+        return row[STAMP_INFLUENCE] == row[INFLUENCE] && row[STAMP_TICK] == (int) tick
+                && row[STAMP_SCALES] == scales;
     }
 
     /**
@@ -232,8 +270,8 @@ public final class RankRows {
         if ((expectedSeq & 1) != 0 || !INTS.compareAndSet(page, base + INFLUENCE_SEQ, expectedSeq, expectedSeq + 1)) {
             return;
         }
-        System.arraycopy(row, STAMP_INFLUENCE, page, base + STAMP_INFLUENCE, FEATURES + FeatureLayout.INFLUENCE
-                - STAMP_INFLUENCE);
+        System.arraycopy(row, STAMP_INFLUENCE, page, base + STAMP_INFLUENCE,
+                FEATURES + DECAYED_FEATURES - STAMP_INFLUENCE);
         INTS.setRelease(page, base + INFLUENCE_SEQ, expectedSeq + 2);
     }
 }

@@ -820,12 +820,13 @@ public final class Ranker {
                 nearest = (float) (best * inverse);
             }
             boolean influenced = RankRows.hasInfluence(r);
-            double influence = influenced ? RankRows.influenceDot(r, w, layout.influenceOffset()) : 0;
+            float popularity = catalog.allTimePopularity(r);
+            double influence = influenced ? RankRows.influenceDot(r, popularity, w, layout.influenceOffset()) : 0;
             int categoryRank = categoryRank(catalog.categoryId(r, e));
             float categoryPopularity = categoryRank < 0 ? 0f
                     : ItemCatalog.categoryPopularity(influenced, RankRows.logTotal(r), leaderAt(categoryRank));
             contextFeatures(recentRank(index, sources), categoryRank,
-                    influenced ? RankRows.feature(r, FeatureLayout.INFLUENCE - 1) : 0f, categoryPopularity, sources,
+                    popularity, categoryPopularity, sources,
                     covisitScore, hasText, affinity, nearest, f);
             double context = dot(w, ctx, f, ctx, FeatureLayout.CONTEXT);
             lastText = text;

@@ -49,7 +49,7 @@ class RankRowsTest {
         assertThat(RankRows.hasInfluence(row)).isEqualTo(e.influence() != null);
         if (e.influence() != null) {
             assertThat(RankRows.logTotal(row)).isEqualTo(Math.log(1 + e.influence().total()));
-            assertThat(RankRows.feature(row, FeatureLayout.INFLUENCE - 1)).isEqualTo(catalog.allTimePopularity(e));
+            assertThat(catalog.allTimePopularity(row)).isEqualTo(catalog.allTimePopularity(e));
         }
     }
 
@@ -137,7 +137,7 @@ class RankRowsTest {
         for (int v = 0; v < 2; v++) {
             catalog.putInfluence("x", influences[v]);
             features.add(java.util.Arrays.copyOfRange(row(catalog, catalog.get("x"), T), RankRows.FEATURES,
-                    RankRows.FEATURES + FeatureLayout.INFLUENCE));
+                    RankRows.FEATURES + RankRows.DECAYED_FEATURES));
         }
         assertThat(texts.get(0)).isNotEqualTo(texts.get(1));
         assertThat(features.get(0)).isNotEqualTo(features.get(1));
@@ -151,7 +151,8 @@ class RankRowsTest {
             while (!done.get() && torn.get() == null) {
                 catalog.rankRow(index, tick, row);
                 int[] text = java.util.Arrays.copyOfRange(row, RankRows.TEXT, row.length);
-                int[] f = java.util.Arrays.copyOfRange(row, RankRows.FEATURES, RankRows.FEATURES + FeatureLayout.INFLUENCE);
+                int[] f = java.util.Arrays.copyOfRange(row, RankRows.FEATURES,
+                        RankRows.FEATURES + RankRows.DECAYED_FEATURES);
                 if (!java.util.Arrays.equals(text, texts.get(0)) && !java.util.Arrays.equals(text, texts.get(1))) {
                     torn.set("text");
                 }
