@@ -84,7 +84,7 @@ public final class ItemCatalog {
     private long clusteringVersion;
     /** Largest log1p(all-time count), so the all-time popularity feature stays within 0..1. */
     private volatile float totalScale;
-    /** Counts the changes of the influence scales: influence rows computed under an older count are stale. */
+    /** Counts the changes of the influence scales: influence features stamped with an older count are stale. */
     private volatile int scalesVersion;
 
     private record Version(String version, long computedAt) {
@@ -911,7 +911,7 @@ public final class ItemCatalog {
 
     /**
      * The item's all-time count against its category's most popular item's, both log1p: 0..1. Read afresh, not
-     * kept with the influence row: the category's leader changes within a tick, and a value kept from the first
+     * kept with the influence features: the category's leader changes within a tick, and a value kept from the first
      * read of the tick made a ranking depend on which rankings came before it.
      */
     public float categoryPopularity(Entry e) {
