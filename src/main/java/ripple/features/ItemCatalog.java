@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * by the global stores of item-features and item-influence. Written by the global thread, read by stream threads:
  * entries are only appended, and each entry swaps immutable arrays, so readers never see half an update. What
  * ranking reads of each entry is also laid out by catalogue index in {@link RankRows}, guarded against half an
- * update by sequence numbers. It also keeps what proposes candidates, each bounded so that retrieval never scans the catalogue: a
- * {@link TextIndex} over the text, the most popular items overall and per category (recent and all-time), and each
- * item's co-occurrence neighbours.
+ * update by sequence numbers. It also keeps what proposes candidates, each bounded so that retrieval never scans
+ * the catalogue: a {@link TextIndex} over the text, the most popular items overall and per category (recent and
+ * all-time), and each item's co-occurrence neighbours.
  */
 public final class ItemCatalog {
     private static final Logger log = LoggerFactory.getLogger(ItemCatalog.class);
@@ -487,9 +487,10 @@ public final class ItemCatalog {
     /**
      * The entry's influence features as of {@code tick} under the scales of {@code scales} into a copied row, with
      * the stamp of what they came from: per group the decayed count as log1p over the largest seen (so within
-     * 0..1). The all-time count's feature is not kept ({@link #allTimePopularity(int[])}). Each depends only on the item's own influence, the tick and the scales
-     * (whose every change is counted), so features are the same whenever they are computed within the tick: what a
-     * ranking reads never depends on which rankings read the row before it.
+     * 0..1). The all-time count's feature is not kept ({@link #allTimePopularity(int[])}). Each depends only on the
+     * item's own influence, the tick and the scales (whose every change is counted), so features are the same
+     * whenever they are computed within the tick: what a ranking reads never depends on which rankings read the
+     * row before it.
      */
     private void influenceInto(Entry e, long tick, int scales, int[] row) {
         Influence inf = e.influence;
@@ -885,9 +886,8 @@ public final class ItemCatalog {
         influenceFeatures(e, now, out, new int[rows.stride()]);
     }
 
-    /** The same, copying the row through {@code scratch} ({@link #rankRowLength} ints) rather than a new array. */
-    public void influenceFeatures(Entry e, long now, float[] out, int[] scratch) {
-        int[] row = scratch;
+    /** The same, copying the row through {@code row} ({@link #rankRowLength} ints) rather than a new array. */
+    public void influenceFeatures(Entry e, long now, float[] out, int[] row) {
         rankRow(e.index, influenceTick(now), row);
         for (int g = 0; g < RankRows.DECAYED_FEATURES; g++) {
             out[layout.influenceOffset() + g] = RankRows.feature(row, g);

@@ -118,10 +118,11 @@ public final class Candidates {
         for (int i = 0; i < n; i++) {
             keys[i] = orderedBits(scores[i]);
         }
-        int[] a = new int[n];
+        int[] sorted = new int[n];
         for (int i = 0; i < n; i++) {
-            a[i] = i;
+            sorted[i] = i;
         }
+        int[] a = sorted;
         for (int from = 0; from < n; from += RUN) {
             insertionSort(a, keys, from, Math.min(n, from + RUN));
         }
@@ -134,14 +135,10 @@ public final class Candidates {
             a = b;
             b = t;
         }
-        if (a.length != n) {
-            // the result is in the table's buffer: returned as its own array, the buffer kept for the next sort
-            int[] out = Arrays.copyOf(a, n);
-            sortBuffer = a;
-            return out;
+        if (a != sorted) {
+            System.arraycopy(a, 0, sorted, 0, n); // an odd number of merge passes ended in the buffer
         }
-        sortBuffer = b;
-        return a;
+        return sorted;
     }
 
     /** Runs sorted by insertion before merging: below a few dozen, insertion beats merging. */

@@ -25,7 +25,6 @@ final class VectorTextDots {
      */
     private static final VectorShape HALF = VectorShape.forBitSize(LANES.vectorBitSize() / 2);
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64.withShape(HALF);
-    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_64.withShape(HALF);
 
     private VectorTextDots() {
     }
