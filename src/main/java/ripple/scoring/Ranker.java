@@ -221,6 +221,17 @@ public final class Ranker {
         /** Whether {@link #searchTextQuery} ran. */
         private boolean textSearched;
         private int touched;
+        /**
+         * The context part of R(u,i) by what it depends on, for candidates the user has not touched recently (all but
+         * a few dozen): indexed by category position + 1 (0: none of the user's categories), the weighted category
+         * features, and the weights of the two category popularity features; indexed by source bits, the weighted
+         * source indicators plus the bias. Built at the first such candidate ({@link #contextParts}): writing the
+         * context features of each candidate and taking their product with w was a tenth of ranking.
+         */
+        private double[] categoryContext;
+        private double[] categoryPopularityWeight;
+        private double[] categoryRecentPopularityWeight;
+        private double[] sourcesContext;
         /** The parts of the candidate {@link #rank} scored last. */
         private double lastText;
         private double lastInfluence;
@@ -825,15 +836,63 @@ public final class Ranker {
             int categoryRank = categoryRank(catalog.categoryId(r, e));
             float categoryPopularity = categoryRank < 0 ? 0f
                     : ItemCatalog.categoryPopularity(influenced, RankRows.logTotal(r), leaderAt(categoryRank));
-            contextFeatures(recentRank(index, sources), categoryRank,
-                    popularity, categoryPopularity, sources,
-                    covisitScore, hasText, affinity, nearest, f);
-            double context = dot(w, ctx, f, ctx, FeatureLayout.CONTEXT);
+            int recentRank = recentRank(index, sources);
+            double context;
+            if (recentRank < 0) {
+                contextParts();
+                int c = categoryRank + 1;
+                context = categoryContext[c] + categoryPopularityWeight[c] * popularity
+                        + categoryRecentPopularityWeight[c] * categoryPopularity
+                        + w[ctx + FeatureLayout.CTX_TEXT_AFFINITY] * affinity
+                        + w[ctx + FeatureLayout.CTX_TEXT_RECENT] * nearest
+                        + w[ctx + FeatureLayout.CTX_COVISIT] * (double) (float) covisitScore
+                        + sourcesContext[sources];
+            } else {
+                contextFeatures(recentRank, categoryRank, popularity, categoryPopularity, sources,
+                        covisitScore, hasText, affinity, nearest, f);
+                context = dot(w, ctx, f, ctx, FeatureLayout.CONTEXT);
+            }
             lastText = text;
             lastInfluence = influence;
             lastContext = context;
             lastHasText = hasText;
             return text + influence + context;
+        }
+
+        /**
+         * Builds {@link #categoryContext} and the other parts once per view. The category features come from the
+         * history as {@link #features} finds them, so both paths score alike (to float rounding).
+         */
+        private void contextParts() {
+            if (sourcesContext != null) {
+                return;
+            }
+            float[] f = scratch; // rank fills what it reads of it afresh for each candidate
+            int n = categoryKeys.length + 1;
+            categoryContext = new double[n];
+            categoryPopularityWeight = new double[n];
+            categoryRecentPopularityWeight = new double[n];
+            for (int c = 0; c < categoryKeys.length; c++) {
+                history.historyFeatures(-1, c, categoryTotal, now, decay, f, ctx);
+                float affinity = f[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY];
+                float recentRank = f[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK];
+                categoryContext[c + 1] = w[ctx + FeatureLayout.CTX_CATEGORY_AFFINITY] * (double) affinity
+                        + w[ctx + FeatureLayout.CTX_CATEGORY_DWELL] * (double) f[ctx + FeatureLayout.CTX_CATEGORY_DWELL]
+                        + w[ctx + FeatureLayout.CTX_CATEGORY_RECENT_RANK] * (double) recentRank;
+                categoryPopularityWeight[c + 1] = w[ctx + FeatureLayout.CTX_CATEGORY_POPULARITY] * (double) affinity;
+                categoryRecentPopularityWeight[c + 1] =
+                        w[ctx + FeatureLayout.CTX_CATEGORY_RECENT_POPULARITY] * (double) recentRank;
+            }
+            sourcesContext = new double[1 << Source.COUNT];
+            for (int bits = 0; bits < sourcesContext.length; bits++) {
+                double sum = w[ctx + FeatureLayout.CTX_BIAS];
+                for (Source source : SOURCES) {
+                    if (source.in(bits)) {
+                        sum += w[ctx + FeatureLayout.CTX_SOURCES + source.ordinal()];
+                    }
+                }
+                sourcesContext[bits] = sum;
+            }
         }
 
         /**
