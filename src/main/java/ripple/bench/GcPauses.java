@@ -52,7 +52,12 @@ public final class GcPauses implements AutoCloseable {
         }
     }
 
-    private final long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
+    /**
+     * The JVM's start as the wall clock reads now: collections are timed from the JVM's start, scores by the wall
+     * clock, and the start the JVM recorded when it started drifts from the wall clock as that is adjusted (5 s
+     * in one test JVM of a few minutes, on a shared machine).
+     */
+    private final long jvmStartMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getUptime();
     private final List<Pause> pauses = new ArrayList<>();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
