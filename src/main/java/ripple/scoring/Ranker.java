@@ -37,13 +37,6 @@ public final class Ranker {
      */
     public static final int TEXT_NEIGHBOURS = 20;
     private static final int TEXT_QUERY_HITS = 40;
-    /**
-     * How many places ahead of the candidate being scored ranking reads the next one's data ({@link View#touchAhead}).
-     * Measured in one JVM, blocks of 1,001 steps alternated (100k items, 571 candidates): 2, 4 and 8 took the
-     * scoring step to 0.92-0.93 of its time without; 16 to 1.02; this code at 4, 0.94. With every candidate in
-     * cache, ranking costs about 4% more ({@code HotRankProbe}: 48 against 50-55 us).
-     */
-    private static final int TOUCH_AHEAD = 4;
     /** Best first; equal scores go to the earlier catalogue item. The one tie rule, here and in the backtest. */
     public static final Comparator<Scored> ORDER = (a, b) -> {
         int byScore = Double.compare(b.score(), a.score());
@@ -212,12 +205,6 @@ public final class Ranker {
         /** This view's serial number, and which pair of the ranker's {@link #tables} it holds. */
         private final long serial = ++views;
         private final int pair = (int) (serial & 1);
-        /**
-         * Whether the order in which candidates were proposed matters: a view made before the event draws negatives
-         * by position, while the view after it (made from {@code earlier}) only ranks, and ranking breaks ties by
-         * catalogue index.
-         */
-        private final boolean positionsMatter;
         /** Whether {@link #searchTextQuery} ran. */
         private boolean textSearched;
         private int touched;
@@ -245,7 +232,6 @@ public final class Ranker {
         private View(UserState user, float[] w, long now, Map<String, TextQueryCache.Hits> textHits,
                      boolean reuseHits, UserState queryPrior, View earlier) {
             tableHolders[pair] = serial;
-            this.positionsMatter = earlier == null;
             this.textHits = textHits;
             this.reuseHits = reuseHits;
             this.queryPrior = queryPrior;
@@ -441,9 +427,13 @@ public final class Ranker {
             return candidates;
         }
 
-        /** The best {@code c} co-occurrence neighbours by score; all of them, unsorted, when order does not matter. */
+        /**
+         * The best {@code c} co-occurrence neighbours by score; all of them, in the order first proposed, when they
+         * fit. Sorted only to cut: ranking breaks ties by catalogue index, and negatives are drawn by position with
+         * a seeded draw, which any fixed order keeps reproducible (sorting them for every view was 2.6% of a step).
+         */
         private void addCovisits(Candidates neighbours, int c) {
-            if (!positionsMatter && neighbours.size() <= c) {
+            if (neighbours.size() <= c) {
                 for (int i = 0; i < neighbours.size(); i++) {
                     add(neighbours.entry(i), neighbours.indexAt(i), Source.COVISIT);
                 }
@@ -759,12 +749,9 @@ public final class Ranker {
             Candidates all = candidates();
             touch(all);
             List<Scored> out = new ArrayList<>(all.size());
-            int ahead = 0;
             for (int i = 0; i < all.size(); i++) {
-                ahead += touchAhead(all, i);
                 out.add(scoreCandidate(all, i));
             }
-            touched += ahead;
             out.sort(ORDER);
             return out;
         }
@@ -772,7 +759,10 @@ public final class Ranker {
         /**
          * Reads a little of every candidate's row before any is scored. Scoring is bound by cache misses (each
          * candidate's row lies somewhere in a catalogue of many MB), and in a loop that does nothing else the CPU has
-         * many misses in flight at once; the scoring loop then finds the lines in cache.
+         * many misses in flight at once; the scoring loop then finds the lines in cache. Reading each row again a
+         * few places ahead of the one being scored helped (0.94 of a step's time) while this pass read each row's
+         * length before its other lines; since it reads them all at once it does not (two builds in one JVM, the
+         * build without it set up second: 0.947 of the time, where one build against itself read 0.961).
          */
         private void touch(Candidates all) {
             int sum = 0;
@@ -780,16 +770,6 @@ public final class Ranker {
                 sum += catalog.touchRow(all.indexAt(i));
             }
             touched = sum; // kept, so the JIT cannot drop the reads
-        }
-
-        /**
-         * Reads the row of the candidate {@link #TOUCH_AHEAD} places after position i while the one at i is scored.
-         * {@link #touch} brings every candidate's lines from memory at once, but not all of them stay in the nearest
-         * caches; read a few places ahead, the lines arrive while the candidate before is scored. Returns what it
-         * read, for the caller to keep (in {@link #touched}, once per ranking).
-         */
-        private int touchAhead(Candidates all, int i) {
-            return i + TOUCH_AHEAD >= all.size() ? 0 : catalog.touchRow(all.indexAt(i + TOUCH_AHEAD));
         }
 
         /**
@@ -910,9 +890,7 @@ public final class Ranker {
             touch(all);
             TopK best = topK;
             best.reset(Math.min(k, all.size()));
-            int ahead = 0;
             for (int i = 0; i < all.size(); i++) {
-                ahead += touchAhead(all, i);
                 int index = all.indexAt(i);
                 int sources = all.sourcesAt(i);
                 if (excludeSeen && isRecent(index, sources)) {
@@ -923,7 +901,6 @@ public final class Ranker {
                     best.put(i, score, index, lastText, lastInfluence, lastContext, lastHasText);
                 }
             }
-            touched += ahead;
             return best.ranked(all);
         }
 

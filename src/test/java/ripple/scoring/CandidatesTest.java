@@ -85,18 +85,23 @@ class CandidatesTest {
         Candidates candidates = new Candidates(16);
         for (int round = 0; round < 6; round++) {
             Map<ItemCatalog.Entry, Integer> bits = new LinkedHashMap<>();
+            Map<ItemCatalog.Entry, Double> scores = new LinkedHashMap<>();
             int proposals = round % 2 == 0 ? 1500 : 40; // a large view, then a small one in the grown table
             for (int n = 0; n < proposals; n++) {
                 ItemCatalog.Entry e = catalog.entry(rnd.nextInt(round * 300, round * 300 + 600));
                 int b = 1 << rnd.nextInt(5);
                 candidates.add(e, b);
                 bits.merge(e, b, (x, y) -> x | y);
+                if (round < 2 && rnd.nextBoolean()) { // scores left from the first rounds must not reach later ones
+                    candidates.addScore(e, e.index, 0.5);
+                    scores.merge(e, 0.5, Double::sum);
+                }
             }
             assertThat(candidates.size()).as("round %d", round).isEqualTo(bits.size());
             for (int i = 0; i < catalog.size(); i++) {
                 ItemCatalog.Entry e = catalog.entry(i);
                 assertThat(candidates.sources(e)).as("round %d, item %d", round, i).isEqualTo(bits.getOrDefault(e, 0));
-                assertThat(candidates.score(e)).isZero();
+                assertThat(candidates.score(e)).isEqualTo(scores.getOrDefault(e, 0.0));
             }
             List<ItemCatalog.Entry> order = new ArrayList<>();
             for (int i = 0; i < candidates.size(); i++) {
