@@ -10,15 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mvn -B -o -q test-compile
-# the test classpath, written only when the pom changed since it was last written
-if [[ ! -s target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt ]]; then
-  mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-fi
+source bench/common.sh
 
 if [[ $# -eq 0 || "$1" == -* ]]; then
   set -- HotPath "$@"
 fi
-exec java --add-modules jdk.incubator.vector -Dorg.apache.avro.SERIALIZABLE_PACKAGES=ripple.avro,java.lang,java.util,java.math,java.time \
-  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+exec java "${BENCH_JVM_FLAGS[@]}" -cp "target/test-classes:target/classes:$BENCH_DEPENDENCIES" \
   org.openjdk.jmh.Main "$@"

@@ -20,17 +20,14 @@ if [[ ! -d $base/classes ]]; then
   cp -r "$base/src/target/classes" "$base/classes"
   git worktree remove --force "$base/src"
 fi
-mvn -B -o -q test-compile
-if [[ ! -s target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt ]]; then
-  mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-fi
+source bench/common.sh
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 run() { # the two builds' classes directories, set up in that order; prints the median ratio, second over first
-  java --add-modules jdk.incubator.vector -Xms8g -Xmx8g -XX:+AlwaysPreTouch \
-    -Dorg.apache.avro.SERIALIZABLE_PACKAGES=ripple.avro,java.lang,java.util,java.math,java.time \
-    -cp "target/test-classes:$(cat target/bench-classpath.txt)" ripple.bench.PairedStepCpuTime \
-    "$1" "$2" "target/test-classes:$(cat target/bench-classpath.txt)" "$size" "$blocks" "$steps" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
+  java "${BENCH_JVM_FLAGS[@]}" -Xms8g -Xmx8g -XX:+AlwaysPreTouch \
+    -cp "target/test-classes:$BENCH_DEPENDENCIES" ripple.bench.PairedStepCpuTime \
+    "$1" "$2" "target/test-classes:$BENCH_DEPENDENCIES" "$size" "$blocks" "$steps" >"$out" 2>&1 \
+    || { cat "$out" >&2; return 1; }
   grep -E '^(/|target|second|ratio)' "$out" >&2
   awk '/^ratio/ {print $2}' "$out"
 }
