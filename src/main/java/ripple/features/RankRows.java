@@ -159,6 +159,58 @@ public final class RankRows {
         return (short) ((i & 1) == 0 ? bits : bits >>> 16) * scale;
     }
 
+    /**
+     * The inner product of {@code query} with the text of the row of {@code index}, read in place, when that text
+     * is of the model in {@code slot}; else {@code -Float.MAX_VALUE}. For the text index's searches, which visit
+     * some 1,500 rows each: no sequence number is checked, so a row being rewritten may give a mix of its old and
+     * new text, which moves one approximate search, no ranking.
+     */
+    float textDot(int index, int slot, float[] query) {
+        int[] page = page(index);
+        int b = base(index);
+        if ((page[b + TEXT_MODEL] >>> 24) - 1 != slot) {
+            return -Float.MAX_VALUE;
+        }
+        float scale = Float.intBitsToFloat(page[b + TEXT_SCALE]);
+        return scale * (Simd.ENABLED ? VectorTextDot.dot(page, b + TEXT, dims, query)
+                : scalarTextDot(page, b + TEXT, dims, query));
+    }
+
+    /**
+     * Reads one int of every 64-byte line of the row of {@code index}, each load independent of the others, so
+     * that a reader soon after finds the row in cache; returns their sum (keep it, so that the loads stay).
+     */
+    int touch(int index) {
+        int[] page = page(index);
+        int b = base(index);
+        int sum = 0;
+        for (int i = b, end = b + stride; i < end; i += 16) {
+            sum += page[i];
+        }
+        return sum;
+    }
+
+    /** {@link VectorTextDot#dot} as scalar code, four independent chains of fused multiply-adds. */
+    static float scalarTextDot(int[] page, int at, int dims, float[] query) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int i = 0;
+        for (; i + 3 < dims; i += 4) {
+            int low = page[at + (i >> 1)];
+            int high = page[at + (i >> 1) + 1];
+            s0 = Math.fma((short) low, query[i], s0);
+            s1 = Math.fma((short) (low >>> 16), query[i + 1], s1);
+            s2 = Math.fma((short) high, query[i + 2], s2);
+            s3 = Math.fma((short) (high >>> 16), query[i + 3], s3);
+        }
+        for (; i < dims; i++) {
+            s0 = Math.fma(text(page, at, i, 1f), query[i], s0);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     // ---- text as 16-bit integers ----
 
     /** The scale of a vector's 16-bit form: its largest magnitude over {@link #TEXT_MAX} (1 for zeros). */

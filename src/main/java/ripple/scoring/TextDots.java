@@ -2,6 +2,7 @@ package ripple.scoring;
 
 import java.util.Arrays;
 import ripple.features.RankRows;
+import ripple.features.Simd;
 
 /**
  * The one pass over a candidate's text that ranking makes: with c = t - mean (the item's centred text), the products
@@ -9,15 +10,12 @@ import ripple.features.RankRows;
  * about 83 ns as scalar code (six chains of fused multiply-adds, bound by their latency) and 19 ns in SIMD lanes
  * ({@link VectorTextDots}).
  *
- * <p>SIMD comes from the JDK's incubating Vector API, used when the JVM was started with
- * {@code --add-modules jdk.incubator.vector} (the launcher, the tests and the JMH forks do), unless
- * {@code -Dripple.simd=false}; without the module, the scalar loop. The two sum in different orders, so their
- * results differ in the last bits of a float (tested to agree within that).
+ * <p>SIMD lanes are used when {@link Simd#ENABLED}; otherwise the scalar loop. The two sum in different orders, so
+ * their results differ in the last bits of a float (tested to agree within that).
  */
 final class TextDots {
     /** Whether the SIMD pass is used: decided once, at class load. */
-    static final boolean SIMD = Boolean.parseBoolean(System.getProperty("ripple.simd", "true"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean SIMD = Simd.ENABLED;
 
     /** Slots of {@link #compute}'s output. */
     static final int W = 0;

@@ -83,6 +83,44 @@ class RankRowsTest {
         }
     }
 
+    /**
+     * The text index scores a row's text where it lies: its product with a query is the sum over the text's values
+     * (integers times the scale), in SIMD lanes and in scalar code alike; a row of another model scores lowest.
+     */
+    @Test
+    void theTextIndexReadsARowsTextInPlace() {
+        int dims = 37; // odd: past the SIMD lanes, a scalar tail and half an int
+        RankRows rows = new RankRows(dims);
+        rows.ensure(5);
+        float[] text = embedding(7);
+        text = java.util.Arrays.copyOf(text, dims);
+        for (int i = 12; i < dims; i++) {
+            text[i] = i % 3 - 1.3f;
+        }
+        float scale = RankRows.textScale(text);
+        text = RankRows.rounded(text, scale);
+        int[] page = rows.page(5);
+        int b = rows.base(5);
+        page[b + RankRows.TEXT_MODEL] = RankRows.textModel(1, 0);
+        RankRows.putText(page, b, text, scale);
+        float[] query = new float[dims];
+        double expected = 0;
+        double magnitude = 0;
+        for (int i = 0; i < dims; i++) {
+            query[i] = (float) Math.sin(i + 1.0);
+            expected += (double) text[i] * query[i];
+            magnitude += Math.abs((double) text[i] * query[i]);
+        }
+        org.assertj.core.data.Offset<Float> rounding = org.assertj.core.data.Offset.offset((float) (1e-5 * magnitude));
+        assertThat(Simd.ENABLED).as("the tests run with the Vector API").isTrue();
+        assertThat(rows.textDot(5, 1, query)).isCloseTo((float) expected, rounding);
+        assertThat(RankRows.scalarTextDot(page, b + RankRows.TEXT, dims, query) * scale)
+                .isCloseTo((float) expected, rounding);
+        assertThat(rows.textDot(5, 0, query)).as("another model's slot").isEqualTo(-Float.MAX_VALUE);
+        page[b + RankRows.TEXT_MODEL] = 0;
+        assertThat(rows.textDot(5, 1, query)).as("no text").isEqualTo(-Float.MAX_VALUE);
+    }
+
     @Test
     void influenceFeaturesFollowTheTickAndNewCounts() {
         ItemCatalog catalog = catalog(0);
