@@ -289,7 +289,7 @@ public final class ItemCatalog {
 
     /**
      * The text index's scorer: the rows' copy of each item's text, which is what the index holds (both rounded to
-     * the rows' 16-bit integers), in half the bytes and without Lucene's copying.
+     * the rows' 8-bit integers), in a quarter of the bytes and without Lucene's copying.
      */
     private TextIndex.Scorer textScorer(String modelId, float[] query) {
         int offset = layout.textOffset(modelId);

@@ -21,9 +21,10 @@ import java.lang.invoke.VarHandle;
  * under a microsecond); influence features whose number moved, or whose stamp is of another tick or count, it
  * computes from the entry. The entry stays the source of truth; a row is a copy of it laid out for ranking.
  *
- * <p>Text is kept as 16-bit integers with a scale per item, half the bytes of floats. The catalogue rounds an
- * item's projected text to those integers before anything reads it ({@link #rounded}), so ranking, learning and the
- * text index all see the same values.
+ * <p>Text is kept as 8-bit integers with a scale per item, a quarter of the bytes of floats: at 64 dimensions a row
+ * is two 64-byte lines, where 16-bit integers made it three. The catalogue rounds an item's projected text to those
+ * integers before anything reads it ({@link #rounded}), so ranking, learning and the text index all see the same
+ * values.
  */
 public final class RankRows {
     /** The item part's sequence number: odd while a writer changes it. */
@@ -39,7 +40,7 @@ public final class RankRows {
     static final int INFLUENCE = 3;
     /** log(1 + all-time count) as a double's bits, high int then low. */
     static final int LOG_TOTAL = 4;
-    /** The text's scale (a float's bits): text value i is its 16-bit integer i times this. */
+    /** The text's scale (a float's bits): text value i is its 8-bit integer i times this. */
     static final int TEXT_SCALE = 6;
     /** The influence part's sequence number. */
     static final int INFLUENCE_SEQ = 7;
@@ -58,19 +59,20 @@ public final class RankRows {
     static final int FEATURES = 11;
     public static final int DECAYED_FEATURES = InfluenceGroup.COUNT;
     /**
-     * The projected text as 16-bit integers, two to an int (value 2k in the low half of int k), {@code dims} of
-     * them: half the bytes of floats, so half the cache lines a candidate's ranking waits for. What comes before it
-     * is one 64-byte line.
+     * The projected text as 8-bit integers, four to an int (value 4k + j in byte j of int k, lowest first),
+     * {@code dims} of them: a quarter of the bytes of floats, so fewer cache lines for a candidate's ranking to wait
+     * for. What comes before it is one 64-byte line.
      */
     public static final int TEXT = 16;
-    /** The largest 16-bit integer a text value is kept as. */
-    private static final int TEXT_MAX = Short.MAX_VALUE;
+    /** The largest 8-bit integer a text value is kept as. */
+    private static final int TEXT_MAX = Byte.MAX_VALUE;
 
     /**
-     * Rows per page: a page of 64-dimension rows is 6 MB, more than half of a G1 region up to 8 MB (the region of
-     * heaps up to 16 GB), so G1 allocates it as a humongous object, at the start of a region, and never moves it.
-     * Its ints then start 16 bytes (the array's header) after a region boundary, and {@link #LEAD} more ints put
-     * every row (a multiple of 16 ints) on a 64-byte line of its own: a row of 64 dimensions is three lines. Where
+     * Rows per page: a page of 64-dimension rows is 4 MB and 64 bytes (its header and {@link #LEAD}), more than
+     * half of a G1 region up to 8 MB (the region of heaps up to 16 GB), so G1 allocates it as a humongous object, at
+     * the start of a region, and never moves it. Its ints then start 16 bytes (the array's header) after a region
+     * boundary, and {@link #LEAD} more ints put every row (a multiple of 16 ints) on a 64-byte line of its own: a
+     * row of 64 dimensions is two lines. Where
      * that does not hold (another collector, a larger region) rows straddle lines, which costs time, not results.
      */
     static final int PAGE_BITS = 15;
@@ -92,7 +94,7 @@ public final class RankRows {
 
     RankRows(int dims) {
         this.dims = dims;
-        this.stride = (TEXT + (dims + 1) / 2 + 15) / 16 * 16; // whole 64-byte lines
+        this.stride = (TEXT + (dims + 3) / 4 + 15) / 16 * 16; // whole 64-byte lines
     }
 
     /** Ints per row: what {@link ItemCatalog#rankRow} copies into. */
@@ -145,18 +147,17 @@ public final class RankRows {
         return slot < 0 ? 0 : (slot + 1) << 24 | version;
     }
 
-    /** The text's scale in the copied row: value i is its 16-bit integer i times this. */
+    /** The text's scale in the copied row: value i is its 8-bit integer i times this. */
     public static float textScale(int[] row) {
         return Float.intBitsToFloat(row[TEXT_SCALE]);
     }
 
     /**
      * Text value i of a row whose text starts at {@code at} in {@code row} ({@link #TEXT} in a copied row): its
-     * 16-bit integer times {@code scale} ({@link #textScale}).
+     * 8-bit integer times {@code scale} ({@link #textScale}).
      */
     public static float text(int[] row, int at, int i, float scale) {
-        int bits = row[at + (i >> 1)];
-        return (short) ((i & 1) == 0 ? bits : bits >>> 16) * scale;
+        return (byte) (row[at + (i >> 2)] >>> ((i & 3) << 3)) * scale;
     }
 
     /**
@@ -172,7 +173,7 @@ public final class RankRows {
             return -Float.MAX_VALUE;
         }
         float scale = Float.intBitsToFloat(page[b + TEXT_SCALE]);
-        return scale * (Simd.ENABLED ? VectorTextDot.dot(page, b + TEXT, dims, query)
+        return scale * (Simd.ENABLED && VectorTextDot.USABLE ? VectorTextDot.dot(page, b + TEXT, dims, query)
                 : scalarTextDot(page, b + TEXT, dims, query));
     }
 
@@ -198,12 +199,11 @@ public final class RankRows {
         float s3 = 0f;
         int i = 0;
         for (; i + 3 < dims; i += 4) {
-            int low = page[at + (i >> 1)];
-            int high = page[at + (i >> 1) + 1];
-            s0 = Math.fma((short) low, query[i], s0);
-            s1 = Math.fma((short) (low >>> 16), query[i + 1], s1);
-            s2 = Math.fma((short) high, query[i + 2], s2);
-            s3 = Math.fma((short) (high >>> 16), query[i + 3], s3);
+            int four = page[at + (i >> 2)];
+            s0 = Math.fma((byte) four, query[i], s0);
+            s1 = Math.fma((byte) (four >>> 8), query[i + 1], s1);
+            s2 = Math.fma((byte) (four >>> 16), query[i + 2], s2);
+            s3 = Math.fma((byte) (four >>> 24), query[i + 3], s3);
         }
         for (; i < dims; i++) {
             s0 = Math.fma(text(page, at, i, 1f), query[i], s0);
@@ -211,9 +211,9 @@ public final class RankRows {
         return (s0 + s1) + (s2 + s3);
     }
 
-    // ---- text as 16-bit integers ----
+    // ---- text as 8-bit integers ----
 
-    /** The scale of a vector's 16-bit form: its largest magnitude over {@link #TEXT_MAX} (1 for zeros). */
+    /** The scale of a vector's 8-bit form: its largest magnitude over {@link #TEXT_MAX} (1 for zeros). */
     static float textScale(float[] v) {
         float max = 0f;
         for (float x : v) {
@@ -224,8 +224,9 @@ public final class RankRows {
 
     /**
      * The vector as rows keep it: each value rounded to a multiple of {@code scale}, within {@link #TEXT_MAX}
-     * of them. The catalogue keeps an item's text so rounded, so that every path reads the same values (to about
-     * 1/65,000 of the largest, far below what moves a ranking).
+     * of them. The catalogue keeps an item's text so rounded, so that every path reads the same values (to within
+     * 1/254 of the largest value: the synthetic replays' first visits and {@code LearningTest} moved within their
+     * noise against 16-bit integers).
      */
     static float[] rounded(float[] v, float scale) {
         float[] out = new float[v.length];
@@ -235,17 +236,19 @@ public final class RankRows {
         return out;
     }
 
-    private static short integer(float x, float scale) {
-        return (short) Math.max(-TEXT_MAX, Math.min(TEXT_MAX, Math.round(x / scale)));
+    private static int integer(float x, float scale) {
+        return Math.max(-TEXT_MAX, Math.min(TEXT_MAX, Math.round(x / scale)));
     }
 
     /** Writes text already {@link #rounded} by {@code scale} into a row from {@code b}, as its integers. */
     static void putText(int[] row, int b, float[] text, float scale) {
         row[b + TEXT_SCALE] = Float.floatToRawIntBits(scale);
-        for (int i = 0; i < text.length; i += 2) {
-            int low = integer(text[i], scale) & 0xFFFF;
-            int high = i + 1 < text.length ? integer(text[i + 1], scale) << 16 : 0;
-            row[b + TEXT + (i >> 1)] = low | high;
+        for (int k = 0; k < (text.length + 3) / 4; k++) {
+            int packed = 0;
+            for (int j = 0; j < 4 && 4 * k + j < text.length; j++) {
+                packed |= (integer(text[4 * k + j], scale) & 0xFF) << (8 * j);
+            }
+            row[b + TEXT + k] = packed;
         }
     }
 

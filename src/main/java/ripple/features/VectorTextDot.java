@@ -1,10 +1,9 @@
 package ripple.features;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link RankRows#textDot}'s product in SIMD lanes. Loaded only when {@link Simd#ENABLED} holds. */
@@ -12,24 +11,28 @@ final class VectorTextDot {
     /** Eight lanes where the CPU has them, as the ranker's text pass uses. */
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED.length() >= 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    /** As many 16-bit integers as {@link #LANES} has floats, loaded as half as many ints. */
-    private static final VectorSpecies<Integer> INTS =
-            IntVector.SPECIES_64.withShape(VectorShape.forBitSize(LANES.vectorBitSize() / 2));
+    /** Eight 8-bit integers, loaded as two ints. */
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64;
+    /**
+     * Whether the lanes are eight: the text's eight bytes widen to them in one step. With fewer lanes (no 256-bit
+     * vectors) the scalar loop serves.
+     */
+    static final boolean USABLE = LANES.length() == 8;
 
     private VectorTextDot() {
     }
 
     /**
-     * The sum over i of integer i times {@code query[i]}, for the {@code n} 16-bit integers from {@code at} in
-     * {@code t}, two to an int (value 2k in the low half of int k).
+     * The sum over i of integer i times {@code query[i]}, for the {@code n} 8-bit integers from {@code at} in
+     * {@code t}, four to an int (value 4k + j in byte j of int k, lowest first).
      */
     static float dot(int[] t, int at, int n, float[] query) {
         FloatVector sum = FloatVector.zero(LANES);
         int bound = LANES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES.length()) {
-            ShortVector q = IntVector.fromArray(INTS, t, at + (i >> 1)).reinterpretAsShorts();
-            sum = ((FloatVector) q.convertShape(VectorOperators.S2F, LANES, 0))
+            ByteVector q = IntVector.fromArray(INTS, t, at + (i >> 2)).reinterpretAsBytes();
+            sum = ((FloatVector) q.convertShape(VectorOperators.B2F, LANES, 0))
                     .fma(FloatVector.fromArray(LANES, query, i), sum);
         }
         float s = sum.reduceLanes(VectorOperators.ADD);

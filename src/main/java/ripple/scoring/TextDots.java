@@ -15,7 +15,7 @@ import ripple.features.Simd;
  */
 final class TextDots {
     /** Whether the SIMD pass is used: decided once, at class load. */
-    static final boolean SIMD = Simd.ENABLED;
+    static final boolean SIMD = Simd.ENABLED && VectorTextDots.USABLE;
 
     /** Slots of {@link #compute}'s output. */
     static final int W = 0;
@@ -36,8 +36,8 @@ final class TextDots {
 
     /**
      * Writes the six products into out[0..5] ({@link #W}, {@link #PROFILE}, {@link #NORM_SQ}, then the three recent
-     * texts); the rest of out ({@link #newOutput}) is scratch. The item's text is {@code n} 16-bit integers, two
-     * to an int (value 2k in the low half of int k), in {@code t} from {@code at} (a
+     * texts); the rest of out ({@link #newOutput}) is scratch. The item's text is {@code n} 8-bit integers, four
+     * to an int (value 4k + j in byte j of int k), in {@code t} from {@code at} (a
      * {@link ripple.features.RankRows} row); value i is integer i times {@code scale}, and is slot {@code off + i}
      * of every other array.
      */

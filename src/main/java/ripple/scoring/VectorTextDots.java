@@ -1,9 +1,8 @@
 package ripple.scoring;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,12 +18,10 @@ final class VectorTextDots {
      */
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED.length() >= 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    /**
-     * The text's 16-bit integers, as many as {@link #LANES} has floats: loaded as half as many ints (the row is an
-     * int array), read as shorts, widened to floats.
-     */
-    private static final VectorShape HALF = VectorShape.forBitSize(LANES.vectorBitSize() / 2);
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64.withShape(HALF);
+    /** The text's 8-bit integers, as many as {@link #LANES} has floats (eight): loaded as two ints. */
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64;
+    /** Whether the lanes are eight, which the text's eight bytes widen to in one step; else the scalar pass. */
+    static final boolean USABLE = LANES.length() == 8;
 
     private VectorTextDots() {
     }
@@ -41,8 +38,8 @@ final class VectorTextDots {
         int i = 0;
         for (; i < bound; i += LANES.length()) {
             int o = off + i;
-            ShortVector q = IntVector.fromArray(INTS, t, at + (i >> 1)).reinterpretAsShorts();
-            FloatVector c = ((FloatVector) q.convertShape(VectorOperators.S2F, LANES, 0)).mul(scale)
+            ByteVector q = IntVector.fromArray(INTS, t, at + (i >> 2)).reinterpretAsBytes();
+            FloatVector c = ((FloatVector) q.convertShape(VectorOperators.B2F, LANES, 0)).mul(scale)
                     .sub(FloatVector.fromArray(LANES, mean, o));
             wt = FloatVector.fromArray(LANES, w, o).fma(c, wt);
             pt = FloatVector.fromArray(LANES, profile, o).fma(c, pt);

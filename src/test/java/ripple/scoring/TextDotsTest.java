@@ -51,7 +51,7 @@ class TextDotsTest {
         float[] out = {9f, 9f, 9f, 9f, 9f, 9f};
         float[] zeros = new float[4];
         // integers 2, 4, 6, 8 at scale 0.5: the values 1, 2, 3, 4
-        int[] row = {2 | 4 << 16, 6 | 8 << 16};
+        int[] row = {2 | 4 << 8 | 6 << 16 | 8 << 24};
         TextDots.scalar(row, 0, 4, 0.5f, 0, zeros, zeros, zeros, zeros, zeros, zeros, out);
         assertThat(out).containsExactly(0f, 0f, 30f, 0f, 0f, 0f);
     }
@@ -72,26 +72,26 @@ class TextDotsTest {
     }
 
     /**
-     * A row holding {@code dims} random 16-bit integers, two to an int, from {@code at}, with other ints before and
+     * A row holding {@code dims} random 8-bit integers, four to an int, from {@code at}, with other ints before and
      * after them (as in a RankRows row): a pass that read past its text would read them.
      */
     private static int[] row(SplittableRandom rnd, int dims, int at) {
-        int[] row = new int[at + (dims + 1) / 2 + 7];
+        int[] row = new int[at + (dims + 3) / 4 + 7];
         for (int i = 0; i < row.length; i++) {
             row[i] = rnd.nextInt();
         }
-        if (dims % 2 == 1) {
-            row[at + dims / 2] &= 0xFFFF; // an odd count leaves the last high half empty, as rows do
+        if (dims % 4 != 0) {
+            row[at + dims / 4] &= (1 << (8 * (dims % 4))) - 1; // the last int's unused bytes are empty, as in rows
         }
         return row;
     }
 
-    /** The text values the row holds: each 16-bit integer times the scale. */
+    /** The text values the row holds: each 8-bit integer times the scale. */
     private static float[] values(int[] row, int at, int dims, float scale) {
         float[] t = new float[dims];
         for (int i = 0; i < dims; i++) {
-            int bits = row[at + i / 2];
-            t[i] = (short) (i % 2 == 0 ? bits : bits >> 16) * scale;
+            int bits = row[at + i / 4];
+            t[i] = (byte) (bits >> (8 * (i % 4))) * scale;
         }
         return t;
     }
