@@ -15,6 +15,7 @@ import ripple.avro.BehaviorType;
 import ripple.avro.ScoreUpdate;
 import ripple.features.FeatureLayout;
 import ripple.features.UserState;
+import ripple.features.UserWeights;
 
 /** Every scorer task learns its prior from its own events, shares it, and ranks with all tasks' priors summed. */
 class TaskPriorsTopologyTest {
@@ -76,8 +77,15 @@ class TaskPriorsTopologyTest {
                 assertThat(withOther.get(i).getScoreBefore() - without.get(i).getScoreBefore())
                         .isCloseTo(2.0, within(1e-4));
             }
-            // a constant added to every score changes no ranking and no softmax gradient: this task learned the same
-            assertThat(ownPrior(shared)).isEqualTo(ownPrior(alone));
+            // A constant added to every score changes no ranking and no softmax gradient: this task learned the same,
+            // to the rounding of floats (scores 2 apart round differently, which moved weights of about 1e-17 by as
+            // much). Had the other task's prior been added to this task's own, its bias weight would be 2 apart.
+            UserWeights learned = UserState.decode(ownPrior(shared)).weights();
+            UserWeights unshared = UserState.decode(ownPrior(alone)).weights();
+            assertThat(learned.step).isEqualTo(unshared.step).isPositive();
+            assertThat(learned.weights).containsExactly(unshared.weights, within(1e-9f));
+            assertThat(learned.moment1).containsExactly(unshared.moment1, within(1e-9f));
+            assertThat(learned.moment2).containsExactly(unshared.moment2, within(1e-9f));
         }
     }
 
