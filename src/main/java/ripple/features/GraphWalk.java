@@ -44,10 +44,7 @@ final class GraphWalk {
             // greedy: move to the best neighbour while it beats where the walk stands
             for (boolean moved = true; moved; ) {
                 moved = false;
-                int n = neighbours(graph, level, entry, null);
-                for (int i = 0; i < n; i++) {
-                    touched += nodes.touch(batch[i]);
-                }
+                int n = neighbours(graph, level, entry, null, nodes);
                 for (int i = 0; i < n; i++) {
                     float s = nodes.score(batch[i]);
                     if (s > entryScore) {
@@ -64,7 +61,7 @@ final class GraphWalk {
         visited.set(entry);
         candidates.add(entry, entryScore);
         if (accept == null || accept.get(entry)) {
-            results.add(entry, entryScore);
+            results.insertWithOverflow(entry, entryScore);
         }
         float bar = Float.NEGATIVE_INFINITY; // the worst result's score once there are k
         while (candidates.size() > 0) {
@@ -72,21 +69,15 @@ final class GraphWalk {
                 break;
             }
             int node = candidates.pop();
-            int n = neighbours(graph, 0, node, visited);
-            for (int i = 0; i < n; i++) {
-                touched += nodes.touch(batch[i]);
-            }
+            int n = neighbours(graph, 0, node, visited, nodes);
             for (int i = 0; i < n; i++) {
                 int friend = batch[i];
                 float s = nodes.score(friend);
                 if (s > bar) {
                     candidates.add(friend, s);
+                    // a queue of k: it grows to k, then keeps the best k
                     if (accept == null || accept.get(friend)) {
-                        if (results.size() < k) {
-                            results.add(friend, s);
-                        } else {
-                            results.insertWithOverflow(friend, s);
-                        }
+                        results.insertWithOverflow(friend, s);
                         if (results.size() >= k) {
                             bar = results.topScore();
                         }
@@ -107,9 +98,10 @@ final class GraphWalk {
 
     /**
      * Puts the neighbours of {@code node} on {@code level} into {@link #batch} (grown if need be), leaving out those
-     * {@code visited} (when given) holds and marking the rest; returns how many.
+     * {@code visited} (when given) holds and marking the rest, then reads each one's vector; returns how many.
      */
-    private int neighbours(HnswGraph graph, int level, int node, FixedBitSet visited) throws IOException {
+    private int neighbours(HnswGraph graph, int level, int node, FixedBitSet visited, Nodes nodes)
+            throws IOException {
         graph.seek(level, node);
         int n = 0;
         for (int friend = graph.nextNeighbor(); friend != DocIdSetIterator.NO_MORE_DOCS; friend = graph.nextNeighbor()) {
@@ -120,6 +112,9 @@ final class GraphWalk {
                 batch = java.util.Arrays.copyOf(batch, n * 2);
             }
             batch[n++] = friend;
+        }
+        for (int i = 0; i < n; i++) {
+            touched += nodes.touch(batch[i]);
         }
         return n;
     }

@@ -173,7 +173,7 @@ public final class RankRows {
             return -Float.MAX_VALUE;
         }
         float scale = Float.intBitsToFloat(page[b + TEXT_SCALE]);
-        return scale * (Simd.ENABLED && VectorTextDot.USABLE ? VectorTextDot.dot(page, b + TEXT, dims, query)
+        return scale * (Simd.ENABLED ? VectorTextDot.dot(page, b + TEXT, dims, query)
                 : scalarTextDot(page, b + TEXT, dims, query));
     }
 

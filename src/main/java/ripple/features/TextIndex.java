@@ -39,6 +39,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.hnsw.HnswGraph;
 
 /**
@@ -246,15 +247,11 @@ public final class TextIndex implements AutoCloseable {
 
     /**
      * A hit as a long whose ascending order is best first: the score's bits, flipped to order descending, above the
-     * catalogue position. Scores are positive ({@link #maxInnerProductScore}), so their bits order as they do.
+     * catalogue position. Scores are positive (Lucene's MAXIMUM_INNER_PRODUCT scores), so their bits order as
+     * they do.
      */
     private static long rankKey(float score, int entry) {
         return (long) (Integer.MAX_VALUE - Float.floatToIntBits(score)) << 32 | entry;
-    }
-
-    /** Lucene's MAXIMUM_INNER_PRODUCT score of an inner product: positive, and monotone in it. */
-    private static float maxInnerProductScore(float dot) {
-        return dot < 0 ? 1 / (1 + -1 * dot) : dot + 1;
     }
 
     /** The segment's graph and ordinals for {@code field}; null when its graph cannot be reached. */
@@ -354,7 +351,7 @@ public final class TextIndex implements AutoCloseable {
 
                 @Override
                 public float score(int ord) {
-                    return maxInnerProductScore(scorer.dot(positions[ord]));
+                    return VectorUtil.scaleMaxInnerProductScore(scorer.dot(positions[ord]));
                 }
 
                 @Override

@@ -8,16 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** {@link RankRows#textDot}'s product in SIMD lanes. Loaded only when {@link Simd#ENABLED} holds. */
 final class VectorTextDot {
-    /** Eight lanes where the CPU has them, as the ranker's text pass uses. */
-    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED.length() >= 8
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    /** Eight lanes, as the ranker's text pass uses ({@link Simd#ENABLED} holds only where the CPU has them). */
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
     /** Eight 8-bit integers, loaded as two ints. */
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64;
-    /**
-     * Whether the lanes are eight: the text's eight bytes widen to them in one step. With fewer lanes (no 256-bit
-     * vectors) the scalar loop serves.
-     */
-    static final boolean USABLE = LANES.length() == 8;
 
     private VectorTextDot() {
     }

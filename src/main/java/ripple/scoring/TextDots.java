@@ -15,7 +15,7 @@ import ripple.features.Simd;
  */
 final class TextDots {
     /** Whether the SIMD pass is used: decided once, at class load. */
-    static final boolean SIMD = Simd.ENABLED && VectorTextDots.USABLE;
+    static final boolean SIMD = Simd.ENABLED;
 
     /** Slots of {@link #compute}'s output. */
     static final int W = 0;

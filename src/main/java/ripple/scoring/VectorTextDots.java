@@ -14,14 +14,12 @@ final class VectorTextDots {
     /**
      * Eight lanes where the CPU has them: six sums of 16 lanes (AVX-512) cost more to reduce than their shorter
      * loop saves (64 dims: 19 ns a candidate in 8 lanes, 23 ns in 16, 83 ns scalar; microbenchmark on this
-     * machine). A constant, as the Vector API needs its species to be for the JIT to use SIMD at all.
+     * machine). A constant, as the Vector API needs its species to be for the JIT to use SIMD at all;
+     * {@link ripple.features.Simd#ENABLED} holds only where the CPU has eight lanes.
      */
-    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED.length() >= 8
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    /** The text's 8-bit integers, as many as {@link #LANES} has floats (eight): loaded as two ints. */
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
+    /** The text's 8-bit integers, as many as {@link #LANES} has floats: loaded as two ints. */
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_64;
-    /** Whether the lanes are eight, which the text's eight bytes widen to in one step; else the scalar pass. */
-    static final boolean USABLE = LANES.length() == 8;
 
     private VectorTextDots() {
     }
