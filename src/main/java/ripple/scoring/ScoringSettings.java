@@ -45,7 +45,8 @@ public record ScoringSettings(
         RetrievalSettings retrieval,
         Set<FeatureGroup> ablate,
         boolean weightUpdatesWhenLearnedOnly,
-        int byItemPartitions) {
+        int byItemPartitions,
+        boolean byItemInMemory) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -101,7 +102,8 @@ public record ScoringSettings(
                 retrieval,
                 ablate(c),
                 weightUpdates(c),
-                c.intValue("topics.by-item-partitions"));
+                c.intValue("topics.by-item-partitions"),
+                c.bool("scoring.by-item-in-memory"));
     }
 
     /** {@code scoring.weight-updates}: every-event (one per scored event) or learned (only events that taught). */
