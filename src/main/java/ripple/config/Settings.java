@@ -222,7 +222,7 @@ public final class Settings {
                     "Keep the by-item aggregates (each item's influence and co-occurrence counts) in memory rather "
                     + "than in RocksDB, still logged to their changelogs and restored from them at start. It spares "
                     + "RocksDB's reads and writes, about a fifth of a paced event's CPU at 20k items, for heap: about "
-                    + "0.6 KB an item."),
+                    + "0.6 KB an item, by estimate."),
             integer("scoring.candidates", "200", 1, 100_000,
                     "Candidates per source, at most (at least scoring.top-k)."),
             integer("scoring.popular-items", "50", 1, 10_000,

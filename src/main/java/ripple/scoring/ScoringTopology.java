@@ -105,10 +105,11 @@ public final class ScoringTopology {
          */
         <V> Materialized<String, V, KeyValueStore<Bytes, byte[]>> aggregate(String name, Serde<V> values,
                                                                            boolean onHeap) {
-            Materialized<String, V, KeyValueStore<Bytes, byte[]>> m = inMemory
-                    ? Materialized.<String, V>as(Stores.inMemoryKeyValueStore(name)).withLoggingDisabled()
-                    : onHeap ? Materialized.as(Stores.inMemoryKeyValueStore(name))
-                    : Materialized.as(name);
+            Materialized<String, V, KeyValueStore<Bytes, byte[]>> m = inMemory || onHeap
+                    ? Materialized.as(Stores.inMemoryKeyValueStore(name)) : Materialized.as(name);
+            if (inMemory) {
+                m = m.withLoggingDisabled();
+            }
             return m.withKeySerde(Serdes.String()).withValueSerde(values);
         }
     }

@@ -48,43 +48,39 @@ class ByItemInMemorySettingTest {
         f.send(event("e4", "bob", "i2", BehaviorType.PURCHASE, T0.plusSeconds(3)));
     }
 
-    /** Each store's persistence, and its content as strings, by store then item. */
-    private static Map<String, Object> stores(ScorerFixture f, Map<String, Boolean> persistent) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (String name : STORES) {
-            persistent.put(name, f.driver.getAllStateStores().get(name).persistent());
-            KeyValueStore<String, ValueAndTimestamp<Object>> store = f.driver.getTimestampedKeyValueStore(name);
-            for (String item : List.of("i0", "i1", "i2")) {
-                ValueAndTimestamp<Object> stamped = store.get(item);
-                Object value = stamped == null ? null : stamped.value();
-                out.put(name + "/" + item, value == null ? "null" : Arrays.toString(VALUES.get(name).serialize("", value)));
-            }
-        }
-        return out;
+    /** What a run left: whether each store is persistent, and each item's counts (serialised) by store and item. */
+    private record Stores(Map<String, Boolean> persistent, Map<String, String> counts) {
     }
 
-    private Map<String, Object> runWith(RippleConfig config, Map<String, Boolean> persistent, Path dir) {
+    private static Stores runWith(RippleConfig config, Path dir) {
         try (ScorerFixture f = new ScorerFixture(config, dir)) {
             run(f);
+            Map<String, Boolean> persistent = new LinkedHashMap<>();
+            Map<String, String> counts = new LinkedHashMap<>();
             for (String name : STORES) {
                 assertThat(f.driver.producedTopicNames()).as("the changelog of " + name)
                         .contains("ripple-test-" + name + "-changelog");
+                persistent.put(name, f.driver.getAllStateStores().get(name).persistent());
+                KeyValueStore<String, ValueAndTimestamp<Object>> store = f.driver.getTimestampedKeyValueStore(name);
+                for (String item : List.of("i0", "i1", "i2")) {
+                    ValueAndTimestamp<Object> stamped = store.get(item);
+                    counts.put(name + "/" + item, stamped == null ? "null"
+                            : Arrays.toString(VALUES.get(name).serialize("", stamped.value())));
+                }
             }
-            return stores(f, persistent);
+            return new Stores(persistent, counts);
         }
     }
 
     @Test
     void theAggregatesMoveToTheHeapKeepTheirChangelogsAndCountTheSame() {
-        Map<String, Boolean> inRocks = new LinkedHashMap<>();
-        Map<String, Object> byDefault = runWith(ScorerFixture.testConfig(), inRocks, stateDir.resolve("rocksdb"));
-        Map<String, Boolean> onHeap = new LinkedHashMap<>();
-        Map<String, Object> inMemory = runWith(ScorerFixture.testConfig().with("scoring.by-item-in-memory", "true"),
-                onHeap, stateDir.resolve("memory"));
+        Stores byDefault = runWith(ScorerFixture.testConfig(), stateDir.resolve("rocksdb"));
+        Stores inMemory = runWith(ScorerFixture.testConfig().with("scoring.by-item-in-memory", "true"),
+                stateDir.resolve("memory"));
 
-        assertThat(inRocks).containsOnlyKeys(STORES).doesNotContainValue(false);
-        assertThat(onHeap).containsOnlyKeys(STORES).doesNotContainValue(true);
-        assertThat(byDefault.values()).as("every item has counts in both stores").doesNotContain("null");
-        assertThat(inMemory).isEqualTo(byDefault);
+        assertThat(byDefault.persistent()).containsOnlyKeys(STORES).doesNotContainValue(false);
+        assertThat(inMemory.persistent()).containsOnlyKeys(STORES).doesNotContainValue(true);
+        assertThat(byDefault.counts().values()).as("every item has counts in both stores").doesNotContain("null");
+        assertThat(inMemory.counts()).isEqualTo(byDefault.counts());
     }
 }
