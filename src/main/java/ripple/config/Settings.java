@@ -80,7 +80,7 @@ public final class Settings {
                     + "faster."),
             integer("num.stream.threads", "1", 1, 64,
                     "Stream threads per instance."),
-            duration("commit.interval", "100ms",
+            duration("commit.interval", "30ms",
                     "How often Kafka Streams commits (and, under exactly-once, how long output waits to be visible: the"
                     + " floor of the event-to-score latency)."),
             string("http.host", "127.0.0.1",
