@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -42,8 +43,11 @@ class EndToEndBenchmarkIntegrationTest {
         assertThat(r.p99Ms()).isGreaterThanOrEqualTo(r.p50Ms());
         assertThat(r.latencyCpuMsPerEvent()).isPositive();
         assertThat(r.stateBytesPerUser()).isPositive();
+        assertThat(r.p99ByThirdMs()).hasSize(EndToEndBenchmark.LATENCY_PARTS);
+        // every third of the phase had scores (NaN otherwise, and the smallest of them would be NaN)
+        assertThat(Arrays.stream(r.p99ByThirdMs()).min().orElseThrow()).isPositive();
         assertThat(r.toJson()).contains("\"warm_events_per_sec\"", "\"latency_cpu_ms_per_event\"",
-                "\"latency_commits\"", "\"latency_gc\"");
+                "\"latency_commits\"", "\"latency_gc\"", "\"p99_by_third_ms\": [");
         assertThat(r.latencyGc().pauseTimeShare()).isBetween(0.0, 1.0);
         assertThat(r.latencyGc().tailInPauseShare()).isBetween(0.0, 1.0);
         assertThat(printed).contains("latency phase, GC: ");
