@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -106,7 +107,8 @@ public final class EndToEndBenchmark {
             return String.format(Locale.ROOT, "{\"events\": %d, \"users\": %d, \"items\": %d, "
                             + "\"ripple_events_per_sec\": %.1f, \"passthrough_events_per_sec\": %.1f, \"ratio\": %.3f, "
                             + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
-                            + "\"p99_by_third_ms\": [%.1f, %.1f, %.1f], \"latency_samples\": %d, \"latency_rate_events_per_sec\": %.1f, "
+                            + "\"p99_by_third_ms\": [%s], \"latency_samples\": %d, "
+                            + "\"latency_rate_events_per_sec\": %.1f, "
                             + "\"warm_events_per_sec\": %.1f, \"warm_cpu_ms_per_event\": %.3f, "
                             + "\"latency_cpu_ms_per_event\": %.3f, \"latency_commits\": %s, \"latency_gc\": %s, "
                             + "\"records_per_event\": %.3f, \"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, "
@@ -114,7 +116,8 @@ public final class EndToEndBenchmark {
                             + "\"ripple\": %s, \"passthrough\": %s}",
                     events, users, items, ripple.eventsPerSec(), passthrough.eventsPerSec(),
                     ripple.eventsPerSec() / passthrough.eventsPerSec(), commitIntervalMs, p50Ms, p95Ms, p99Ms,
-                    p99ByThirdMs[0], p99ByThirdMs[1], p99ByThirdMs[2], latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent, latencyCpuMsPerEvent,
+                    joinMs(p99ByThirdMs, "%.1f", ", "), latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent,
+                    latencyCpuMsPerEvent,
                     latencyCommits.toJson(), latencyGc.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(),
                     ripple.cpuMsPerEvent(), rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
         }
@@ -240,12 +243,13 @@ public final class EndToEndBenchmark {
             GcPauses.Summary gc = GcPauses.summarise(waits, pauses, percentile(latencies, 0.99));
             log.printf(Locale.ROOT, "latency phase, GC: %s%n", gc);
             double[] byThird = p99ByPart(waits, LATENCY_PARTS);
-            log.printf(Locale.ROOT, "latency phase, p99 of each third of its time: %.0f / %.0f / %.0f ms%n",
-                    byThird[0], byThird[1], byThird[2]);
+            log.printf(Locale.ROOT, "latency phase, p99 of each third of its time: %s ms%n",
+                    joinMs(byThird, "%.0f", " / "));
             double stateBytes = stateBytesPerUser(client, appId + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
-                    percentile(latencies, 0.99), byThird, latencies.size(), rate, warm == null ? Double.NaN : warm.eventsPerSec(),
+                    percentile(latencies, 0.99), byThird, latencies.size(), rate,
+                    warm == null ? Double.NaN : warm.eventsPerSec(),
                     warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, gc, rssPeakMb(), stateBytes);
         } finally {
             if (own != null) {
@@ -728,6 +732,12 @@ public final class EndToEndBenchmark {
             out[i] = percentile(byPart.get(i), 0.99);
         }
         return out;
+    }
+
+    /** Each value in {@code format}, joined by {@code separator}: a JSON array's or a log line's figures. */
+    private static String joinMs(double[] values, String format, String separator) {
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, format, v))
+                .collect(Collectors.joining(separator));
     }
 
     private static double percentile(List<Double> sorted, double q) {
