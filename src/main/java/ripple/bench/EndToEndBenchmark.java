@@ -45,7 +45,10 @@ import ripple.avro.ScoreUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.LocalStack;
 import ripple.dev.registry.KafkaSchemaStore;
+import ripple.metrics.RippleMetrics;
 import ripple.runtime.KafkaSettings;
+import ripple.runtime.KafkaStreamsSettings;
+import ripple.runtime.RippleRuntime;
 import ripple.runtime.TempDirs;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
@@ -164,7 +167,8 @@ public final class EndToEndBenchmark {
             c = c.with("topics." + t, "bench-" + run + "-" + t);
         }
         RippleConfig config = c.with("topics.item-influence", "bench-" + run + "-item-influence")
-                .with("topics.item-neighbours", "bench-" + run + "-item-neighbours");
+                .with("topics.item-neighbours", "bench-" + run + "-item-neighbours")
+                .with("topics.item-signals", "bench-" + run + "-item-signals");
         Properties client = KafkaSettings.client(config);
         Map<String, Object> clientMap = new HashMap<>();
         client.forEach((k, v) -> clientMap.put((String) k, v));
@@ -187,12 +191,13 @@ public final class EndToEndBenchmark {
 
             // The scorer is timed by its scores (one per event); the pass-through by its one output per event.
             Phase passthrough;
-            KafkaStreams app = passthroughApp(config, topics, passthroughOut, run);
+            String passthroughId = "ripple-bench-passthrough-" + run;
+            Apps app = new Apps(passthroughId, List.of(passthroughApp(config, topics, passthroughOut, passthroughId)),
+                    Map.of(passthroughId, List.of()));
             try {
-                passthrough = measure(client, passthroughOut, o.events(), "ripple-bench-passthrough-" + run, app, log,
-                        "passthrough");
+                passthrough = measure(client, passthroughOut, o.events(), app, log, "passthrough");
             } finally {
-                leave(app);
+                app.leave();
             }
             List<GcPauses.Wait> waits = new ArrayList<>();
             List<GcPauses.Pause> pauses;
@@ -202,10 +207,18 @@ public final class EndToEndBenchmark {
             Burst warm;
             CommitBreakdown commits;
             String appId = config.nonEmpty("application.id");
-            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics),
-                    KafkaSettings.streams(config, ""));
+            // as the runtime runs them: the scorer, and its by-item aggregates as an application of their own
+            ScoringSettings settings = ScoringSettings.from(config);
+            KafkaStreamsSettings kafka = KafkaStreamsSettings.from(config);
+            ScoringTopology.Wiring wiring = ScoringTopology.Wiring.live(RippleMetrics.noop());
+            KafkaStreams streams = new KafkaStreams(ScoringTopology.scorer(settings, topics, settings.newCatalog(),
+                    wiring), KafkaSettings.streams(kafka, ""));
+            KafkaStreams byItem = new KafkaStreams(ScoringTopology.byItem(settings, topics, wiring),
+                    RippleRuntime.byItemProps(kafka, settings));
+            Apps scorer = new Apps(appId, List.of(byItem, streams), Map.of(appId, List.of(),
+                    appId + RippleRuntime.BY_ITEM_SUFFIX, List.of(topics.itemSignals.name())));
             try {
-                ripple = measure(client, topics.scores.name(), o.events(), appId, streams, log, "ripple");
+                ripple = measure(client, topics.scores.name(), o.events(), scorer, log, "ripple");
                 // Latency at half the maximum, on the scorer that was just measured, still running: warm, as a
                 // service is between deployments (a restart's catch-up is not a steady state's latency); or at a
                 // given rate, so that two builds on a shared machine, whose maxima differ with the load, are
@@ -216,18 +229,18 @@ public final class EndToEndBenchmark {
                 warm = null;
                 if (o.latencyRate() == null) {
                     int burst = Math.max(1000, (int) (o.events() * WARM_BURST));
-                    warm = warmBurst(client, topics, o, next, burst, streams, appId, log);
+                    warm = warmBurst(client, topics, o, next, burst, scorer, log);
                     next += burst;
                 }
                 rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, warm.eventsPerSec() / 2);
                 CommitBreakdown.Counters before = CommitBreakdown.read(streams);
-                Snapshot cpuBefore = Snapshot.take(streams, appId, 0);
+                Snapshot cpuBefore = Snapshot.take(scorer, 0);
                 int paced;
                 try (GcPauses gc = new GcPauses()) {
                     paced = latencyPhase(client, topics, o, next, rate, waits, log);
                     pauses = gc.pauses();
                 }
-                Snapshot cpuAfter = Snapshot.take(streams, appId, 0);
+                Snapshot cpuAfter = Snapshot.take(scorer, 0);
                 latencyCpu = (cpuAfter.appCpuNanos() - cpuBefore.appCpuNanos()) / 1e6 / paced;
                 commits = CommitBreakdown.between(before, CommitBreakdown.read(streams));
                 log.printf(Locale.ROOT, "latency phase: %.3f CPU-ms per event (the throughput phase: %.3f): %s%n",
@@ -235,7 +248,7 @@ public final class EndToEndBenchmark {
                 log.printf(Locale.ROOT, "latency phase commits: %s%n", commits);
                 log.printf(Locale.ROOT, "latency phase, stream threads: %s%n", streamsLatencies(streams));
             } finally {
-                leave(streams);
+                scorer.leave();
             }
             List<Double> latencies = new ArrayList<>(waits.size());
             waits.forEach(w -> latencies.add((double) w.millis()));
@@ -269,19 +282,19 @@ public final class EndToEndBenchmark {
      * scores have come out (a backlog drained, as in the throughput phase: done when every sub-topology has read
      * all its input).
      */
-    private static Burst warmBurst(Properties client, Topics topics, Options o, int from, int n, KafkaStreams streams,
-                                   String appId, java.io.PrintStream log) throws Exception {
+    private static Burst warmBurst(Properties client, Topics topics, Options o, int from, int n, Apps apps,
+                                   java.io.PrintStream log) throws Exception {
         try (KafkaConsumer<String, ScoreUpdate> scores = consumer(client, topics)) {
             scores.assign(partitions(scores, topics.scores.name()));
             scores.seekToEnd(scores.assignment());
             scores.assignment().forEach(scores::position);
             produceEvents(client, topics, o, from, n, i -> System.currentTimeMillis(), true);
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-            Snapshot start = drain(scores, n, streams, appId, deadline, "the warm burst");
+            Snapshot start = drain(scores, n, apps, deadline, "the warm burst");
             // and its by-item aggregations, which lag behind the scores: otherwise their backlog, left to the
             // latency phase, is work the maximum did not pay for
-            awaitCaughtUp(client, appId, deadline);
-            Snapshot end = Snapshot.take(streams, appId, n);
+            awaitCaughtUp(client, apps, deadline);
+            Snapshot end = Snapshot.take(apps, n);
             double events = end.outputs() - start.outputs();
             Burst b = new Burst(events / ((end.nanos() - start.nanos()) / 1e9),
                     (end.appCpuNanos() - start.appCpuNanos()) / 1e6 / events);
@@ -368,9 +381,21 @@ public final class EndToEndBenchmark {
         return out.append(" (ms)").toString();
     }
 
-    /** Closes the app, leaving its group, so that the next app on the broker does not wait for this one's session. */
-    private static void leave(KafkaStreams app) {
-        app.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    /**
+     * The Kafka Streams applications measured together: their id (the prefix of their threads' names), the apps,
+     * and the topics each group reads beyond those it has committed offsets for (so that a task that has committed
+     * nothing yet is not taken for done).
+     */
+    private record Apps(String applicationId, List<KafkaStreams> all, Map<String, List<String>> reads) {
+        void start() {
+            all.forEach(KafkaStreams::start);
+        }
+
+        /** Closes each app, leaving its group, so that the next app on the broker does not wait for its session. */
+        void leave() {
+            all.forEach(a -> a.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+        }
     }
 
     private static LongSupplierIndexed paced(double rate) {
@@ -402,9 +427,9 @@ public final class EndToEndBenchmark {
         return b.build();
     }
 
-    private static KafkaStreams passthroughApp(RippleConfig config, Topics topics, String out, String run) {
+    private static KafkaStreams passthroughApp(RippleConfig config, Topics topics, String out, String applicationId) {
         Properties p = KafkaSettings.streams(config, "");
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-bench-passthrough-" + run);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         return new KafkaStreams(passthrough(topics, out), p);
     }
 
@@ -415,8 +440,8 @@ public final class EndToEndBenchmark {
      * and JIT warm-up are left out; records and bytes per event over the whole phase. Both apps are measured the
      * same way, so the consumer's cost is shared.
      */
-    private static Phase measure(Properties client, String outputTopic, int expected, String applicationId,
-                                 KafkaStreams streams, java.io.PrintStream log, String name)
+    private static Phase measure(Properties client, String outputTopic, int expected, Apps apps,
+                                 java.io.PrintStream log, String name)
             throws Exception {
         Properties p = new Properties();
         p.putAll(client);
@@ -426,19 +451,19 @@ public final class EndToEndBenchmark {
             c.assign(partitions(c, outputTopic));
             c.seekToBeginning(c.assignment());
             long t0 = System.nanoTime();
-            streams.start();
+            apps.start();
             long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
-            Snapshot atWarm = drain(c, expected, streams, applicationId, deadline, name);
-            // Done when every sub-topology has caught up, not only the one that writes the timed output: the
-            // by-item aggregations read repartition topics and may lag behind it.
+            Snapshot atWarm = drain(c, expected, apps, deadline, name);
+            // Done when every app has caught up, not only the one that writes the timed output: the by-item
+            // aggregations may lag behind it.
             long outputsDone = System.nanoTime();
             double outputsPerSec = (expected - atWarm.outputs) / ((outputsDone - atWarm.nanos) / 1e9);
-            awaitCaughtUp(client, applicationId, deadline);
-            Snapshot end = Snapshot.take(streams, applicationId, expected);
+            awaitCaughtUp(client, apps, deadline);
+            Snapshot end = Snapshot.take(apps, expected);
             double all = (System.nanoTime() - t0) / 1e9;
             Phase phase = end.minus(atWarm, outputsPerSec);
             log.printf(Locale.ROOT, "%s: %d events in %.1f s (%.0f/s start-up included; %.0f/s after the first %d); "
-                            + "its inputs and repartition topics were all consumed %.1f s after its last output%n",
+                            + "its inputs were all consumed %.1f s after its last output%n",
                     name, expected, all, expected / all, phase.eventsPerSec(), atWarm.outputs,
                     (System.nanoTime() - outputsDone) / 1e9);
             log.printf(Locale.ROOT, "%s: %.0f/s counted to its last output instead%n", name, outputsPerSec);
@@ -462,8 +487,7 @@ public final class EndToEndBenchmark {
      * Polls {@code c} until it has seen {@code expected} outputs (or fails at {@code deadline}); returns the app's
      * counters taken once the first {@link #WARM_UP} of them had been seen, where a measurement starts.
      */
-    private static Snapshot drain(KafkaConsumer<?, ?> c, long expected, KafkaStreams streams, String applicationId,
-                                  long deadline, String what) {
+    private static Snapshot drain(KafkaConsumer<?, ?> c, long expected, Apps apps, long deadline, String what) {
         long warm = (long) (expected * WARM_UP);
         long seen = 0;
         Snapshot atWarm = null;
@@ -473,57 +497,62 @@ public final class EndToEndBenchmark {
             }
             seen += c.poll(Duration.ofMillis(100)).count();
             if (atWarm == null && seen >= warm) {
-                atWarm = Snapshot.take(streams, applicationId, seen);
+                atWarm = Snapshot.take(apps, seen);
             }
         }
         return atWarm;
     }
 
     /**
-     * Waits until the application's committed offsets reach the end of every partition it reads (its input and
-     * repartition topics). Under exactly-once the last record of a partition is a transaction marker, which a
-     * committed offset need not pass, hence one offset of slack.
+     * Waits until each group's committed offsets reach the end of every partition it reads (its inputs, and the
+     * topics {@link Apps#reads} names). Under exactly-once the last record of a partition is a transaction marker,
+     * which a committed offset need not pass, hence one offset of slack.
      */
-    private static void awaitCaughtUp(Properties client, String applicationId, long deadline) throws Exception {
+    private static void awaitCaughtUp(Properties client, Apps apps, long deadline) throws Exception {
         try (Admin admin = Admin.create(client)) {
-            // the partitions it reads: those it has committed offsets for, and every partition of its repartition
-            // topics (a task that has committed nothing yet is not done)
-            List<String> repartitions = admin.listTopics().names().get().stream()
-                    .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).toList();
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(repartitions).allTopicNames().get().forEach((t, d) -> d.partitions()
-                    .forEach(pi -> latest.put(new TopicPartition(t, pi.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> {
-                    var c = committed.get(e.getKey());
-                    return (c == null ? 0 : c.offset()) >= e.getValue().offset() - 1;
-                });
-                if (done) {
-                    return;
-                }
-                Thread.sleep(200);
+            for (Map.Entry<String, List<String>> group : apps.reads().entrySet()) {
+                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(group.getValue()).allTopicNames().get().forEach((t, d) -> d.partitions()
+                        .forEach(pi -> latest.put(new TopicPartition(t, pi.partition()),
+                                org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                awaitCaughtUp(admin, group.getKey(), latest, deadline);
             }
-            throw new IllegalStateException(applicationId + " did not catch up within 2 hours");
         }
+    }
+
+    private static void awaitCaughtUp(Admin admin, String group,
+                                      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest,
+                                      long deadline) throws Exception {
+        while (System.nanoTime() < deadline) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            boolean done = ends.entrySet().stream().allMatch(e -> {
+                var c = committed.get(e.getKey());
+                return (c == null ? 0 : c.offset()) >= e.getValue().offset() - 1;
+            });
+            if (done) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(group + " did not catch up within 2 hours");
     }
 
     /** Counters of a running app at one moment: outputs seen, its producer's records and bytes by topic, CPU. */
     private record Snapshot(long nanos, long outputs, Map<String, double[]> byTopic, long processCpuNanos,
                             Map<String, Long> cpuByThread) {
-        static Snapshot take(KafkaStreams streams, String applicationId, long outputs) {
+        static Snapshot take(Apps apps, long outputs) {
+            String applicationId = apps.applicationId();
             Map<String, double[]> byTopic = new java.util.TreeMap<>();
-            streams.metrics().forEach((n, m) -> {
+            apps.all().forEach(streams -> streams.metrics().forEach((n, m) -> {
                 if (n.group().equals("producer-topic-metrics") && n.tags().containsKey("topic")
                         && (n.name().equals("record-send-total") || n.name().equals("byte-total"))) {
                     double[] rb = byTopic.computeIfAbsent(n.tags().get("topic"), t -> new double[2]);
                     rb[n.name().equals("record-send-total") ? 0 : 1] += ((Number) m.metricValue()).doubleValue();
                 }
-            });
+            }));
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             Map<String, Long> byThread = new java.util.TreeMap<>();
             for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {

@@ -118,12 +118,14 @@ public final class Settings {
             string("topics.user-erasure", "user-erasure",
                     "A tombstone (null value) keyed by a user id here erases everything Ripple keeps about that "
                     + "user."),
+            string("topics.item-signals", "ripple-item-signals",
+                    "Internal: each event and its co-visits keyed by item, from the scorer to the item aggregates."),
             integer("topics.partitions", "6", 1, 10_000,
                     "Partitions and replication of the topics Ripple creates, its changelogs and repartition topics "
                     + "included."),
             integer("topics.by-item-partitions", "1", 0, 10_000,
                     "Partitions of the internal topic that carries events and co-visits by item to the item "
-                    + "aggregates."),
+                    + "aggregates, named by topics.item-signals."),
             integer("topics.replication-factor", "-1", -1, Short.MAX_VALUE,
                     "Partitions and replication of the topics Ripple creates, its changelogs and repartition topics "
                     + "included."),
@@ -223,6 +225,10 @@ public final class Settings {
                     + "than in RocksDB, still logged to their changelogs and restored from them at start. It spares "
                     + "RocksDB's reads and writes, about a fifth of a paced event's CPU at 20k items, for heap: about "
                     + "0.6 KB an item, by estimate."),
+            duration("scoring.by-item-commit-interval", "1s",
+                    "How often the by-item aggregates commit. They run as a Kafka Streams application of their own "
+                    + "beside the scorer (application.id with -by-item), so that their work leaves the scorer's "
+                    + "stream thread and commits."),
             integer("scoring.candidates", "200", 1, 100_000,
                     "Candidates per source, at most (at least scoring.top-k)."),
             integer("scoring.popular-items", "50", 1, 10_000,

@@ -14,13 +14,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -52,22 +52,25 @@ import ripple.topics.TopicSettings;
 import ripple.topics.Topics;
 
 /**
- * Runs Ripple's roles as Kafka Streams applications: the scorer under {@code application.id}, the embedder under
- * an id that includes its model version; and the operations HTTP server ({@link OpsServer}) with health, Prometheus
+ * Runs Ripple's roles as Kafka Streams applications: the scorer under {@code application.id} with its by-item
+ * aggregates beside it under {@code application.id-by-item}, the embedder under an id that includes its model version; and the operations HTTP server ({@link OpsServer}) with health, Prometheus
  * metrics and users' recommendations. Every setting is read and checked before anything starts, so a bad one
  * fails at start with one message.
  */
 public final class RippleRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RippleRuntime.class);
     private static final String SCORER = "scorer";
+    private static final String BY_ITEM = "by-item";
+    /** What the by-item aggregates' application id adds to {@code application.id}. */
+    public static final String BY_ITEM_SUFFIX = "-" + BY_ITEM;
     private static final String EMBEDDER = "embedder";
 
     private final Topics topics;
     private final Role role;
     private final Duration shutdownTimeout;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    /** Read by HTTP threads while start() adds to it. */
-    private final Map<String, KafkaStreams> apps = new ConcurrentHashMap<>();
+    /** In the order started; read by HTTP threads while start() adds to it. */
+    private final Map<String, KafkaStreams> apps = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<AutoCloseable> meterBinders = new ArrayList<>();
     private OpsServer http;
     private volatile ItemCatalog catalog;
@@ -117,8 +120,11 @@ public final class RippleRuntime implements AutoCloseable {
                 scorerProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
                 ItemCatalog catalog = scoring.newCatalog();
                 runtime.catalog = catalog;
+                ScoringTopology.Wiring wiring = ScoringTopology.Wiring.live(rippleMetrics);
+                // The by-item aggregates first: the scorer's item signals wait for them in their topic meanwhile.
+                runtime.launch(BY_ITEM, ScoringTopology.byItem(scoring, topics, wiring), byItemProps(kafka, scoring));
                 KafkaStreams scorer = runtime.launch(SCORER,
-                        ScoringTopology.build(scoring, topics, catalog, rippleMetrics), scorerProps);
+                        ScoringTopology.scorer(scoring, topics, catalog, wiring), scorerProps);
                 runtime.pseudonyms = scoring.intake().pseudonyms();
                 runtime.users = new RecommendationQuery(scorer, catalog, scoring, self);
             }
@@ -139,6 +145,17 @@ public final class RippleRuntime implements AutoCloseable {
             throw e;
         }
         return runtime;
+    }
+
+    /**
+     * The by-item aggregates' application: the scorer's settings under {@code application.id} with {@code -by-item},
+     * committing every {@code scoring.by-item-commit-interval} (after the {@code streams.*} pass-through, which
+     * names the scorer's commit interval).
+     */
+    public static Properties byItemProps(KafkaStreamsSettings kafka, ScoringSettings scoring) {
+        Properties p = KafkaSettings.streams(kafka, BY_ITEM_SUFFIX);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, scoring.byItemCommitInterval().toMillis());
+        return p;
     }
 
     /** The loaded model, or the loader's own exception (a missing model file names its setting). */
@@ -204,6 +221,7 @@ public final class RippleRuntime implements AutoCloseable {
         Map<String, KafkaStreams.State> states = new HashMap<>();
         if (role.scores()) {
             states.put(SCORER, stateOf(SCORER));
+            states.put(BY_ITEM, stateOf(BY_ITEM));
         }
         if (role.embeds()) {
             states.put(EMBEDDER, stateOf(EMBEDDER));
@@ -272,10 +290,17 @@ public final class RippleRuntime implements AutoCloseable {
             http.close();
             log.info("shutdown: HTTP server stopped");
         }
-        Map<String, KafkaStreams> stopping = new LinkedHashMap<>(apps);
-        apps.clear();
+        // the reverse of the start: the scorer stops writing item signals before the by-item aggregates stop
+        List<Map.Entry<String, KafkaStreams>> stopping;
+        synchronized (apps) {
+            stopping = new ArrayList<>(apps.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+            apps.clear();
+        }
+        Collections.reverse(stopping);
         users = null;
-        stopping.forEach((name, app) -> {
+        stopping.forEach(entry -> {
+            String name = entry.getKey();
+            KafkaStreams app = entry.getValue();
             long t0 = System.nanoTime();
             Duration left = Duration.ofNanos(Math.max(0, deadline - t0));
             // Leaving the group hands this instance's partitions to the others at once, rather than after the

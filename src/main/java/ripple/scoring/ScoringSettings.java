@@ -45,8 +45,8 @@ public record ScoringSettings(
         RetrievalSettings retrieval,
         Set<FeatureGroup> ablate,
         boolean weightUpdatesWhenLearnedOnly,
-        int byItemPartitions,
-        boolean byItemInMemory) {
+        boolean byItemInMemory,
+        Duration byItemCommitInterval) {
 
     public static ScoringSettings from(RippleConfig c) {
         Map<String, Map<BehaviorType, Double>> strengths = new HashMap<>();
@@ -102,8 +102,8 @@ public record ScoringSettings(
                 retrieval,
                 ablate(c),
                 weightUpdates(c),
-                c.intValue("topics.by-item-partitions"),
-                c.bool("scoring.by-item-in-memory"));
+                c.bool("scoring.by-item-in-memory"),
+                c.duration("scoring.by-item-commit-interval"));
     }
 
     /** {@code scoring.weight-updates}: every-event (one per scored event) or learned (only events that taught). */

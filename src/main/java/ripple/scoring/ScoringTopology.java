@@ -13,7 +13,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -46,9 +45,10 @@ import ripple.topics.Topics;
  * <pre>
  * behavior-events (bytes) -> intake (validate, fill defaults, dedupe) -+-> dead-letters
  *                                                                      +-> scoring (user state, learn, top-K) -> scores, recommendations, weight-updates
- *                                                                            +-> events and co-visits by item (one repartition topic)
- *                                                                                  +-> influence counts -> ripple-item-influence
- *                                                                                  +-> neighbour counts -> ripple-item-neighbours
+ *                                                                            +-> events and co-visits by item -> ripple-item-signals
+ * ripple-item-signals -> by-item aggregates (an application of their own, see byItem)
+ *                          +-> influence counts -> ripple-item-influence
+ *                          +-> neighbour counts -> ripple-item-neighbours
  * item-features, ripple-item-influence, ripple-item-neighbours -> global stores -> in-memory item catalog read by scoring
  * user-erasure (tombstones) -> delete the user's state -> tombstone on recommendations
  * </pre>
@@ -114,9 +114,40 @@ public final class ScoringTopology {
         }
     }
 
+    /**
+     * The scorer and its by-item aggregates in one topology, joined through the item-signals topic: what a test
+     * or a replay's reference path drives in one {@code TopologyTestDriver}, or one application runs. The runtime
+     * runs {@link #scorer} and {@link #byItem} as two applications instead.
+     */
     public static Topology build(ScoringSettings settings, Topics topics, ItemCatalog catalog, Wiring wiring) {
-        RippleMetrics metrics = wiring.metrics();
         StreamsBuilder builder = new StreamsBuilder();
+        addScorer(builder, settings, topics, catalog, wiring);
+        addByItem(builder, settings, topics, wiring);
+        return builder.build();
+    }
+
+    /** The scorer alone: its item signals go to the item-signals topic, for {@link #byItem}'s application. */
+    public static Topology scorer(ScoringSettings settings, Topics topics, ItemCatalog catalog, Wiring wiring) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addScorer(builder, settings, topics, catalog, wiring);
+        return builder.build();
+    }
+
+    /**
+     * The by-item aggregates alone, over the item-signals topic. The runtime runs them as a Kafka Streams
+     * application of their own ({@code application.id} with {@code -by-item}), committing every
+     * {@code scoring.by-item-commit-interval} rather than the scorer's 30 ms: on the scorer's stream thread they
+     * took about two fifths of it at half load, most of that flushing their cached stores at each of its commits.
+     */
+    public static Topology byItem(ScoringSettings settings, Topics topics, Wiring wiring) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addByItem(builder, settings, topics, wiring);
+        return builder.build();
+    }
+
+    private static void addScorer(StreamsBuilder builder, ScoringSettings settings, Topics topics, ItemCatalog catalog,
+                                  Wiring wiring) {
+        RippleMetrics metrics = wiring.metrics();
         Duration window = settings.intake().dedupeWindow();
         // RocksDB even for a replay: Kafka's in-memory window store keeps one map per timestamp, and with the
         // range-fetch dedupe of before its lookups were 41% of a Taobao replay's CPU (JFR)
@@ -159,8 +190,6 @@ public final class ScoringTopology {
                 .defaultBranch(Branched.as("valid"));
         KStream<String, BehaviorEvent> valid = split.get("intake-valid").mapValues(v -> (BehaviorEvent) v);
 
-        Decay decay = settings.decay();
-
         // Every task learns the prior from its own partitions' events, and ranks with every task's prior together.
         TaskPriors shared = settings.sharesPriors() ? new TaskPriors() : null;
         if (shared != null) {
@@ -173,15 +202,30 @@ public final class ScoringTopology {
                 Named.as("scoring"), ScoringProcessor.USER_STORE, ScoringProcessor.PRIOR_STORE,
                 ScoringProcessor.PENDING_STORE);
         // The scorer's item signals (each event, and its co-visits) are keyed by item: to the by-item aggregators,
-        // whose counts and neighbour lists every instance reads. Both aggregates are one sub-topology.
-        Repartitioned<String, ItemSignal> bySignalItem = Repartitioned.<String, ItemSignal>as("item-signals")
-                .withKeySerde(Serdes.String()).withValueSerde(ItemSignal.serde(topics.internalEvents()));
-        // Fewer partitions, fewer tasks: under exactly-once each task whose cached aggregates changed costs the
-        // commit one produce round trip, one task after another; the aggregates' work per record is small.
-        KStream<String, ItemSignal> byItem = scored.filter((k, v) -> v instanceof ItemSignal)
-                .mapValues(v -> (ItemSignal) v)
-                .repartition(settings.byItemPartitions() > 0
-                        ? bySignalItem.withNumberOfPartitions(settings.byItemPartitions()) : bySignalItem);
+        // whose counts and neighbour lists every instance reads.
+        scored.filter((k, v) -> v instanceof ItemSignal).mapValues(v -> (ItemSignal) v)
+                .to(topics.itemSignals.name(), topics.itemSignals.produced());
+        to(scored, ScoreUpdate.class, topics.scores);
+        to(scored, Recommendations.class, topics.recommendations);
+        to(scored, WeightUpdate.class, topics.weightUpdates);
+        scored.filter((k, v) -> v instanceof PriorShare).mapValues(v -> ((PriorShare) v).prior())
+                .to(topics.taskPriors.name(), topics.taskPriors.produced());
+
+        builder.stream(topics.userErasure.name(), topics.userErasure.consumed())
+                .process(() -> new ErasureProcessor(settings.intake().pseudonyms()), Named.as("user-erasure"),
+                        ScoringProcessor.USER_STORE)
+                .to(topics.recommendations.name(), topics.recommendations.produced());
+
+        split.get("intake-rejected").merge(scored.filter((k, v) -> v instanceof DeadLetter).mapValues(v -> (SpecificRecord) v))
+                .map((k, v) -> KeyValue.pair(DeadLetters.originalKey((DeadLetter) v), (DeadLetter) v))
+                .to(topics.deadLetters.name(), topics.deadLetters.produced());
+    }
+
+    private static void addByItem(StreamsBuilder builder, ScoringSettings settings, Topics topics, Wiring wiring) {
+        Decay decay = settings.decay();
+        // Both aggregates read one topic, so that they are one sub-topology: under exactly-once each task whose
+        // cached aggregates changed costs a commit one produce round trip, one task after another.
+        KStream<String, ItemSignal> byItem = builder.stream(topics.itemSignals.name(), topics.itemSignals.consumed());
         // Aggregates over cached stores: an item's counts reach the changelog and the topic once per commit.
         byItem.filter((item, s) -> s.event() != null).mapValues(ItemSignal::event)
                 .groupByKey(Grouped.with(Serdes.String(), topics.internalEvents()))
@@ -197,21 +241,6 @@ public final class ScoringTopology {
                 .toStream(Named.as("item-cooccurrence-updates"))
                 .mapValues(kept -> publishedNeighbours(settings, kept), Named.as("item-best-neighbours"))
                 .to(topics.itemNeighbours.name(), topics.itemNeighbours.produced());
-        to(scored, ScoreUpdate.class, topics.scores);
-        to(scored, Recommendations.class, topics.recommendations);
-        to(scored, WeightUpdate.class, topics.weightUpdates);
-        scored.filter((k, v) -> v instanceof PriorShare).mapValues(v -> ((PriorShare) v).prior())
-                .to(topics.taskPriors.name(), topics.taskPriors.produced());
-
-        builder.stream(topics.userErasure.name(), topics.userErasure.consumed())
-                .process(() -> new ErasureProcessor(settings.intake().pseudonyms()), Named.as("user-erasure"),
-                        ScoringProcessor.USER_STORE)
-                .to(topics.recommendations.name(), topics.recommendations.produced());
-
-        split.get("intake-rejected").merge(scored.filter((k, v) -> v instanceof DeadLetter).mapValues(v -> (SpecificRecord) v))
-                .map((k, v) -> KeyValue.pair(DeadLetters.originalKey((DeadLetter) v), (DeadLetter) v))
-                .to(topics.deadLetters.name(), topics.deadLetters.produced());
-        return builder.build();
     }
 
     // The steps below are the topology's own, named so that a replay driving the processors directly

@@ -13,13 +13,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the topics Ripple uses (compacted where the latest value per key is the state) and describes them. */
+/** Creates the topics Ripple uses, each with its partitions and settings ({@link Topics#configs}), and describes them. */
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
     /** How long {@link #awaitLeaders} waits for every partition to answer, and how often it asks again. */
@@ -34,15 +33,13 @@ public final class TopicAdmin {
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
+        Map<String, Integer> partitionsOf = new HashMap<>();
         for (String name : topics.all()) {
             if (existing.contains(name)) {
                 continue;
             }
-            Map<String, String> configs = new HashMap<>();
-            if (topics.compacted().contains(name)) {
-                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            }
-            missing.add(new NewTopic(name, partitions, replication).configs(configs));
+            partitionsOf.put(name, topics.partitions(name, partitions));
+            missing.add(new NewTopic(name, partitionsOf.get(name), replication).configs(topics.configs(name)));
         }
         List<String> created = new ArrayList<>();
         for (var e : admin.createTopics(missing).values().entrySet()) {
@@ -56,8 +53,9 @@ public final class TopicAdmin {
             }
         }
         if (!created.isEmpty()) {
-            awaitLeaders(admin, created, partitions);
-            log.info("created topics {} ({} partitions, replication {})", created, partitions, replication);
+            partitionsOf.keySet().retainAll(created);
+            awaitLeaders(admin, partitionsOf);
+            log.info("created topics {} (partitions {}, replication {})", created, partitionsOf, replication);
         }
         return created;
     }
@@ -74,12 +72,21 @@ public final class TopicAdmin {
      */
     public static void awaitLeaders(Admin admin, List<String> topics, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, Integer> partitionsOf = new HashMap<>();
+        topics.forEach(t -> partitionsOf.put(t, partitions));
+        awaitLeaders(admin, partitionsOf);
+    }
+
+    /** The same, for topics of different partition counts. */
+    public static void awaitLeaders(Admin admin, Map<String, Integer> partitionsOf)
+            throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetSpec> all = new HashMap<>();
-        for (String topic : topics) {
+        partitionsOf.forEach((topic, partitions) -> {
             for (int p = 0; p < partitions; p++) {
                 all.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
-        }
+        });
+        Set<String> topics = partitionsOf.keySet();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADER_WAIT_SECONDS);
         while (true) {
             long left = deadline - System.nanoTime();

@@ -10,12 +10,14 @@ import ripple.serde.SubjectNameStrategy;
  * so that {@link Topics} and {@link TopicAdmin} need no configuration of their own.
  *
  * @param partitions  of the topics Ripple creates
+ * @param byItemPartitions of the item-signals topic, which carries events and co-visits by item to the item
+ *                    aggregates ({@code topics.by-item-partitions}; 0 in the settings reads as {@code partitions})
  * @param replication of the topics Ripple creates and its changelogs; -1 for the broker's default
  */
 public record TopicSettings(String behaviorEvents, String items, String itemFeatures, String scores,
                             String recommendations, String weightUpdates, String deadLetters, String itemInfluence,
-                            String itemNeighbours, String taskPriors, String userErasure, int partitions,
-                            short replication,
+                            String itemNeighbours, String taskPriors, String userErasure, String itemSignals,
+                            int partitions, int byItemPartitions, short replication,
                             SerdeSettings serde) {
 
     public static TopicSettings from(RippleConfig c) {
@@ -24,8 +26,13 @@ public record TopicSettings(String behaviorEvents, String items, String itemFeat
                 c.nonEmpty("topics.weight-updates"), c.nonEmpty("topics.dead-letters"),
                 c.nonEmpty("topics.item-influence"), c.nonEmpty("topics.item-neighbours"),
                 c.nonEmpty("topics.task-priors"),
-                c.nonEmpty("topics.user-erasure"), c.intValue("topics.partitions"), replicationFactor(c),
-                serdeSettings(c));
+                c.nonEmpty("topics.user-erasure"), c.nonEmpty("topics.item-signals"), c.intValue("topics.partitions"),
+                byItemPartitions(c), replicationFactor(c), serdeSettings(c));
+    }
+
+    private static int byItemPartitions(RippleConfig c) {
+        int n = c.intValue("topics.by-item-partitions");
+        return n == 0 ? c.intValue("topics.partitions") : n;
     }
 
     /**

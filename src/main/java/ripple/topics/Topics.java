@@ -1,6 +1,9 @@
 package ripple.topics;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import ripple.avro.BehaviorEvent;
@@ -19,9 +22,12 @@ import ripple.features.InfluenceSerde;
 import ripple.features.ItemNeighbours;
 import ripple.features.ItemNeighboursSerde;
 import ripple.features.ItemCatalog;
+import ripple.features.ItemSignal;
 
 /** Every topic Ripple reads or writes, with its serdes. Names come from the {@code topics.*} settings. */
 public final class Topics {
+    /** How long the item signals are kept: long enough for item aggregates that were down for hours to catch up. */
+    static final Duration SIGNALS_RETENTION = Duration.ofDays(1);
     public final Topic<String, BehaviorEvent> behaviorEvents;
     public final Topic<String, Item> items;
     public final Topic<String, ItemFeatures> itemFeatures;
@@ -41,6 +47,11 @@ public final class Topics {
      * (ripple.scoring.TaskPriors). Encoded as the task's prior store holds it.
      */
     public final Topic<String, byte[]> taskPriors;
+    /**
+     * Internal: the scorer's item signals (each event, and its co-visits) keyed by item, read by the item aggregates
+     * (ripple.scoring.ScoringTopology#byItem), a Kafka Streams application of their own.
+     */
+    public final Topic<String, ItemSignal> itemSignals;
 
     private final SerdeSettings serdeSettings;
 
@@ -62,6 +73,7 @@ public final class Topics {
         itemNeighbours = new Topic<>(t.itemNeighbours(), key, new ItemNeighboursSerde());
         taskPriors = new Topic<>(t.taskPriors(), key, Serdes.ByteArray());
         userErasure = new Topic<>(t.userErasure(), key, Serdes.ByteArray());
+        itemSignals = new Topic<>(t.itemSignals(), key, ItemSignal.serde(internalEvents()));
     }
 
     public static Topics create(TopicSettings settings, SchemaRegistry registry) {
@@ -78,7 +90,7 @@ public final class Topics {
         return settings;
     }
 
-    /** Behaviour events as the scorer's repartition topic carries them: framed as on the events topic. */
+    /** Behaviour events as the item-signals topic carries them: framed as on the events topic. */
     public Serde<BehaviorEvent> internalEvents() {
         return ((AvroSerde<BehaviorEvent>) behaviorEvents.valueSerde()).writingAs(behaviorEvents.name());
     }
@@ -129,6 +141,25 @@ public final class Topics {
     public List<String> all() {
         return List.of(behaviorEvents.name(), items.name(), itemFeatures.name(), scores.name(), recommendations.name(),
                 weightUpdates.name(), deadLetters.name(), itemInfluence.name(), itemNeighbours.name(), taskPriors.name(),
-                userErasure.name());
+                userErasure.name(), itemSignals.name());
+    }
+
+    /** How many partitions a topic Ripple creates gets: {@code topics.by-item-partitions} for the item signals. */
+    public int partitions(String topic, int otherwise) {
+        return topic.equals(itemSignals.name()) ? settings.byItemPartitions() : otherwise;
+    }
+
+    /**
+     * Topic settings beyond compaction: the item signals are read within a commit interval of the item
+     * aggregates and then never again, so they are kept for a day rather than the broker's default week.
+     */
+    public Map<String, String> configs(String topic) {
+        if (compacted().contains(topic)) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (topic.equals(itemSignals.name())) {
+            return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(SIGNALS_RETENTION.toMillis()));
+        }
+        return Map.of();
     }
 }

@@ -36,6 +36,7 @@ import ripple.runtime.KafkaSettings;
 import ripple.runtime.RippleRuntime;
 import ripple.runtime.Role;
 import ripple.scoring.ScorerFixture;
+import ripple.testing.Await;
 import ripple.testing.LocalStackExtension;
 
 /** The scorer role on a real broker, seen through its HTTP endpoints: health, metrics, users' recommendations. */
@@ -67,10 +68,10 @@ class OpsIntegrationTest {
             produce(runtime, KafkaSettings.client(config));
 
             // the body of that same 200: a second request could land in a rebalance and get a 503
-            assertThat(awaitStatus(http, "/health", 200).body())
-                    .isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
+            String up = "{\"status\":\"UP\",\"by-item\":\"RUNNING\",\"scorer\":\"RUNNING\"}";
+            assertThat(awaitStatus(http, "/health", 200).body()).isEqualTo(up);
             assertThat(get(http, "/health/ready").statusCode()).isEqualTo(200);
-            assertThat(get(http, "/health/live").body()).isEqualTo("{\"status\":\"UP\",\"scorer\":\"RUNNING\"}");
+            assertThat(get(http, "/health/live").body()).isEqualTo(up);
             JsonNode body = awaitSteps(http, "alice", 2);
             assertThat(body.get("userId").asText()).isEqualTo("alice");
             assertThat(body.get("items")).isNotEmpty();
@@ -80,10 +81,17 @@ class OpsIntegrationTest {
             UserState shared = awaitPriorShare(KafkaSettings.client(config), runtime.topics().taskPriors.name());
             assertThat(shared.weights().step).isPositive();
 
+            // the by-item aggregates, an application of their own, counted the events and their counts came back
+            // to the scorer's catalogue; alice's two items co-visit
+            Await.until(Duration.ofSeconds(60), "the by-item counts in the scorer's catalogue", () ->
+                    runtime.catalog().get("i3") != null && runtime.catalog().get("i3").influence() != null
+                            && java.util.Arrays.asList(runtime.catalog().get("i2").neighbours().ids()).contains("i1"));
+
             String metrics = get(http, "/metrics").body();
             assertThat(metrics).contains("ripple_events_total{type=\"CLICK\"} 1.0")
                     .contains("ripple_events_total{type=\"CART\"} 1.0")
                     .contains("kafka_stream_thread_")
+                    .containsPattern("kafka_stream_thread_[a-z_]+\\{[^}]*role=\"by-item\"")
                     .contains("jvm_memory_used_bytes");
         }
     }

@@ -80,7 +80,7 @@ class ScorerIntegrationTest {
             stop(streams);
         }
         try (Admin admin = Admin.create(client)) {
-            String signals = config.string("application.id") + "-item-signals-repartition";
+            String signals = topics.itemSignals.name();
             // the by-item aggregates' tasks: one per partition of this topic, each a produce round trip per commit
             assertThat(admin.describeTopics(List.of(signals)).allTopicNames().get().get(signals).partitions())
                     .as("topics.by-item-partitions, not topics.partitions").hasSize(1);

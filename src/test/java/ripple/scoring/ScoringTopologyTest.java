@@ -8,7 +8,6 @@ import static ripple.scoring.ScorerFixture.features;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,6 +24,7 @@ import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.metrics.RippleMetrics;
 import ripple.topics.Topics;
 import ripple.features.FeatureLayout;
 import ripple.features.UserState;
@@ -210,29 +210,41 @@ class ScoringTopologyTest {
     }
 
     @Test
-    void bothByItemAggregatesAreOneSubTopologyReadingOneRepartitionTopic() {
+    void theByItemAggregatesAreOneSubTopologyOfTheirOwnApartFromTheScorer() {
         RippleConfig config = ScorerFixture.testConfig();
-        TopologyDescription d = ScoringTopology.build(ScoringSettings.from(config),
-                Topics.create(config, new InMemorySchemaRegistry())).describe();
-        Set<Integer> holding = new HashSet<>();
-        Set<String> found = new TreeSet<>();
-        Set<String> repartitions = new TreeSet<>();
-        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+        ScoringSettings settings = ScoringSettings.from(config);
+        Topics topics = Topics.create(config, new InMemorySchemaRegistry());
+        ScoringTopology.Wiring wiring = ScoringTopology.Wiring.live(RippleMetrics.noop());
+        TopologyDescription scorer = ScoringTopology.scorer(settings, topics, settings.newCatalog(), wiring).describe();
+        TopologyDescription byItem = ScoringTopology.byItem(settings, topics, wiring).describe();
+
+        // the scorer only writes the signals: nothing by item on its thread, and no repartition
+        Set<String> scorerNodes = new TreeSet<>();
+        Set<String> scorerSinks = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : scorer.subtopologies()) {
             for (TopologyDescription.Node n : sub.nodes()) {
-                if (n.name().equals("item-influence") || n.name().equals("item-cooccurrence")) {
-                    holding.add(sub.id());
-                    found.add(n.name());
-                }
-                if (n instanceof TopologyDescription.Sink sink && sink.topic() != null
-                        && sink.topic().endsWith("-repartition")) {
-                    repartitions.add(sink.topic());
+                scorerNodes.add(n.name());
+                if (n instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                    scorerSinks.add(sink.topic());
                 }
             }
         }
+        assertThat(scorerNodes).doesNotContain("item-influence", "item-cooccurrence");
+        assertThat(scorerSinks).contains(topics.itemSignals.name()).noneMatch(t -> t.endsWith("-repartition"));
+
         // under exactly-once, each task with a changed cached aggregate costs a produce round trip at every commit
-        assertThat(found).containsExactly("item-cooccurrence", "item-influence");
-        assertThat(holding).hasSize(1);
-        assertThat(repartitions).containsExactly("item-signals-repartition");
+        assertThat(byItem.subtopologies()).hasSize(1);
+        TopologyDescription.Subtopology sub = byItem.subtopologies().iterator().next();
+        Set<String> nodes = new TreeSet<>();
+        Set<String> sources = new TreeSet<>();
+        for (TopologyDescription.Node n : sub.nodes()) {
+            nodes.add(n.name());
+            if (n instanceof TopologyDescription.Source source) {
+                sources.addAll(source.topicSet());
+            }
+        }
+        assertThat(nodes).contains("item-influence", "item-cooccurrence");
+        assertThat(sources).containsExactly(topics.itemSignals.name());
     }
 
     @Test
