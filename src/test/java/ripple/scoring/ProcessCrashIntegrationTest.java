@@ -105,7 +105,7 @@ class ProcessCrashIntegrationTest {
         RippleConfig refConfig = crashConfig.with("application.id", "ripple-reference")
                 .with("state.dir", dir.resolve("state-ref").toString());
         for (String t : List.of("scores", "recommendations", "weight-updates", "dead-letters", "item-influence",
-                "item-neighbours")) {
+                "item-neighbours", "item-signals")) {
             refConfig = refConfig.with("topics." + t, "ref-" + t);
         }
         Topics topics = Topics.create(crashConfig, registry);

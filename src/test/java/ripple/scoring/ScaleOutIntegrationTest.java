@@ -46,6 +46,9 @@ import ripple.testing.Committed;
 import ripple.testing.ScorerProcess;
 import ripple.testing.LocalStackExtension;
 import ripple.runtime.KafkaSettings;
+import ripple.runtime.RippleRuntime;
+import ripple.runtime.KafkaStreamsSettings;
+import ripple.metrics.RippleMetrics;
 import ripple.topics.TopicAdmin;
 import ripple.topics.Topics;
 
@@ -107,7 +110,10 @@ class ScaleOutIntegrationTest {
         settings.put("state.dir", dir.resolve("state-doomed").toString());
         Process doomed = ScorerProcess.start(ScorerProcess.configFile(dir.resolve("doomed.properties"), settings),
                 "ScaleOutIntegrationTest-doomed");
+        // as the doomed process's runtime runs them: the scorer, and the by-item aggregates as an application of
+        // their own (one group's members must all run the same topology)
         KafkaStreams survivor = start(config, topics, "survivor");
+        KafkaStreams survivorByItem = startByItem(config, topics, "survivor");
         CountDownLatch crashed = new CountDownLatch(1);
         try {
             // a child JVM starts slowly on a loaded machine: no deadline guesses how slowly, but a dead one fails
@@ -173,6 +179,8 @@ class ScaleOutIntegrationTest {
             crashed.countDown();
             survivor.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
+            survivorByItem.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
         }
     }
 
@@ -185,9 +193,23 @@ class ScaleOutIntegrationTest {
         Properties props = KafkaSettings.streams(config, "");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + name).toString());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, "scorer-" + name);
-        KafkaStreams streams = new KafkaStreams(ScoringTopology.build(ScoringSettings.from(config), topics), props);
+        ScoringSettings settings = ScoringSettings.from(config);
+        KafkaStreams streams = new KafkaStreams(ScoringTopology.scorer(settings, topics, settings.newCatalog(),
+                ScoringTopology.Wiring.live(RippleMetrics.noop())), props);
         // the state changes, timestamped in the log, show where the fail-over's time goes
         streams.setStateListener((now, before) -> log.info("scorer {}: {} -> {}", name, before, now));
+        streams.start();
+        return streams;
+    }
+
+    /** The instance's by-item aggregates, as the runtime runs them beside its scorer. */
+    private static KafkaStreams startByItem(RippleConfig config, Topics topics, String name) {
+        ScoringSettings settings = ScoringSettings.from(config);
+        Properties props = RippleRuntime.byItemProps(KafkaStreamsSettings.from(config), settings);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + name).toString());
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, "by-item-" + name);
+        KafkaStreams streams = new KafkaStreams(ScoringTopology.byItem(settings, topics,
+                ScoringTopology.Wiring.live(RippleMetrics.noop())), props);
         streams.start();
         return streams;
     }
