@@ -248,7 +248,7 @@ final class ReplayTopology {
         changedNeighbours.clear();
     }
 
-    /** The by-item aggregates after one of the scorer's item signals, as the live topology's repartition feeds them. */
+    /** The by-item aggregates after one of the scorer's item signals, as the live item-signals topic feeds them. */
     private void aggregate(String item, ItemSignal s, long timestamp) {
         if (s.event() != null) {
             byte[] old = influenceAggregates.get(item);

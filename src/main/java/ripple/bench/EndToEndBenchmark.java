@@ -75,8 +75,8 @@ public final class EndToEndBenchmark {
 
     /**
      * What one app did over the measured part of a throughput phase (after its warm-up): events/s, and what it
-     * wrote and spent per event. Records and bytes are its producer's, by topic (outputs, changelogs,
-     * repartitions; bytes as sent, after compression); CPU is its own threads' (stream, global and client
+     * wrote and spent per event. Records and bytes are its producers', by topic (outputs, changelogs, the item
+     * signals; bytes as sent, after compression); CPU is its own threads' (stream, global and client
      * threads) and the whole process's (the embedded broker's included).
      */
     public record Phase(double eventsPerSec, double recordsPerEvent, double bytesPerEvent, double cpuMsPerEvent,

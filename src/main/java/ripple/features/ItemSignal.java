@@ -17,8 +17,8 @@ import ripple.avro.BehaviorEvent;
  * What the by-item aggregations read, keyed by item: a user's event on the item (its influence counts), the item's
  * co-visits with other items (its co-occurrence), or both. The scorer sends one signal keyed by the event's item
  * with the event and the item's co-visits with the user's recent items, and one co-visit keyed by each of those
- * items: 1 + n records an event rather than 1 + 2n. All travel in one repartition topic, so that both aggregations
- * are one sub-topology: under exactly-once each task whose cached aggregate changed sends its records, and waits for
+ * items: 1 + n records an event rather than 1 + 2n. All travel in one topic ({@code topics.item-signals}), so that both
+ * aggregations are one sub-topology: under exactly-once each task whose cached aggregate changed sends its records, and waits for
  * them, when the transaction commits, one task after another (bench e2e).
  */
 public record ItemSignal(BehaviorEvent event, List<CoVisit> coVisits) {

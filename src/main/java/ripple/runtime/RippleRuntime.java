@@ -291,16 +291,16 @@ public final class RippleRuntime implements AutoCloseable {
             log.info("shutdown: HTTP server stopped");
         }
         // the reverse of the start: the scorer stops writing item signals before the by-item aggregates stop
-        List<Map.Entry<String, KafkaStreams>> stopping;
+        Map<String, KafkaStreams> stopping;
         synchronized (apps) {
-            stopping = new ArrayList<>(apps.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+            stopping = new LinkedHashMap<>(apps);
             apps.clear();
         }
-        Collections.reverse(stopping);
+        List<String> names = new ArrayList<>(stopping.keySet());
+        Collections.reverse(names);
         users = null;
-        stopping.forEach(entry -> {
-            String name = entry.getKey();
-            KafkaStreams app = entry.getValue();
+        names.forEach(name -> {
+            KafkaStreams app = stopping.get(name);
             long t0 = System.nanoTime();
             Duration left = Duration.ofNanos(Math.max(0, deadline - t0));
             // Leaving the group hands this instance's partitions to the others at once, rather than after the

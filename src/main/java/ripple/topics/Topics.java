@@ -150,8 +150,9 @@ public final class Topics {
     }
 
     /**
-     * Topic settings beyond compaction: the item signals are read within a commit interval of the item
-     * aggregates and then never again, so they are kept for a day rather than the broker's default week.
+     * A topic's settings at creation: compaction where the latest value per key is the state; the item signals
+     * are read within a commit interval of the item aggregates and then never again, so they are kept for a day
+     * rather than the broker's default week.
      */
     public Map<String, String> configs(String topic) {
         if (compacted().contains(topic)) {
