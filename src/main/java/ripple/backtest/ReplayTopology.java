@@ -34,13 +34,11 @@ import ripple.avro.ScoreUpdate;
 import ripple.avro.WeightUpdate;
 import ripple.events.IntakeProcessor;
 import ripple.features.CatalogUpdaters;
-import ripple.features.CoVisit;
 import ripple.features.ItemSignal;
 import ripple.features.Decay;
 import ripple.features.InfluenceAggregator;
 import ripple.features.InfluenceSerde;
 import ripple.features.ItemCatalog;
-import ripple.features.ItemNeighbours;
 import ripple.features.ItemNeighboursSerde;
 import ripple.scoring.ScoringObserver;
 import ripple.scoring.ScoringProcessor;
@@ -241,8 +239,8 @@ final class ReplayTopology {
         // nothing reads it before the next event, so each changed one is published once, with its latest value.
         for (String changed : changedNeighbours) {
             byte[] kept = cooccurrenceAggregates.get(changed);
-            byte[] published = kept == null ? null : neighboursSerde.serialize(null,
-                    ScoringTopology.publishedNeighbours(settings, neighboursSerde.deserialize(null, kept)));
+            byte[] published = kept == null ? null
+                    : neighboursSerde.serialize(null, ScoringTopology.publishedNeighbours(settings, kept));
             neighbours.process(new Record<>(changed, published, event.timestamp()));
         }
         changedNeighbours.clear();
@@ -257,15 +255,12 @@ final class ReplayTopology {
             put(influenceAggregates, item, updated);
             influence.process(new Record<>(item, updated, timestamp));
         }
-        for (CoVisit c : s.coVisits()) {
-            if (ScoringTopology.countsAsCoVisit(item, c)) {
-                byte[] old = cooccurrenceAggregates.get(item);
-                ItemNeighbours kept = ScoringTopology.addCoVisit(settings, decay,
-                        old == null ? null : neighboursSerde.deserialize(null, old), c);
-                put(cooccurrenceAggregates, item, neighboursSerde.serialize(null, kept));
-                changedNeighbours.remove(item);
-                changedNeighbours.add(item);
-            }
+        byte[] old = cooccurrenceAggregates.get(item);
+        byte[] kept = ScoringTopology.addCoVisits(settings, decay, item, old, s);
+        if (kept != old) {
+            put(cooccurrenceAggregates, item, kept);
+            changedNeighbours.remove(item);
+            changedNeighbours.add(item);
         }
     }
 

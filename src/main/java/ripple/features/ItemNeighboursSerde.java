@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class ItemNeighboursSerde implements Serde<ItemNeighbours>, Serializer<ItemNeighbours>,
         Deserializer<ItemNeighbours> {
-    private static final byte VERSION = 1;
+    static final byte VERSION = 1;
 
     @Override
     public byte[] serialize(String topic, ItemNeighbours n) {

@@ -54,6 +54,8 @@ import ripple.topics.Topics;
  * </pre>
  */
 public final class ScoringTopology {
+    /** Decodes an item's co-occurrence aggregate to publish it (stateless). */
+    private static final ItemNeighboursSerde NEIGHBOURS = new ItemNeighboursSerde();
     /** The global store of every task's prior, from {@link Topics#taskPriors}. */
     public static final String TASK_PRIORS_STORE = "task-priors-global";
     private ScoringTopology() {
@@ -233,11 +235,12 @@ public final class ScoringTopology {
                         wiring.aggregate(InfluenceAggregator.STORE, new InfluenceSerde(), settings.byItemInMemory()))
                 .toStream(Named.as("item-influence-updates"))
                 .to(topics.itemInfluence.name(), topics.itemInfluence.produced());
-        byItem.flatMapValues(ItemSignal::coVisits).filter(ScoringTopology::countsAsCoVisit)
-                .groupByKey(Grouped.with(Serdes.String(), CoVisit.serde()))
-                .aggregate(() -> null, (item, v, old) -> addCoVisit(settings, decay, old, v), Named.as("item-cooccurrence"),
-                        wiring.aggregate(CooccurrenceAggregator.STORE, new ItemNeighboursSerde(),
-                                settings.byItemInMemory()))
+        // A signal's co-visits in one update of the item's aggregate, not one each: an update reads, copies and
+        // writes the item's whole list (up to 2 * scoring.neighbours ids) several times over in the cached store.
+        byItem.filter(ScoringTopology::hasCoVisit)
+                .groupByKey(Grouped.with(Serdes.String(), topics.itemSignals.valueSerde()))
+                .aggregate(() -> null, (item, s, old) -> addCoVisits(settings, decay, item, old, s), Named.as("item-cooccurrence"),
+                        wiring.aggregate(CooccurrenceAggregator.STORE, Serdes.ByteArray(), settings.byItemInMemory()))
                 .toStream(Named.as("item-cooccurrence-updates"))
                 .mapValues(kept -> publishedNeighbours(settings, kept), Named.as("item-best-neighbours"))
                 .to(topics.itemNeighbours.name(), topics.itemNeighbours.produced());
@@ -269,14 +272,41 @@ public final class ScoringTopology {
         return item != null && !item.equals(v.other());
     }
 
-    /** The by-item co-occurrence aggregate after one more co-visit (it keeps twice the neighbours it publishes). */
-    public static ItemNeighbours addCoVisit(ScoringSettings settings, Decay decay, ItemNeighbours old, CoVisit v) {
+    /** Whether a signal keyed by {@code item} has a co-visit that counts towards its neighbours. */
+    private static boolean hasCoVisit(String item, ItemSignal s) {
+        for (CoVisit v : s.coVisits()) {
+            if (countsAsCoVisit(item, v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The by-item co-occurrence aggregate of {@code item} after each of a signal's co-visits that counts, in turn;
+     * {@code old} itself when none counts.
+     */
+    public static byte[] addCoVisits(ScoringSettings settings, Decay decay, String item, byte[] old, ItemSignal s) {
+        byte[] kept = old;
+        for (CoVisit v : s.coVisits()) {
+            if (countsAsCoVisit(item, v)) {
+                kept = addCoVisit(settings, decay, kept, v);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The by-item co-occurrence aggregate after one more co-visit (it keeps twice the neighbours it publishes), as
+     * {@link ItemNeighboursSerde} lays it out: the aggregate is updated on its bytes, and decoded only to publish.
+     */
+    private static byte[] addCoVisit(ScoringSettings settings, Decay decay, byte[] old, CoVisit v) {
         return CooccurrenceAggregator.add(old, v.other(), v.time(), decay, 2 * settings.retrieval().neighbours());
     }
 
-    /** The neighbours an item's aggregate publishes to the catalogues. */
-    public static ItemNeighbours publishedNeighbours(ScoringSettings settings, ItemNeighbours kept) {
-        return CooccurrenceAggregator.best(kept, settings.retrieval().neighbours());
+    /** The neighbours an item's aggregate ({@link #addCoVisit}) publishes to the catalogues. */
+    public static ItemNeighbours publishedNeighbours(ScoringSettings settings, byte[] kept) {
+        return CooccurrenceAggregator.best(NEIGHBOURS.deserialize(null, kept), settings.retrieval().neighbours());
     }
 
     private static <V extends SpecificRecord> void to(KStream<String, Object> stream, Class<V> type,

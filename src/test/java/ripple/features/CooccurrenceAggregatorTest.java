@@ -12,17 +12,24 @@ class CooccurrenceAggregatorTest {
     private static final Decay HOUR = new Decay(Duration.ofHours(1));
     private static final long T = 1_700_000_000_000L;
 
+    private static final ItemNeighboursSerde SERDE = new ItemNeighboursSerde();
+
+    private static ItemNeighbours add(ItemNeighbours old, String other, long at, int keep) {
+        return SERDE.deserialize(null,
+                CooccurrenceAggregator.add(old == null ? null : SERDE.serialize(null, old), other, at, HOUR, keep));
+    }
+
     @Test
     void countsDecayAndTheWeakestGivesWayToANewcomer() {
-        ItemNeighbours n = CooccurrenceAggregator.add(null, "b", T, HOUR, 2);
-        n = CooccurrenceAggregator.add(n, "b", T, HOUR, 2);
-        n = CooccurrenceAggregator.add(n, "c", T, HOUR, 2);
+        ItemNeighbours n = add(null, "b", T, 2);
+        n = add(n, "b", T, 2);
+        n = add(n, "c", T, 2);
         assertThat(n.ids()).containsExactly("b", "c");
         assertThat(n.counts()).containsExactly(2f, 1f);
         assertThat(n.selfCount()).isEqualTo(3f);
 
         // an hour later everything is worth half; d replaces c, the weakest, and inherits its count
-        n = CooccurrenceAggregator.add(n, "d", T + 3_600_000L, HOUR, 2);
+        n = add(n, "d", T + 3_600_000L, 2);
         assertThat(n.ids()).containsExactly("b", "d");
         assertThat(n.counts()[0]).isCloseTo(1f, within(1e-5f));
         assertThat(n.counts()[1]).isCloseTo(1.5f, within(1e-5f));
@@ -30,9 +37,86 @@ class CooccurrenceAggregatorTest {
         assertThat(n.time()).isEqualTo(T + 3_600_000L);
 
         // a late visit counts at the newest time: decay never runs backwards
-        ItemNeighbours late = CooccurrenceAggregator.add(n, "b", T, HOUR, 2);
+        ItemNeighbours late = add(n, "b", T, 2);
         assertThat(late.time()).isEqualTo(T + 3_600_000L);
         assertThat(late.counts()[0]).isCloseTo(2f, within(1e-5f));
+    }
+
+    /**
+     * The aggregate on its bytes gives, to the bit, what decoding it, counting on strings and arrays (as it did
+     * before it worked on bytes, kept here as the reference) and encoding again gives: ids of other lengths than the
+     * one they evict, multi-byte ids, late visits and long gaps included.
+     */
+    @Test
+    void countingOnTheBytesMatchesCountingOnDecodedNeighbours() {
+        String[] pool = {"a", "item-17", "商品-3", "b", "item-\uD83D\uDE00", "ccccccccccccccc", "d", "鞋", "e", "item-2"};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int run = 0; run < 200; run++) {
+            int keep = 1 + r.nextInt(6);
+            ItemNeighbours expected = null;
+            byte[] bytes = null;
+            long t = T;
+            for (int visit = 0; visit < 60; visit++) {
+                t += r.nextInt(4) == 0 ? -r.nextLong(600_000) : r.nextLong(1_800_000);
+                String other = pool[r.nextInt(pool.length)];
+                expected = reference(expected, other, t, keep);
+                bytes = CooccurrenceAggregator.add(bytes, other, t, HOUR, keep);
+                assertThat(bytes).as("run %d, visit %d, keep %d", run, visit, keep)
+                        .isEqualTo(SERDE.serialize(null, expected));
+            }
+        }
+    }
+
+    @Test
+    void countingOnMalformedBytesIsRefused() {
+        byte[] bytes = CooccurrenceAggregator.add(CooccurrenceAggregator.add(null, "b", T, HOUR, 4), "c", T, HOUR, 4);
+        for (int cut = 1; cut < bytes.length; cut++) {
+            byte[] truncated = java.util.Arrays.copyOf(bytes, cut);
+            assertThatThrownBy(() -> CooccurrenceAggregator.add(truncated, "d", T, HOUR, 4)).as("cut at %d", cut)
+                    .isInstanceOf(SerializationException.class);
+        }
+        byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        assertThatThrownBy(() -> CooccurrenceAggregator.add(longer, "d", T, HOUR, 4))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("trailing");
+        byte[] future = bytes.clone();
+        future[0] = 2;
+        assertThatThrownBy(() -> CooccurrenceAggregator.add(future, "d", T, HOUR, 4))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("version 2");
+    }
+
+    /** The count on decoded neighbours: decay every count, then one more for other, evicting the weakest. */
+    private static ItemNeighbours reference(ItemNeighbours old, String other, long at, int keep) {
+        if (old == null) {
+            return new ItemNeighbours(at, 1f, new String[] {other}, new float[] {1f});
+        }
+        long time = Math.max(old.time(), at);
+        float f = (float) HOUR.factor(old.time(), time);
+        int n = old.size();
+        int found = -1;
+        int weakest = 0;
+        float[] counts = new float[n];
+        for (int i = 0; i < n; i++) {
+            counts[i] = old.counts()[i] * f;
+            if (old.ids()[i].equals(other)) {
+                found = i;
+            }
+            if (counts[i] < counts[weakest]) {
+                weakest = i;
+            }
+        }
+        String[] ids = old.ids().clone();
+        if (found >= 0) {
+            counts[found] += 1f;
+        } else if (n < keep) {
+            ids = java.util.Arrays.copyOf(ids, n + 1);
+            counts = java.util.Arrays.copyOf(counts, n + 1);
+            ids[n] = other;
+            counts[n] = 1f;
+        } else {
+            ids[weakest] = other;
+            counts[weakest] += 1f;
+        }
+        return new ItemNeighbours(time, old.selfCount() * f + 1f, ids, counts);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -20,7 +21,6 @@ import ripple.config.RippleConfig;
 import ripple.features.CooccurrenceAggregator;
 import ripple.features.InfluenceAggregator;
 import ripple.features.InfluenceSerde;
-import ripple.features.ItemNeighboursSerde;
 
 /**
  * {@code scoring.by-item-in-memory}: the by-item aggregates' stores move from RocksDB to the heap, still written to
@@ -32,7 +32,7 @@ class ByItemInMemorySettingTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static final Map<String, Serializer<Object>> VALUES = Map.of(
             InfluenceAggregator.STORE, (Serializer) new InfluenceSerde(),
-            CooccurrenceAggregator.STORE, (Serializer) new ItemNeighboursSerde());
+            CooccurrenceAggregator.STORE, (Serializer) new ByteArraySerializer());
 
     @TempDir
     Path stateDir;

@@ -10,7 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.Properties;
 import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.TopologyDescription;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -26,7 +34,11 @@ import ripple.config.RippleConfig;
 import ripple.serde.InMemorySchemaRegistry;
 import ripple.metrics.RippleMetrics;
 import ripple.topics.Topics;
+import ripple.features.CoVisit;
+import ripple.features.CooccurrenceAggregator;
 import ripple.features.FeatureLayout;
+import ripple.features.ItemNeighbours;
+import ripple.features.ItemSignal;
 import ripple.features.UserState;
 
 class ScoringTopologyTest {
@@ -206,6 +218,57 @@ class ScoringTopologyTest {
             assertThat(f.catalog.get("i2").neighbours().ids()).containsExactly("i1");
             assertThat(f.catalog.get("i1").influence()).isNotNull();
             assertThat(f.catalog.get("i2").influence()).isNotNull();
+        }
+    }
+
+    /**
+     * A signal's co-visits update the item's co-occurrence aggregate once, together, and leave it as one co-visit a
+     * signal would have: the item's co-visit with itself skipped, the others counted in turn.
+     */
+    @Test
+    void aSignalsCoVisitsCountInOneUpdateAsTheyWouldOneBySignal() {
+        long t = T0.toEpochMilli();
+        List<ItemSignal> together = List.of(new ItemSignal(null,
+                List.of(new CoVisit("a", t), new CoVisit("x", t), new CoVisit("b", t + 60_000))));
+        List<ItemSignal> apart = List.of(ItemSignal.of(new CoVisit("a", t)), ItemSignal.of(new CoVisit("x", t)),
+                ItemSignal.of(new CoVisit("b", t + 60_000)));
+        ByItemRun one = byItemRun(together, stateDir.resolve("together"));
+        ByItemRun each = byItemRun(apart, stateDir.resolve("apart"));
+
+        assertThat(one.published()).hasSize(1);
+        assertThat(each.published()).hasSize(2);
+        assertThat(one.kept()).isEqualTo(each.kept());
+        ItemNeighbours last = one.published().get(0);
+        ItemNeighbours lastApart = each.published().get(1);
+        assertThat(last.ids()).containsExactly("b", "a").isEqualTo(lastApart.ids());
+        assertThat(last.counts()).isEqualTo(lastApart.counts());
+        assertThat(last.selfCount()).isEqualTo(lastApart.selfCount());
+    }
+
+    /** What the by-item topology published for item x, and kept in its co-occurrence store, after the signals. */
+    private record ByItemRun(List<ItemNeighbours> published, byte[] kept) {
+    }
+
+    private static ByItemRun byItemRun(List<ItemSignal> signals, Path dir) {
+        RippleConfig config = ScorerFixture.testConfig();
+        ScoringSettings settings = ScoringSettings.from(config);
+        Topics topics = Topics.create(config, new InMemorySchemaRegistry());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-test-by-item");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                ScoringTopology.byItem(settings, topics, ScoringTopology.Wiring.live(RippleMetrics.noop())), props, T0)) {
+            TestInputTopic<String, ItemSignal> in = driver.createInputTopic(topics.itemSignals.name(),
+                    Serdes.String().serializer(), topics.itemSignals.valueSerde().serializer());
+            TestOutputTopic<String, ItemNeighbours> out = driver.createOutputTopic(topics.itemNeighbours.name(),
+                    Serdes.String().deserializer(), topics.itemNeighbours.valueSerde().deserializer());
+            for (ItemSignal s : signals) {
+                in.pipeInput("x", s, T0);
+            }
+            KeyValueStore<String, ValueAndTimestamp<byte[]>> store =
+                    driver.getTimestampedKeyValueStore(CooccurrenceAggregator.STORE);
+            return new ByItemRun(out.readValuesToList(), store.get("x").value());
         }
     }
 
