@@ -551,6 +551,11 @@ public final class ItemCatalog {
         return RankRows.hasText(row, activeVersionIdBySlot);
     }
 
+    /** Whether items without a category get a topic read from their text as one ({@link #categoryId}). */
+    public boolean hasTextTopics() {
+        return textClusters > 0;
+    }
+
     /**
      * The category id ({@link #canonicalId}) of a copied row's item, as {@link #category(Entry)} gives it: the
      * row's own, else (only with text topics on) the topic its text is nearest.

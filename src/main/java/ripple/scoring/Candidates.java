@@ -10,6 +10,13 @@ import ripple.features.ItemCatalog;
  * were a fifth of a scoring step.
  */
 public final class Candidates {
+    /** The catalogue the indexes are of: an entry no source gave is looked up there when first asked for. */
+    private final ItemCatalog catalog;
+    /**
+     * Each candidate's entry, by position, or null until asked for ({@link #entry}): a source that proposes
+     * candidates by catalogue index alone (the text neighbours) does not read the catalogue's entry array, a cache
+     * miss each, for the many candidates whose entry nothing reads.
+     */
     private ItemCatalog.Entry[] entries;
     /** Each candidate's catalogue index, by position: sorting and probing never read the entries. */
     private int[] indexes;
@@ -30,7 +37,8 @@ public final class Candidates {
     private long[] sortKeys = new long[0];
     private int[] sortBuffer = new int[0];
 
-    Candidates(int expected) {
+    Candidates(ItemCatalog catalog, int expected) {
+        this.catalog = catalog;
         int capacity = Integer.highestOneBit(Math.max(16, expected) * 2 - 1);
         entries = new ItemCatalog.Entry[capacity];
         indexes = new int[capacity];
@@ -66,7 +74,12 @@ public final class Candidates {
 
     /** The candidate at a position, in the order first proposed. */
     public ItemCatalog.Entry entry(int position) {
-        return entries[position];
+        ItemCatalog.Entry e = entries[position];
+        if (e == null) {
+            e = catalog.entry(indexes[position]);
+            entries[position] = e;
+        }
+        return e;
     }
 
     /** The catalogue index of the candidate at a position. */
@@ -194,7 +207,10 @@ public final class Candidates {
         }
     }
 
-    /** The same, given the entry's catalogue index: the entry itself is not read. */
+    /**
+     * The same, given the entry's catalogue index: the entry itself is not read. {@code e} may be null, for a
+     * source that knows only the index: it is then looked up when asked for.
+     */
     void add(ItemCatalog.Entry e, int index, int bits) {
         int p = positionOf(e, index); // first: it may grow the arrays
         sources[p] |= bits;
@@ -239,7 +255,7 @@ public final class Candidates {
             grow();
             return positionOf(e, index);
         }
-        entries[size] = e;
+        entries[size] = e; // null: looked up when asked for
         indexes[size] = index;
         sources[size] = 0; // what an earlier generation left there
         scores[size] = 0;

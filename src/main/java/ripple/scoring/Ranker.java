@@ -308,7 +308,7 @@ public final class Ranker {
             int i = 2 * pair + which;
             Candidates t = tables[i];
             if (t == null) {
-                t = new Candidates(256);
+                t = new Candidates(catalog, 256);
                 tables[i] = t;
             } else {
                 t.clear();
@@ -506,7 +506,7 @@ public final class Ranker {
             searchTextQuery();
             for (String model : layout.textModels()) {
                 for (int idx : textHits.get(model).items()) {
-                    add(catalog.entry(idx), idx, Source.TEXT);
+                    add(null, idx, Source.TEXT);
                 }
             }
             int searched = 0;
@@ -518,8 +518,9 @@ public final class Ranker {
                     continue;
                 }
                 searched++;
+                // by index alone: the candidates' entries are looked up only where read (Candidates#entry)
                 for (int idx : catalog.textNeighbours(e, TEXT_NEIGHBOURS)) {
-                    add(catalog.entry(idx), idx, Source.TEXT);
+                    add(null, idx, Source.TEXT);
                 }
             }
         }
@@ -778,17 +779,21 @@ public final class Ranker {
          * all come from one pass over the item's projected text. This is the per-candidate cost of an event.
          */
         Scored scoreCandidate(Candidates all, int i) {
+            double score = rank(all, i);
             ItemCatalog.Entry e = all.entry(i);
-            double score = rank(all.indexAt(i), e, all.sourcesAt(i), all.scoreAt(i));
             return new Scored(e.itemId, e.index, score, lastText, lastInfluence, lastContext, lastHasText,
                     all.sourcesAt(i));
         }
 
         /**
-         * {@link #scoreCandidate}'s score, leaving its parts in the last* fields: no object per candidate. Reads the
-         * item's {@link ItemCatalog#rankRow}; the entry only for a text topic, when text topics are on.
+         * {@link #scoreCandidate}'s score of the candidate at {@code position}, leaving its parts in the last*
+         * fields: no object per candidate. Reads the item's {@link ItemCatalog#rankRow}; the entry only for a text
+         * topic, when text topics are on.
          */
-        private double rank(int index, ItemCatalog.Entry e, int sources, double covisitScore) {
+        private double rank(Candidates all, int position) {
+            int index = all.indexAt(position);
+            int sources = all.sourcesAt(position);
+            double covisitScore = all.scoreAt(position);
             int[] r = row;
             catalog.rankRow(index, influenceTick, r);
             float[] f = scratch;
@@ -813,7 +818,10 @@ public final class Ranker {
             boolean influenced = RankRows.hasInfluence(r);
             float popularity = catalog.allTimePopularity(r);
             double influence = influenced ? RankRows.influenceDot(r, popularity, w, layout.influenceOffset()) : 0;
-            int categoryRank = categoryRank(catalog.categoryId(r, e));
+            // the entry is looked up only when the row has no category and text topics may give one
+            int category = RankRows.category(r) >= 0 || !catalog.hasTextTopics() ? RankRows.category(r)
+                    : catalog.categoryId(r, all.entry(position));
+            int categoryRank = categoryRank(category);
             float categoryPopularity = categoryRank < 0 ? 0f
                     : ItemCatalog.categoryPopularity(influenced, RankRows.logTotal(r), leaderAt(categoryRank));
             int recentRank = recentRank(index, sources);
@@ -896,7 +904,7 @@ public final class Ranker {
                 if (excludeSeen && isRecent(index, sources)) {
                     continue;
                 }
-                double score = rank(index, all.entry(i), sources, all.scoreAt(i));
+                double score = rank(all, i);
                 if (best.admits(score, index)) {
                     best.put(i, score, index, lastText, lastInfluence, lastContext, lastHasText);
                 }

@@ -26,7 +26,7 @@ class CandidatesTest {
     void mergesLikeAnInsertionOrderedMapThroughEveryGrowth() {
         ItemCatalog catalog = catalogOf(5000);
         SplittableRandom rnd = new SplittableRandom(11);
-        Candidates candidates = new Candidates(4);
+        Candidates candidates = new Candidates(catalog, 4);
         Map<ItemCatalog.Entry, Integer> bits = new LinkedHashMap<>();
         Map<ItemCatalog.Entry, Double> scores = new LinkedHashMap<>();
         for (int n = 0; n < 3000; n++) {
@@ -39,10 +39,11 @@ class CandidatesTest {
                 bits.putIfAbsent(e, 0);
             } else {
                 int b = 1 << rnd.nextInt(5);
-                if (rnd.nextBoolean()) {
-                    candidates.add(e, b);
-                } else {
-                    candidates.add(e, e.index, b);
+                switch (rnd.nextInt(3)) {
+                    case 0 -> candidates.add(e, b);
+                    case 1 -> candidates.add(e, e.index, b);
+                    // by index alone, as the text neighbours are: the entry is looked up when asked for
+                    default -> candidates.add(null, e.index, b);
                 }
                 bits.merge(e, b, (x, y) -> x | y);
             }
@@ -82,7 +83,7 @@ class CandidatesTest {
     void aClearedTableHoldsNothingOfTheRoundBefore() {
         ItemCatalog catalog = catalogOf(3000);
         SplittableRandom rnd = new SplittableRandom(17);
-        Candidates candidates = new Candidates(16);
+        Candidates candidates = new Candidates(catalog, 16);
         for (int round = 0; round < 6; round++) {
             Map<ItemCatalog.Entry, Integer> bits = new LinkedHashMap<>();
             Map<ItemCatalog.Entry, Double> scores = new LinkedHashMap<>();
@@ -117,7 +118,7 @@ class CandidatesTest {
     void sortsPositionsByScoreThenCatalogueIndexAsAComparatorWould() {
         ItemCatalog catalog = catalogOf(500);
         SplittableRandom rnd = new SplittableRandom(5);
-        Candidates candidates = new Candidates(16);
+        Candidates candidates = new Candidates(catalog, 16);
         // sizes around the sort's runs of 16 and their merges, up to a few hundred candidates, growing and shrinking
         // (the sort keeps its buffers from one call to the next)
         int[] previous = null;
@@ -148,8 +149,9 @@ class CandidatesTest {
 
     @Test
     void addBitSaysWhetherTheBitWasNew() {
-        ItemCatalog.Entry a = catalogOf(1).entry(0);
-        Candidates candidates = new Candidates(4);
+        ItemCatalog catalog = catalogOf(1);
+        ItemCatalog.Entry a = catalog.entry(0);
+        Candidates candidates = new Candidates(catalog, 4);
         assertThat(candidates.addBit(a, a.index, 2)).isTrue();
         assertThat(candidates.addBit(a, a.index, 2)).isFalse();
         assertThat(candidates.addBit(a, a.index, 4)).isTrue();
