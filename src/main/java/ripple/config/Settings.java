@@ -247,7 +247,7 @@ public final class Settings {
                     "HNSW graph of the text index: neighbours per node (M) and construction beam width."),
             integer("scoring.index.beam-width", "100", 2, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH,
                     "HNSW graph of the text index: neighbours per node (M) and construction beam width."),
-            integer("scoring.text-query.refresh-events", "16", 1, 1_000_000,
+            integer("scoring.text-query.refresh-events", "64", 1, 1_000_000,
                     "A user's text query (an HNSW search with their text weights and profile) is searched again "
                     + "every this many of their events, and its hits reused in between."),
             integer("scoring.text-query.cached-users", "100000", 1, Integer.MAX_VALUE,
