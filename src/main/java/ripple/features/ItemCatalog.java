@@ -37,7 +37,17 @@ public final class ItemCatalog {
      * and a shared instance is one hot cache line where each entry's own copy was a cache miss of its own.
      */
     private final Map<String, Canonical> canonical = new ConcurrentHashMap<>();
-    private final AtomicInteger nextCanonicalId = new AtomicInteger();
+    /**
+     * {@link #canonical}'s records by id, for {@link #canonical(int)}; grown (copied, then published) under this
+     * catalogue's lock on it, each record set with release semantics after the array that holds it is published.
+     */
+    private volatile Canonical[] canonicalsById = new Canonical[64];
+    private int nextCanonicalId;
+    /**
+     * This catalogue's number, random and never 0: a user's state records where a ranker found its items and
+     * categories here ({@link UserHistory#hintedCatalogue}), and those places mean nothing in another catalogue.
+     */
+    private final long instance = newInstance();
     /** What ranking reads of each entry, laid out by catalogue index; mirrors the entries. */
     private final RankRows rows;
     private final Map<String, TextProjection> projections = new ConcurrentHashMap<>();
@@ -417,8 +427,51 @@ public final class ItemCatalog {
     }
 
     private String canonical(String s) {
-        return s == null ? null : canonical.computeIfAbsent(s, k -> new Canonical(k, nextCanonicalId.getAndIncrement()))
-                .value;
+        return s == null ? null : canonical.computeIfAbsent(s, this::newCanonical).value;
+    }
+
+    /** A record for a string new to the catalogue, with the next id, findable by that id once this returns. */
+    private Canonical newCanonical(String s) {
+        synchronized (canonical) {
+            Canonical c = new Canonical(s, nextCanonicalId++);
+            Canonical[] byId = canonicalsById;
+            if (c.id >= byId.length) {
+                byId = Arrays.copyOf(byId, 2 * byId.length);
+                canonicalsById = byId;
+            }
+            CANONICALS.setRelease(byId, c.id, c);
+            return c;
+        }
+    }
+
+    private static final VarHandle CANONICALS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Canonical[].class);
+
+    /**
+     * The record whose id is {@code id} ({@link Canonical#id}), or null for an id this catalogue has not given (or,
+     * for a moment, one it is giving).
+     */
+    public Canonical canonical(int id) {
+        Canonical[] byId = canonicalsById;
+        return id < 0 || id >= byId.length ? null : (Canonical) CANONICALS.getAcquire(byId, id);
+    }
+
+    /** See {@link #instance}. */
+    public long instance() {
+        return instance;
+    }
+
+    private static long newInstance() {
+        long n;
+        do {
+            n = java.util.UUID.randomUUID().getMostSignificantBits();
+        } while (n == 0);
+        return n;
+    }
+
+    /** The entry at a catalogue index, or null for an index this catalogue has not given. */
+    public Entry entryOrNull(int index) {
+        Entry[] all = entries;
+        return index < 0 || index >= all.length ? null : all[index];
     }
 
     /** The catalogue's record of a string equal to {@code s}, or null when it holds none. */

@@ -228,6 +228,9 @@ public final class Ranker {
         /**
          * {@code earlier}: a view of the same user moments before, whose catalogue lookups of the recent items and
          * categories still in the history are taken (by identity of their records) rather than made again; or null.
+         * Where the history's hints were taken in this catalogue, they stand in for lookups by id; either way, the
+         * view writes this catalogue's into the history ({@link UserHistory#hintedCatalogue}), for the next view
+         * of the state stored after it.
          */
         private View(UserState user, float[] w, long now, Map<String, TextQueryCache.Hits> textHits,
                      boolean reuseHits, UserState queryPrior, View earlier) {
@@ -240,11 +243,19 @@ public final class Ranker {
             this.w = w;
             this.now = now;
             this.influenceTick = catalog.influenceTick(now);
+            // The history's hints were taken in this catalogue (by an earlier view), or are rewritten here.
+            boolean hinted = history.hintedCatalogue == catalog.instance();
+            history.hintedCatalogue = catalog.instance();
             recentRecords = history.recentItems.toArray(new UserHistory.RecentItem[0]);
             recentEntries = new ItemCatalog.Entry[recentRecords.length];
             for (int i = 0; i < recentEntries.length; i++) {
-                ItemCatalog.Entry known = earlier == null ? null : earlier.entryOf(recentRecords[i]);
-                recentEntries[i] = known != null ? known : catalog.get(recentRecords[i].itemId);
+                UserHistory.RecentItem record = recentRecords[i];
+                ItemCatalog.Entry known = earlier == null ? null : earlier.entryOf(record);
+                if (known == null && hinted) {
+                    known = catalog.entryOrNull(record.catalogueIndex);
+                }
+                recentEntries[i] = known != null ? known : catalog.get(record.itemId);
+                record.catalogueIndex = recentEntries[i] == null ? -1 : recentEntries[i].index;
             }
             for (ItemCatalog.Entry e : recentEntries) {
                 if (recentText.size() >= TEXT_HISTORY) {
@@ -269,9 +280,18 @@ public final class Ranker {
             categoryRecordsOfCatalog = new ItemCatalog.Canonical[categoryRecords.length];
             categoryIds = new int[categoryKeys.length];
             for (int i = 0; i < categoryKeys.length; i++) {
-                int known = earlier == null ? -1 : earlier.positionOf(categoryRecords[i]);
-                ItemCatalog.Canonical c = known >= 0 ? earlier.categoryRecordsOfCatalog[known]
-                        : catalog.canonicalOf(categoryRecords[i].category);
+                UserHistory.CategoryAffinity record = categoryRecords[i];
+                int known = earlier == null ? -1 : earlier.positionOf(record);
+                ItemCatalog.Canonical c;
+                if (known >= 0) {
+                    c = earlier.categoryRecordsOfCatalog[known];
+                } else {
+                    c = hinted ? catalog.canonical(record.canonicalId) : null;
+                    if (c == null) {
+                        c = catalog.canonicalOf(record.category);
+                    }
+                }
+                record.canonicalId = c == null ? -1 : c.id;
                 categoryRecordsOfCatalog[i] = c;
                 categoryKeys[i] = c == null ? categoryRecords[i].category : c.value;
                 categoryIds[i] = c == null ? -1 : c.id;

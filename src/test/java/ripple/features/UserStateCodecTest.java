@@ -36,8 +36,75 @@ class UserStateCodecTest {
     }
 
     @Test
-    void writesVersion4() {
-        assertThat(populated().encode()[0]).isEqualTo((byte) 4);
+    void writesVersion5() {
+        assertThat(populated().encode()[0]).isEqualTo((byte) 5);
+    }
+
+    @Test
+    void catalogueHintsComeBack() {
+        UserState state = populated();
+        UserHistory h = state.history();
+        h.hintedCatalogue = -8_123_456_789L;
+        for (int i = 0; i < h.recentItems.size(); i++) {
+            h.recentItems.get(i).catalogueIndex = i == 1 ? -1 : 1_000_000 * i + 7; // one item the catalogue lacked
+        }
+        for (int i = 0; i < h.categories.size(); i++) {
+            h.categories.get(i).canonicalId = i;
+        }
+
+        byte[] bytes = state.encode();
+        UserState back = UserState.decode(bytes);
+
+        assertSameState(back, state, true);
+        assertThat(back.history().recentItems.get(2).catalogueIndex).isEqualTo(2_000_007);
+        assertThat(back.encode()).isEqualTo(bytes);
+        // their catalogue, then 1 to 3 bytes a hint
+        int hints = h.recentItems.size() + h.categories.size();
+        assertThat(bytes.length - populated().encode().length).isBetween(Long.BYTES + hints, Long.BYTES + 3 * hints);
+    }
+
+    @Test
+    void readsVersion4WithoutHints() {
+        UserState state = populated();
+        byte[] version5 = state.encode();
+        // version 4 is version 5 without hints (flag 4)
+        byte[] version4 = version5.clone();
+        version4[0] = 4;
+
+        UserState back = UserState.decode(version4);
+
+        assertSameState(back, state, true);
+        assertThat(back.history().hintedCatalogue).isZero();
+        assertThat(back.encode()).as("written back as version 5").isEqualTo(version5);
+    }
+
+    @Test
+    void hintsInVersion4AreCorrupt() {
+        UserState state = populated();
+        state.history().hintedCatalogue = 1;
+        byte[] bytes = state.encode();
+        bytes[0] = 4;
+
+        assertThatThrownBy(() -> UserState.decode(bytes))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("catalogue hints in version 4");
+    }
+
+    @Test
+    void aHintOutOfRangeIsCorrupt() {
+        UserState state = populated();
+        state.history().hintedCatalogue = 1;
+        byte[] bytes = state.encode();
+        // the last category's hint (0, one byte) replaced by 2^31 + 1, five bytes: as an int, out of range
+        byte[] lying = Arrays.copyOf(bytes, bytes.length + 4);
+        int at = bytes.length - 1;
+        byte[] big = {(byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
+        System.arraycopy(big, 0, lying, at, big.length);
+
+        assertThatThrownBy(() -> UserState.decode(lying))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("corrupt user state")
+                .hasMessageContaining("catalogue hint");
     }
 
     @Test
@@ -169,12 +236,12 @@ class UserStateCodecTest {
     }
 
     @Test
-    void aMigratedStateIsWrittenBackAsVersion4() throws IOException {
+    void aMigratedStateIsWrittenBackAsVersion5() throws IOException {
         UserState state = populated();
         for (byte[] old : List.of(version3Layout(state), dataOutputLayout(state, 2))) {
             byte[] rewritten = UserState.decode(old).encode();
 
-            assertThat(rewritten[0]).isEqualTo((byte) 4);
+            assertThat(rewritten[0]).isEqualTo((byte) 5);
             assertThat(rewritten).isEqualTo(state.encode());
         }
     }
@@ -190,7 +257,7 @@ class UserStateCodecTest {
     @Test
     void anUnknownVersionIsCorrupt() {
         byte[] bytes = populated().encode();
-        for (byte version : new byte[] {0, 5, 99, -1}) {
+        for (byte version : new byte[] {0, 6, 99, -1}) {
             bytes[0] = version;
             assertThatThrownBy(() -> UserState.decode(bytes))
                     .isInstanceOf(IllegalStateException.class)
@@ -252,9 +319,14 @@ class UserStateCodecTest {
         Arrays.fill(w.weights, -Float.MAX_VALUE);
         UserHistory h = state.history();
         h.lastTime = Long.MAX_VALUE;
+        h.hintedCatalogue = Long.MIN_VALUE;
         for (RecentItem r : h.recentItems) {
             r.lastTime = Long.MIN_VALUE;
             r.count = Integer.MAX_VALUE;
+            r.catalogueIndex = Integer.MAX_VALUE - 1;
+        }
+        for (CategoryAffinity c : h.categories) {
+            c.canonicalId = Integer.MAX_VALUE - 1;
         }
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -423,6 +495,7 @@ class UserStateCodecTest {
         UserHistory ah = actual.history();
         UserHistory eh = expected.history();
         assertThat(ah.lastTime).isEqualTo(eh.lastTime);
+        assertThat(ah.hintedCatalogue).isEqualTo(eh.hintedCatalogue);
         assertThat(ah.textProfile).containsExactly(maybeHalves(eh.textProfile, half));
         // as bits: NaN before any dwell
         assertThat(Float.floatToIntBits(ah.dwellScaler.min())).isEqualTo(Float.floatToIntBits(eh.dwellScaler.min()));
@@ -437,6 +510,7 @@ class UserStateCodecTest {
             assertThat(a.dwellSum).isEqualTo(e.dwellSum);
             assertThat(a.dwellCount).isEqualTo(e.dwellCount);
             assertThat(a.typeCounts).containsExactly(maybeHalves(e.typeCounts, half));
+            assertThat(a.catalogueIndex).isEqualTo(e.catalogueIndex);
         }
         assertThat(ah.categories).hasSameSizeAs(eh.categories);
         for (int i = 0; i < eh.categories.size(); i++) {
@@ -446,6 +520,7 @@ class UserStateCodecTest {
             assertThat(a.score).isEqualTo(half ? Half.round(e.score) : e.score);
             assertThat(a.dwellSum).isEqualTo(e.dwellSum);
             assertThat(a.dwellCount).isEqualTo(e.dwellCount);
+            assertThat(a.canonicalId).isEqualTo(e.canonicalId);
         }
 
         assertThat(actual.lastTopK().ids).isEqualTo(expected.lastTopK().ids);

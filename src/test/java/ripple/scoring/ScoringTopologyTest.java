@@ -407,10 +407,11 @@ class ScoringTopologyTest {
             byte[] user = f.driver.<String, byte[]>getKeyValueStore(ScoringProcessor.USER_STORE).get("alice");
             byte[] prior = f.driver.<String, byte[]>getKeyValueStore(ScoringProcessor.PRIOR_STORE)
                     .get(ScoringProcessor.PRIOR_KEY);
-            // version 4, then the flags: bit 0 is "the user's part in float16" (UserStateCodec)
-            assertThat(user[0]).isEqualTo((byte) 4);
+            // version 5, then the flags: bit 0 is "the user's part in float16", bit 2 "catalogue hints" (UserStateCodec)
+            assertThat(user[0]).isEqualTo((byte) 5);
             assertThat(user[1] & 1).as("a user's part, AdaGrad by default: float16").isEqualTo(1);
-            assertThat(prior[0]).isEqualTo((byte) 4);
+            assertThat(user[1] & 4).as("where the ranker found the user's items").isEqualTo(4);
+            assertThat(prior[0]).isEqualTo((byte) 5);
             assertThat(prior[1] & 1).as("the shared prior: float32").isZero();
             assertThat(UserState.decode(prior).weights().step).as("the prior learned").isPositive();
         }
