@@ -1,11 +1,13 @@
 package ripple.features;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -444,7 +446,7 @@ public final class ItemCatalog {
         }
     }
 
-    private static final VarHandle CANONICALS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Canonical[].class);
+    private static final VarHandle CANONICALS = MethodHandles.arrayElementVarHandle(Canonical[].class);
 
     /**
      * The record whose id is {@code id} ({@link Canonical#id}), or null for an id this catalogue has not given (or,
@@ -463,7 +465,7 @@ public final class ItemCatalog {
     private static long newInstance() {
         long n;
         do {
-            n = java.util.UUID.randomUUID().getMostSignificantBits();
+            n = UUID.randomUUID().getMostSignificantBits();
         } while (n == 0);
         return n;
     }
@@ -604,18 +606,15 @@ public final class ItemCatalog {
         return RankRows.hasText(row, activeVersionIdBySlot);
     }
 
-    /** Whether items without a category get a topic read from their text as one ({@link #categoryId}). */
-    public boolean hasTextTopics() {
-        return textClusters > 0;
-    }
-
     /**
-     * The category id ({@link #canonicalId}) of a copied row's item, as {@link #category(Entry)} gives it: the
-     * row's own, else (only with text topics on) the topic its text is nearest.
+     * The category id ({@link #canonicalId}) of a copied row's item (at catalogue {@code index}), as
+     * {@link #category(Entry)} gives it: the row's own, else (only with text topics on) the topic its text is
+     * nearest.
      */
-    public int categoryId(int[] row, Entry e) {
+    public int categoryId(int[] row, int index) {
         int id = RankRows.category(row);
-        return id >= 0 || textClusters <= 0 ? id : canonicalId(category(e));
+        // the entry is read only for a text topic: a cache miss each, for a candidate whose row has no category
+        return id >= 0 || textClusters <= 0 ? id : canonicalId(category(entries[index]));
     }
 
     /**

@@ -838,10 +838,7 @@ public final class Ranker {
             boolean influenced = RankRows.hasInfluence(r);
             float popularity = catalog.allTimePopularity(r);
             double influence = influenced ? RankRows.influenceDot(r, popularity, w, layout.influenceOffset()) : 0;
-            // the entry is looked up only when the row has no category and text topics may give one
-            int category = RankRows.category(r) >= 0 || !catalog.hasTextTopics() ? RankRows.category(r)
-                    : catalog.categoryId(r, all.entry(position));
-            int categoryRank = categoryRank(category);
+            int categoryRank = categoryRank(catalog.categoryId(r, index));
             float categoryPopularity = categoryRank < 0 ? 0f
                     : ItemCatalog.categoryPopularity(influenced, RankRows.logTotal(r), leaderAt(categoryRank));
             int recentRank = recentRank(index, sources);

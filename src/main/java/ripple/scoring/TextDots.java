@@ -23,8 +23,8 @@ final class TextDots {
     static final int NORM_SQ = 2;
     static final int RECENT0 = 3;
     static final int SIZE = 6;
-    /** The length of an output array: the six products, then room for the SIMD pass's lanes (at most 8 each). */
-    static final int OUTPUT_LENGTH = SIZE + SIZE * 8;
+    /** The length of an output array: the six products. */
+    static final int OUTPUT_LENGTH = SIZE;
 
     private TextDots() {
     }
@@ -36,7 +36,7 @@ final class TextDots {
 
     /**
      * Writes the six products into out[0..5] ({@link #W}, {@link #PROFILE}, {@link #NORM_SQ}, then the three recent
-     * texts); the rest of out ({@link #newOutput}) is scratch. The item's text is {@code n} 8-bit integers, four
+     * texts; {@link #newOutput}). The item's text is {@code n} 8-bit integers, four
      * to an int (value 4k + j in byte j of int k), in {@code t} from {@code at} (a
      * {@link ripple.features.RankRows} row); value i is integer i times {@code scale}, and is slot {@code off + i}
      * of every other array.

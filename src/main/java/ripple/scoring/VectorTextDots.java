@@ -16,7 +16,7 @@ final class VectorTextDots {
     /**
      * Eight lanes where the CPU has them: six sums of 16 lanes (AVX-512) cost more to reduce than their shorter
      * loop saves (64 dims: 19 ns a candidate in 8 lanes, 23 ns in 16, 83 ns scalar; microbenchmark on this
-     * machine). A constant, as the Vector API needs its species to be for the JIT to use SIMD at all;
+     * machine; with both reduced in registers, 16 lanes took a scoring step 1.083 times as long, 2026-12-04). A constant, as the Vector API needs its species to be for the JIT to use SIMD at all;
      * {@link ripple.features.Simd#ENABLED} holds only where the CPU has eight lanes.
      */
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
@@ -48,11 +48,7 @@ final class VectorTextDots {
             d1 = FloatVector.fromArray(LANES, r1, o).fma(c, d1);
             d2 = FloatVector.fromArray(LANES, r2, o).fma(c, d2);
         }
-        if (LANES.length() == 8) {
-            reduce(wt, pt, cc, d0, d1, d2, out);
-        } else {
-            storeAndSum(wt, pt, cc, d0, d1, d2, out);
-        }
+        reduce(wt, pt, cc, d0, d1, d2, out);
         if (i < n) {
             TextDots.scalarFrom(i, t, at, n, scale, off, mean, w, profile, r0, r1, r2, out);
         }
@@ -70,7 +66,8 @@ final class VectorTextDots {
     /**
      * The six sums of eight lanes into out[0..5], in registers: each step adds two vectors' halves (or pairs) into
      * one vector that holds partial sums of both, so the six reductions share their shuffles and adds. Storing the
-     * lanes and adding them in scalar code, six times eight loads and seven adds, was about a tenth of ranking.
+     * lanes and adding them in scalar code (six times eight loads and seven adds) took a scoring step 1.7% longer
+     * (bench/pair-step.sh, 2026-12-04).
      */
     private static void reduce(FloatVector wt, FloatVector pt, FloatVector cc, FloatVector d0, FloatVector d1,
                                FloatVector d2, float[] out) {
@@ -98,25 +95,5 @@ final class VectorTextDots {
      */
     private static FloatVector fold(FloatVector a, FloatVector b, VectorMask<Float> from, VectorShuffle<Float> swap) {
         return a.blend(b, from).add(b.blend(a, from).rearrange(swap));
-    }
-
-    /** The same through out's scratch, in scalar code: for lanes other than eight. */
-    private static void storeAndSum(FloatVector wt, FloatVector pt, FloatVector cc, FloatVector d0, FloatVector d1,
-                                    FloatVector d2, float[] out) {
-        int lanes = LANES.length();
-        int lanesAt = TextDots.SIZE;
-        wt.intoArray(out, lanesAt);
-        pt.intoArray(out, lanesAt + lanes);
-        cc.intoArray(out, lanesAt + 2 * lanes);
-        d0.intoArray(out, lanesAt + 3 * lanes);
-        d1.intoArray(out, lanesAt + 4 * lanes);
-        d2.intoArray(out, lanesAt + 5 * lanes);
-        for (int k = 0; k < TextDots.SIZE; k++) {
-            float sum = 0f;
-            for (int i = 0; i < lanes; i++) {
-                sum += out[lanesAt + k * lanes + i];
-            }
-            out[k] = sum;
-        }
     }
 }

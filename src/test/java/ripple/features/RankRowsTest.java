@@ -45,7 +45,7 @@ class RankRowsTest {
                 assertThat(RankRows.text(row, RankRows.TEXT, i, RankRows.textScale(row))).isEqualTo(text[i]);
             }
         }
-        assertThat(catalog.categoryId(row, e)).as("%s category", id).isEqualTo(catalog.canonicalId(catalog.category(e)));
+        assertThat(catalog.categoryId(row, e.index)).as("%s category", id).isEqualTo(catalog.canonicalId(catalog.category(e)));
         assertThat(RankRows.hasInfluence(row)).isEqualTo(e.influence() != null);
         if (e.influence() != null) {
             assertThat(RankRows.logTotal(row)).isEqualTo(Math.log(1 + e.influence().total()));
@@ -63,7 +63,7 @@ class RankRowsTest {
         for (String id : new String[] {"a", "b", "c"}) {
             assertReadsAsEntry(catalog, id, T);
         }
-        assertThat(catalog.categoryId(row(catalog, catalog.get("b"), T), catalog.get("b")))
+        assertThat(catalog.categoryId(row(catalog, catalog.get("b"), T), catalog.get("b").index))
                 .as("b's category came with its influence").isEqualTo(catalog.canonicalId("hats"));
 
         catalog.putInfluence("a", new ItemCatalog.Influence(new float[] {9, 0, 0, 0, 0}, T + 5, 900f, "other"));
