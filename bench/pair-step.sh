@@ -5,12 +5,14 @@
 # of the median block ratios, B / A. The benchmark's own classes come from the working tree.
 #   bench/pair-step.sh HEAD                 # the working tree against the last commit, 100k items
 #   bench/pair-step.sh HEAD~1 100000 30     # more blocks (each of 2,000 steps a build)
+#   bench/pair-step.sh HEAD 100000 16 2000 0.17  # 17% of events on an item the user's candidates hold
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rev=$(git rev-parse --verify "${1:?usage: bench/pair-step.sh REV [catalogue size] [blocks] [steps per block]}^{commit}")
+rev=$(git rev-parse --verify "${1:?usage: bench/pair-step.sh REV [catalogue size] [blocks] [steps per block] [retrieved share]}^{commit}")
 size=${2:-100000}
 blocks=${3:-20}
 steps=${4:-2000}
+share=${5:-0}
 
 base=target/pair/$rev
 if [[ ! -d $base/classes ]]; then
@@ -26,7 +28,7 @@ trap 'rm -f "$out"' EXIT
 run() { # the two builds' classes directories, set up in that order; prints the median ratio, second over first
   java "${BENCH_JVM_FLAGS[@]}" -Xms8g -Xmx8g -XX:+AlwaysPreTouch \
     -cp "target/test-classes:$BENCH_DEPENDENCIES" ripple.bench.PairedStepCpuTime \
-    "$1" "$2" "target/test-classes:$BENCH_DEPENDENCIES" "$size" "$blocks" "$steps" >"$out" 2>&1 \
+    "$1" "$2" "target/test-classes:$BENCH_DEPENDENCIES" "$size" "$blocks" "$steps" "$share" >"$out" 2>&1 \
     || { cat "$out" >&2; return 1; }
   grep -E '^(/|target|second|ratio)' "$out" >&2
   awk '/^ratio/ {print $2}' "$out"

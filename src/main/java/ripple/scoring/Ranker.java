@@ -409,6 +409,88 @@ public final class Ranker {
             }
         }
 
+        /**
+         * The item's source bits: 0 when no source proposes it. Found without gathering every candidate when the
+         * item is in none of the sources' lists: at the view before an event, whose item is often not retrieved,
+         * that is the only question asked of retrieval unless the event teaches, and gathering every candidate was
+         * about an eighth of a scoring step. Where a list holds the item, whether its bounded source takes it
+         * depends on the others proposed before it, so every candidate is gathered.
+         */
+        private int sourcesOf(ItemCatalog.Entry e) {
+            if (e == null) {
+                return 0;
+            }
+            if (candidates == null && !inAnySourceList(e)) {
+                return 0;
+            }
+            return candidates().sources(e);
+        }
+
+        /**
+         * Whether any source's list holds the entry: the lists {@link #candidates} takes candidates from, read as it
+         * reads them (so what it reads later is in cache), cheapest first. False means no source proposes it.
+         */
+        private boolean inAnySourceList(ItemCatalog.Entry e) {
+            int index = e.index;
+            if (retrieval.uses(Source.RECENT) && rankAmongFirst(index, recentIndexes.length) >= 0) {
+                return true;
+            }
+            if (retrieval.uses(Source.TEXT) && inTextSource(index)) {
+                return true;
+            }
+            if (retrieval.uses(Source.POPULAR)
+                    && (holds(catalog.popular(true).indexes(), index) || holds(catalog.popular(false).indexes(), index))) {
+                return true;
+            }
+            if (retrieval.uses(Source.COVISIT)) {
+                int n = Math.min(retrieval.covisitHistory(), recentEntries.length);
+                for (int pos = 0; pos < n; pos++) {
+                    ItemCatalog.Covisits c = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
+                    if (c != null && proposesNeighbour(c, index)) {
+                        return true;
+                    }
+                }
+            }
+            if (retrieval.uses(Source.CATEGORY)) {
+                for (int position : strongestCategories()) {
+                    if (holds(catalog.popular(categoryRecordsOfCatalog[position], true).indexes(), index)
+                            || holds(catalog.popular(categoryRecordsOfCatalog[position], false).indexes(), index)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether the text source's lists (the text query's hits, the recent items' text neighbours) hold the index. */
+        private boolean inTextSource(int index) {
+            searchTextQuery();
+            for (String model : layout.textModels()) {
+                if (holds(textHits.get(model).items(), index)) {
+                    return true;
+                }
+            }
+            int searched = 0;
+            for (ItemCatalog.Entry r : recentEntries) {
+                if (searched >= TEXT_HISTORY) {
+                    break;
+                }
+                if (r == null || !catalog.hasText(r)) {
+                    continue;
+                }
+                searched++;
+                if (holds(catalog.textNeighbours(r, TEXT_NEIGHBOURS), index)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether this view gathered every candidate ({@link #candidates}) so far. */
+        boolean gathered() {
+            return candidates != null;
+        }
+
         /** Every candidate with its source bits, in the order first proposed. Computed once per view. */
         public Candidates candidates() {
             if (candidates != null) {
@@ -619,12 +701,18 @@ public final class Ranker {
                 // no source can have proposed an item the catalogue does not know: no retrieval for it (most
                 // events of a catalogue that grows as it is browsed); the text query is searched as retrieval would
                 searchTextQuery();
-                return features(null, itemId, fallbackCategory, 0, out);
+                return features(null, itemId, fallbackCategory, out);
             }
-            return features(e, itemId, fallbackCategory, candidates().sources(e), out);
+            return features(e, itemId, fallbackCategory, out);
         }
 
-        private boolean features(ItemCatalog.Entry e, String itemId, String fallbackCategory, int sources, float[] out) {
+        /**
+         * f_i of an entry (null: an item the catalogue does not know). Its sources are found first: where that
+         * leaves the candidates ungathered, no list holds the item, so it has no co-occurrence score either.
+         */
+        private boolean features(ItemCatalog.Entry e, String itemId, String fallbackCategory, float[] out) {
+            int sources = sourcesOf(e);
+            double covisitScore = e == null || !gathered() ? 0 : covisit().score(e);
             boolean hasText = false;
             String category = fallbackCategory;
             if (e != null) {
@@ -649,7 +737,7 @@ public final class Ranker {
             float categoryPopularity = e == null || categoryRank < 0 ? 0f
                     : catalog.categoryPopularity(e, leaderOf(e, categoryRank));
             contextFeatures(history.recentRank(itemId), categoryRank, e == null ? 0f : catalog.allTimePopularity(e),
-                    categoryPopularity, sources, e == null ? 0 : covisit().score(e), hasText,
+                    categoryPopularity, sources, covisitScore, hasText,
                     hasText ? history.textAffinity(out) : 0f, nearest, out);
             return hasText;
         }
@@ -749,7 +837,7 @@ public final class Ranker {
             float[] f = new float[layout.size()];
             boolean hasText = features(itemId, fallbackCategory, f);
             ItemCatalog.Entry e = catalog.get(itemId);
-            return scored(itemId, e == null ? -1 : e.index, f, hasText, candidates().sources(e));
+            return scored(itemId, e == null ? -1 : e.index, f, hasText, sourcesOf(e));
         }
 
         private Scored scored(String itemId, int index, float[] f, boolean hasText, int sources) {
@@ -761,8 +849,12 @@ public final class Ranker {
 
         /** Whether a source proposed the item. */
         public boolean proposed(String itemId) {
-            ItemCatalog.Entry e = catalog.get(itemId);
-            return e != null && candidates().contains(e);
+            return proposed(catalog.get(itemId));
+        }
+
+        /** Whether a source proposed the entry (false for null). */
+        public boolean proposed(ItemCatalog.Entry e) {
+            return sourcesOf(e) != 0;
         }
 
         /** Every candidate, scored, best first ({@link #ORDER}). */
@@ -932,9 +1024,30 @@ public final class Ranker {
         /** Features of the examples a training step sees, with each candidate's sources. */
         public float[] candidateFeatures(ItemCatalog.Entry e) {
             float[] f = new float[layout.size()];
-            features(e, e.itemId, null, candidates().sources(e), f);
+            features(e, e.itemId, null, f);
             return f;
         }
+    }
+
+    /** Whether {@link View#addNeighbours} takes the index from these co-occurrence scores. */
+    private static boolean proposesNeighbour(ItemCatalog.Covisits c, int index) {
+        int[] indexes = c.indexes();
+        double[] scores = c.scores();
+        for (int i = 0; i < indexes.length; i++) {
+            if (indexes[i] == index && scores[i] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holds(int[] indexes, int index) {
+        for (int x : indexes) {
+            if (x == index) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 1 / sqrt(normSq), or 0 for a zero vector: a cosine with it is then 0. */

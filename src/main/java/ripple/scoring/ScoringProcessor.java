@@ -296,7 +296,7 @@ public final class ScoringProcessor extends ContextualProcessor<String, Behavior
     private Learning learn(Ranker.View view, UserState user, float[] w, String itemId, float[] positive,
                            float strength, String eventId) {
         ItemCatalog.Entry known = catalog.get(itemId);
-        boolean teaches = known != null && (settings.learnUnretrieved() || view.candidates().contains(known))
+        boolean teaches = known != null && (settings.learnUnretrieved() || view.proposed(known))
                 && served.serves(view, known);
         if (!teaches || strength <= 0) {
             return Learning.NONE;

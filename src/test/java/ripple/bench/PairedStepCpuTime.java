@@ -22,7 +22,7 @@ import java.util.List;
  * against itself: 0.961, 29 blocks of 30), so {@code bench/pair-step.sh} runs this twice, in both orders, and takes
  * the geometric mean, in which that cancels. Not a test. Arguments: the first build's classes directory, the
  * second's, the rest of the class path (this class's own directory, the test classes and the dependencies),
- * catalogue size, blocks, steps per block. The last line is the median ratio, second build over first.
+ * catalogue size, blocks, steps per block, and optionally {@link TwoStageBenchmark.Catalogue#retrievedShare}. The last line is the median ratio, second build over first.
  */
 public final class PairedStepCpuTime {
     private static final int WARMUP_STEPS = 10_000;
@@ -33,6 +33,7 @@ public final class PairedStepCpuTime {
         int catalogSize = Integer.parseInt(args[3]);
         int blocks = Integer.parseInt(args[4]);
         int steps = Integer.parseInt(args[5]);
+        double retrievedShare = args.length > 6 ? Double.parseDouble(args[6]) : 0;
         Object[] catalogues = new Object[2];
         Method[] step = new Method[2];
         for (int v = 0; v < 2; v++) {
@@ -43,6 +44,9 @@ public final class PairedStepCpuTime {
             Field size = type.getDeclaredField("catalogSize");
             size.setAccessible(true);
             size.setInt(catalogue, catalogSize);
+            Field share = type.getDeclaredField("retrievedShare");
+            share.setAccessible(true);
+            share.setDouble(catalogue, retrievedShare);
             type.getMethod("setup").invoke(catalogue);
             step[v] = type.getDeclaredMethod("step");
             step[v].setAccessible(true);

@@ -8,7 +8,7 @@ import java.lang.management.ThreadMXBean;
  * other work (wall-clock JMH figures then move with the load; CPU time moves far less), and what a step allocates
  * (young collections, whose pauses are most of the end-to-end latency's tail, come as often as allocation fills
  * the young generation). Not a test. Arguments:
- * catalogue size, warm-up steps, measured steps.
+ * catalogue size, warm-up steps, measured steps, and optionally {@link TwoStageBenchmark.Catalogue#retrievedShare}.
  */
 public final class StepCpuTime {
     public static void main(String[] args) {
@@ -16,6 +16,7 @@ public final class StepCpuTime {
         s.catalogSize = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        s.retrievedShare = args.length > 3 ? Double.parseDouble(args[3]) : 0;
         s.setup();
         System.out.printf("candidates of one user: %d%n", s.ranker.view(s.user, s.w, TwoStageBenchmark.NOW.toEpochMilli()).candidates().size());
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

@@ -308,6 +308,132 @@ class RetrievalTest {
                 .as("without a prior, the user's own query").allMatch(i -> i >= 40);
     }
 
+    /**
+     * A view asked about one item (the event's, before it is learned) answers without gathering every candidate when
+     * no source's list holds it, and must answer as if it had: the same source bits, the same co-occurrence score
+     * to the bit, so the same features and score. Every bounded source here has more in its lists than its bound
+     * (co-occurrence: 3 recent items with 10 neighbours each, over a bound of 20; categories: 6 with two lists of
+     * 10), so items in a list but cut by the bound are asked about too.
+     */
+    @Test
+    void anItemsSourcesAndScoreAreTheSameWhetherOrNotEveryCandidateWasGathered() {
+        ScoringSettings s = settings("recent,covisit,popular,category,text");
+        ItemCatalog catalog = catalog(s, 400);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(13);
+        for (int i = 0; i < 400; i += 2) {
+            float[] embedding = new float[16];
+            for (int d = 0; d < embedding.length; d++) {
+                embedding[d] = (float) rnd.nextGaussian();
+            }
+            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null, null);
+        }
+        String[] touched = {"i4", "i61", "i117", "i202", "i303", "i355"};
+        for (String item : touched) {
+            String[] ids = new String[10];
+            float[] counts = new float[ids.length];
+            for (int j = 0; j < ids.length; j++) {
+                ids[j] = "i" + rnd.nextInt(400);
+                counts[j] = (float) rnd.nextDouble(1, 8);
+            }
+            catalog.putNeighbours(item, new ItemNeighbours(NOW, 20f, ids, counts));
+        }
+        UserState user = userWhoTouched(s, touched);
+        for (int i = 0; i < user.history().textProfile.length; i++) {
+            user.history().textProfile[i] = (float) rnd.nextGaussian();
+        }
+        float[] w = new float[s.layout().size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        Ranker.View full = new Ranker(catalog, s.decay()).view(user, w, NOW);
+        Candidates all = full.candidates();
+        assertThat(all.size()).isGreaterThan(60);
+        Ranker ranker = new Ranker(catalog, s.decay());
+        int answeredAlone = 0;
+        for (int i = 0; i < 400; i++) {
+            String item = "i" + i;
+            Ranker.View alone = ranker.view(user, w, NOW);
+            assertThat(alone.score(item, null)).as(item).isEqualTo(full.score(item, null));
+            assertThat(alone.proposed(item)).as(item).isEqualTo(all.contains(catalog.get(item)));
+            if (!alone.gathered()) {
+                answeredAlone++;
+                assertThat(all.contains(catalog.get(item))).as(item).isFalse();
+            }
+        }
+        assertThat(answeredAlone).as("items no list holds, answered without gathering").isGreaterThan(100);
+        assertThat(ranker.view(user, w, NOW).score("not-in-catalogue", "c3")).isEqualTo(full.score("not-in-catalogue", "c3"));
+    }
+
+    /**
+     * The co-occurrence source and feature, by their definition: a neighbour's score is the sum over the user's
+     * recent items (most recent first) of its normalised co-occurrence with each over 1 + the item's place; the
+     * source proposes the neighbours in the order first found when they all fit the bound, else the best by score,
+     * best first. Checked where they fit (three recent items with 5 neighbours each, summed into the candidates
+     * directly) and where they do not (three with 10 each, over a bound of 20: through a table of their own).
+     */
+    @Test
+    void coOccurrenceScoresAndOrderAreTheSameWhetherEveryNeighbourFitsTheBoundOrNot() {
+        ScoringSettings s = settings("recent,covisit");
+        for (int perItem : new int[] {5, 10}) {
+            ItemCatalog catalog = catalog(s, 400);
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(perItem);
+            String[] touched = {"i4", "i61", "i117"};
+            for (String item : touched) {
+                String[] ids = new String[perItem];
+                float[] counts = new float[perItem];
+                for (int j = 0; j < perItem; j++) {
+                    ids[j] = j == 0 ? "i300" : "i" + rnd.nextInt(400); // i300 a neighbour of all three
+                    counts[j] = (float) rnd.nextDouble(1, 8);
+                }
+                catalog.putNeighbours(item, new ItemNeighbours(NOW, 20f, ids, counts));
+            }
+            UserState user = userWhoTouched(s, touched);
+            Map<Integer, Double> expected = new java.util.LinkedHashMap<>();
+            for (int pos = 0; pos < touched.length; pos++) {
+                ItemCatalog.Covisits c = catalog.covisits(catalog.get(touched[touched.length - 1 - pos]), NOW);
+                for (int i = 0; i < c.indexes().length; i++) {
+                    if (c.scores()[i] > 0) {
+                        expected.merge(c.indexes()[i], 1.0 / (1 + pos) * c.scores()[i], Double::sum);
+                    }
+                }
+            }
+            List<Integer> proposed = new java.util.ArrayList<>(expected.keySet());
+            if (proposed.size() > 20) {
+                proposed.sort((a, b) -> Double.compare(expected.get(b), expected.get(a)) != 0
+                        ? Double.compare(expected.get(b), expected.get(a)) : Integer.compare(a, b));
+                proposed = proposed.subList(0, 20);
+            }
+
+            Ranker.View view = new Ranker(catalog, s.decay()).view(user, new float[s.layout().size()], NOW);
+            Candidates all = view.candidates();
+            List<Integer> covisitOrder = new java.util.ArrayList<>();
+            for (int p = 0; p < all.size(); p++) {
+                int index = all.indexAt(p);
+                if (Source.COVISIT.in(all.sourcesAt(p))) {
+                    covisitOrder.add(index);
+                }
+                assertThat(all.scoreAt(p)).as("%d neighbours each: i%d", perItem, index)
+                        .isEqualTo(expected.getOrDefault(index, 0.0));
+            }
+            // in the order first found when all fit, else best first
+            List<Integer> firstFound = new java.util.ArrayList<>(expected.size() > 20 ? proposed : expected.keySet());
+            List<Integer> recentFirst = new java.util.ArrayList<>();
+            for (int r = touched.length - 1; r >= 0; r--) {
+                int index = catalog.get(touched[r]).index;
+                if (firstFound.contains(index)) {
+                    recentFirst.add(index); // the recent source proposed it first
+                }
+            }
+            firstFound.removeAll(recentFirst);
+            recentFirst.addAll(firstFound);
+            assertThat(covisitOrder).as("%d neighbours each", perItem).containsExactlyElementsOf(recentFirst);
+            float[] f = new float[s.layout().size()];
+            view.features("i300", null, f);
+            assertThat((double) f[s.layout().contextOffset() + FeatureLayout.CTX_COVISIT])
+                    .isEqualTo((double) (float) (double) expected.get(catalog.get("i300").index));
+        }
+    }
+
     /** The catalogue numbers of the candidates the text source proposed, in the order proposed. */
     private static List<Integer> textCandidates(Candidates c) {
         List<Integer> out = new java.util.ArrayList<>();
