@@ -227,10 +227,11 @@ public final class Candidates {
         return added;
     }
 
-    /** Adds to the entry's score (given its catalogue index), adding the entry first if need be. */
-    void addScore(ItemCatalog.Entry e, int index, double score) {
+    /** Adds to the entry's score (given its catalogue index), and source bits, adding the entry first if need be. */
+    void addScore(ItemCatalog.Entry e, int index, double score, int bits) {
         int p = positionOf(e, index); // first: it may grow the arrays
         scores[p] += score;
+        sources[p] |= bits;
     }
 
     private int find(int index) {

@@ -165,6 +165,13 @@ public final class Ranker {
          */
         private Candidates covisit;
         /**
+         * Whether the candidates hold every co-occurrence neighbour with its score ({@link #candidates}), so that
+         * {@link #covisit} is not built.
+         */
+        private boolean neighboursInCandidates;
+        /** {@link #recentCovisits()}, once found. */
+        private ItemCatalog.Covisits[] recentCovisits;
+        /**
          * Centred text of the user's most recent items that have text, and one over the norm of each (0 for a zero
          * vector or one the user does not have): a candidate's cosines to them cost one square root, its own.
          */
@@ -343,39 +350,67 @@ public final class Ranker {
             }
         }
 
+        /**
+         * The co-occurrence lists of the user's first {@code scoring.covisit-history} recent items (null for one
+         * without), found once per view.
+         */
+        private ItemCatalog.Covisits[] recentCovisits() {
+            if (recentCovisits == null) {
+                recentCovisits = new ItemCatalog.Covisits[Math.min(retrieval.covisitHistory(), recentEntries.length)];
+                for (int pos = 0; pos < recentCovisits.length; pos++) {
+                    recentCovisits[pos] = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
+                }
+            }
+            return recentCovisits;
+        }
+
         /** {@link #covisit}, built now if it was not yet. */
         private Candidates covisit() {
             if (covisit != null) {
                 checkTables();
                 return covisit;
             }
-            ItemCatalog.Covisits[] neighbours = new ItemCatalog.Covisits[
-                    Math.min(retrieval.covisitHistory(), recentEntries.length)];
-            for (int pos = 0; pos < neighbours.length; pos++) {
-                neighbours[pos] = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
-            }
             covisit = table(0);
-            for (int pos = 0; pos < neighbours.length; pos++) {
-                if (neighbours[pos] != null) {
-                    addNeighbours(neighbours[pos], 1.0 / (1 + pos));
-                }
-            }
+            addNeighbours(covisit, 0);
             return covisit;
         }
 
         /**
-         * Normalised co-occurrence, c_ij / sqrt(n_i n_j) as of now's tick ({@link ItemCatalog#covisits}), weighted by
-         * the source's recency.
+         * Normalised co-occurrence, c_ij / sqrt(n_i n_j) as of now's tick ({@link ItemCatalog#covisits}), each
+         * recent item's weighted by its recency, summed into a table's scores with {@code bits}.
          */
-        private void addNeighbours(ItemCatalog.Covisits c, double weight) {
-            ItemCatalog.Entry[] others = c.entries();
-            int[] indexes = c.indexes();
-            double[] scores = c.scores();
-            for (int i = 0; i < others.length; i++) {
-                if (scores[i] > 0) {
-                    covisit.addScore(others[i], indexes[i], weight * scores[i]);
+        private void addNeighbours(Candidates into, int bits) {
+            ItemCatalog.Covisits[] lists = recentCovisits();
+            for (int pos = 0; pos < lists.length; pos++) {
+                if (lists[pos] == null) {
+                    continue;
+                }
+                double weight = 1.0 / (1 + pos);
+                ItemCatalog.Entry[] others = lists[pos].entries();
+                int[] indexes = lists[pos].indexes();
+                double[] scores = lists[pos].scores();
+                for (int i = 0; i < others.length; i++) {
+                    if (scores[i] > 0) {
+                        into.addScore(others[i], indexes[i], weight * scores[i], bits);
+                    }
                 }
             }
+        }
+
+        /**
+         * How many neighbours {@link #addNeighbours} adds, counting an item once per list that holds it: at most
+         * the number of distinct ones.
+         */
+        private int neighbourEntries() {
+            int n = 0;
+            for (ItemCatalog.Covisits c : recentCovisits()) {
+                for (int i = 0; c != null && i < c.scores().length; i++) {
+                    if (c.scores()[i] > 0) {
+                        n++;
+                    }
+                }
+            }
+            return n;
         }
 
         /** The text query hits per model, searched now if they were not yet. */
@@ -443,9 +478,7 @@ public final class Ranker {
                 return true;
             }
             if (retrieval.uses(Source.COVISIT)) {
-                int n = Math.min(retrieval.covisitHistory(), recentEntries.length);
-                for (int pos = 0; pos < n; pos++) {
-                    ItemCatalog.Covisits c = recentEntries[pos] == null ? null : catalog.covisits(recentEntries[pos], now);
+                for (ItemCatalog.Covisits c : recentCovisits()) {
                     if (c != null && proposesNeighbour(c, index)) {
                         return true;
                     }
@@ -498,14 +531,19 @@ public final class Ranker {
                 return candidates;
             }
             int c = retrieval.candidates();
-            Candidates neighbours = covisit();
+            // When the source takes every neighbour, their scores are summed straight into the candidates, in the
+            // order and to the bits the co-occurrence table would hold them: no table, and no copying scores over.
+            neighboursInCandidates = retrieval.uses(Source.COVISIT) && covisit == null && neighbourEntries() <= c;
+            Candidates neighbours = neighboursInCandidates ? null : covisit();
             candidates = table(1);
             if (retrieval.uses(Source.RECENT)) {
                 for (ItemCatalog.Entry e : recentEntries) {
                     add(e, Source.RECENT);
                 }
             }
-            if (retrieval.uses(Source.COVISIT)) {
+            if (neighboursInCandidates) {
+                addNeighbours(candidates, Source.COVISIT.bit());
+            } else if (retrieval.uses(Source.COVISIT)) {
                 addCovisits(neighbours, c);
             }
             if (retrieval.uses(Source.POPULAR)) {
@@ -524,8 +562,10 @@ public final class Ranker {
             if (retrieval.uses(Source.TEXT)) {
                 addTextNeighbours(c);
             }
-            // every candidate's co-occurrence feature, found once here rather than looked up while ranking
-            candidates.takeScores(neighbours);
+            if (!neighboursInCandidates) {
+                // every candidate's co-occurrence feature, found once here rather than looked up while ranking
+                candidates.takeScores(neighbours);
+            }
             return candidates;
         }
 
@@ -712,7 +752,8 @@ public final class Ranker {
          */
         private boolean features(ItemCatalog.Entry e, String itemId, String fallbackCategory, float[] out) {
             int sources = sourcesOf(e);
-            double covisitScore = e == null || !gathered() ? 0 : covisit().score(e);
+            double covisitScore = e == null || !gathered() ? 0
+                    : neighboursInCandidates ? candidates().score(e) : covisit().score(e);
             boolean hasText = false;
             String category = fallbackCategory;
             if (e != null) {

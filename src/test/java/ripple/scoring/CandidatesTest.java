@@ -34,7 +34,7 @@ class CandidatesTest {
             ItemCatalog.Entry e = catalog.entry(rnd.nextBoolean() ? rnd.nextInt(200) : rnd.nextInt(5000));
             if (rnd.nextInt(4) == 0) {
                 double s = rnd.nextDouble();
-                candidates.addScore(e, e.index, s);
+                candidates.addScore(e, e.index, s, 0);
                 scores.merge(e, s, Double::sum);
                 bits.putIfAbsent(e, 0);
             } else {
@@ -94,7 +94,7 @@ class CandidatesTest {
                 candidates.add(e, b);
                 bits.merge(e, b, (x, y) -> x | y);
                 if (round < 2 && rnd.nextBoolean()) { // scores left from the first rounds must not reach later ones
-                    candidates.addScore(e, e.index, 0.5);
+                    candidates.addScore(e, e.index, 0.5, 0);
                     scores.merge(e, 0.5, Double::sum);
                 }
             }
@@ -128,7 +128,7 @@ class CandidatesTest {
             for (int n = 0; n < proposals; n++) {
                 // few distinct scores, so that many ties fall to the catalogue index
                 ItemCatalog.Entry e = catalog.entry(rnd.nextInt(500));
-                candidates.addScore(e, e.index, rnd.nextInt(6) * 0.25);
+                candidates.addScore(e, e.index, rnd.nextInt(6) * 0.25, 0);
             }
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < candidates.size(); i++) {
