@@ -166,7 +166,11 @@ public class TwoStageBenchmark {
         }
     }
 
-    /** decode, retrieve, learn (9 examples), fold the event in, retrieve and rank again, encode, build the outputs. */
+    /**
+     * decode, ask retrieval about the event's item (gathering every candidate only where a source's list holds it),
+     * learn from 9 examples where the event teaches ({@link Catalogue#retrievedShare}), fold the event in, retrieve
+     * and rank, encode, build the outputs.
+     */
     @Benchmark
     public void scoringStep(Catalogue s) {
         s.step();
