@@ -172,6 +172,11 @@ public final class Ranker {
         /** {@link #recentCovisits()}, once found. */
         private ItemCatalog.Covisits[] recentCovisits;
         /**
+         * The last entry {@link #sourcesOf} found in no source's list: the event's item is asked about twice before
+         * the event (its features, then whether it teaches), and the lists are read once.
+         */
+        private ItemCatalog.Entry inNoList;
+        /**
          * Centred text of the user's most recent items that have text, and one over the norm of each (0 for a zero
          * vector or one the user does not have): a candidate's cosines to them cost one square root, its own.
          */
@@ -455,7 +460,8 @@ public final class Ranker {
             if (e == null) {
                 return 0;
             }
-            if (candidates == null && !inAnySourceList(e)) {
+            if (candidates == null && (e == inNoList || !inAnySourceList(e))) {
+                inNoList = e;
                 return 0;
             }
             return candidates().sources(e);
@@ -485,9 +491,8 @@ public final class Ranker {
                 }
             }
             if (retrieval.uses(Source.CATEGORY)) {
-                for (int position : strongestCategories()) {
-                    if (holds(catalog.popular(categoryRecordsOfCatalog[position], true).indexes(), index)
-                            || holds(catalog.popular(categoryRecordsOfCatalog[position], false).indexes(), index)) {
+                for (ItemCatalog.Listing list : categoryLists()) {
+                    if (holds(list.indexes(), index)) {
                         return true;
                     }
                 }
@@ -495,28 +500,47 @@ public final class Ranker {
             return false;
         }
 
-        /** Whether the text source's lists (the text query's hits, the recent items' text neighbours) hold the index. */
+        /** Whether the text source's lists hold the index. */
         private boolean inTextSource(int index) {
-            searchTextQuery();
-            for (String model : layout.textModels()) {
-                if (holds(textHits.get(model).items(), index)) {
-                    return true;
-                }
-            }
-            int searched = 0;
-            for (ItemCatalog.Entry r : recentEntries) {
-                if (searched >= TEXT_HISTORY) {
-                    break;
-                }
-                if (r == null || !catalog.hasText(r)) {
-                    continue;
-                }
-                searched++;
-                if (holds(catalog.textNeighbours(r, TEXT_NEIGHBOURS), index)) {
+            for (int[] list : textLists()) {
+                if (holds(list, index)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /** The category source's lists: per strongest category of the user, its recent and all-time popularity. */
+        private List<ItemCatalog.Listing> categoryLists() {
+            List<ItemCatalog.Listing> lists = new ArrayList<>();
+            for (int position : strongestCategories()) {
+                lists.add(catalog.popular(categoryRecordsOfCatalog[position], true));
+                lists.add(catalog.popular(categoryRecordsOfCatalog[position], false));
+            }
+            return lists;
+        }
+
+        /**
+         * The text source's lists of catalogue indexes: per text model, the items nearest the user's text query
+         * (searched now if they were not yet); then those nearest each of the user's most recent items with text.
+         */
+        private List<int[]> textLists() {
+            searchTextQuery();
+            List<int[]> lists = new ArrayList<>();
+            for (String model : layout.textModels()) {
+                lists.add(textHits.get(model).items());
+            }
+            int searched = 0;
+            for (ItemCatalog.Entry e : recentEntries) {
+                if (searched >= TEXT_HISTORY) {
+                    break;
+                }
+                if (e != null && catalog.hasText(e)) {
+                    searched++;
+                    lists.add(catalog.textNeighbours(e, TEXT_NEIGHBOURS));
+                }
+            }
+            return lists;
         }
 
         /** Whether this view gathered every candidate ({@link #candidates}) so far. */
@@ -533,7 +557,7 @@ public final class Ranker {
             int c = retrieval.candidates();
             // When the source takes every neighbour, their scores are summed straight into the candidates, in the
             // order and to the bits the co-occurrence table would hold them: no table, and no copying scores over.
-            neighboursInCandidates = retrieval.uses(Source.COVISIT) && covisit == null && neighbourEntries() <= c;
+            neighboursInCandidates = retrieval.uses(Source.COVISIT) && neighbourEntries() <= c;
             Candidates neighbours = neighboursInCandidates ? null : covisit();
             candidates = table(1);
             if (retrieval.uses(Source.RECENT)) {
@@ -552,12 +576,7 @@ public final class Ranker {
                 addAll(catalog.popular(false), c - proposed, Source.POPULAR);
             }
             if (retrieval.uses(Source.CATEGORY)) {
-                List<ItemCatalog.Listing> lists = new ArrayList<>();
-                for (int position : strongestCategories()) {
-                    lists.add(catalog.popular(categoryRecordsOfCatalog[position], true));
-                    lists.add(catalog.popular(categoryRecordsOfCatalog[position], false));
-                }
-                addInterleaved(lists, c, Source.CATEGORY);
+                addInterleaved(categoryLists(), c, Source.CATEGORY);
             }
             if (retrieval.uses(Source.TEXT)) {
                 addTextNeighbours(c);
@@ -645,23 +664,9 @@ public final class Ranker {
 
         /** Per text model: the items nearest the user's text query, and those nearest the user's recent items. */
         private void addTextNeighbours(int c) {
-            searchTextQuery();
-            for (String model : layout.textModels()) {
-                for (int idx : textHits.get(model).items()) {
-                    add(null, idx, Source.TEXT);
-                }
-            }
-            int searched = 0;
-            for (ItemCatalog.Entry e : recentEntries) {
-                if (searched >= TEXT_HISTORY) {
-                    break;
-                }
-                if (e == null || !catalog.hasText(e)) {
-                    continue;
-                }
-                searched++;
+            for (int[] list : textLists()) {
                 // by index alone: the candidates' entries are looked up only where read (Candidates#entry)
-                for (int idx : catalog.textNeighbours(e, TEXT_NEIGHBOURS)) {
+                for (int idx : list) {
                     add(null, idx, Source.TEXT);
                 }
             }

@@ -33,6 +33,21 @@ class RetrievalTest {
         return catalog;
     }
 
+    /** Every even-numbered item of the first {@code n} gets a random 16-dim text of the test model. */
+    private static void putRandomText(ItemCatalog catalog, int n, java.util.SplittableRandom rnd) {
+        for (int i = 0; i < n; i += 2) {
+            catalog.putFeatures("i" + i, "test-model", "v1", gaussian(new float[16], rnd), NOW, null, null);
+        }
+    }
+
+    /** Fills v with standard normal values; returns it. */
+    private static float[] gaussian(float[] v, java.util.SplittableRandom rnd) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+
     private static UserState userWhoTouched(ScoringSettings s, String... items) {
         UserState u = UserState.startingFrom(new float[s.layout().size()], s.layout().textDims(), 0);
         long t = NOW - 1000L * items.length;
@@ -154,22 +169,11 @@ class RetrievalTest {
         ScoringSettings s = settings("recent,covisit,popular,category,text");
         ItemCatalog catalog = catalog(s, 300);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-        for (int i = 0; i < 300; i += 2) {
-            float[] embedding = new float[16];
-            for (int d = 0; d < embedding.length; d++) {
-                embedding[d] = (float) rnd.nextGaussian();
-            }
-            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null, null);
-        }
+        putRandomText(catalog, 300, rnd);
         catalog.putNeighbours("i4", new ItemNeighbours(NOW, 10f, new String[] {"i8", "i9"}, new float[] {4f, 2f}));
         UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i4");
-        for (int i = 0; i < user.history().textProfile.length; i++) {
-            user.history().textProfile[i] = (float) rnd.nextGaussian();
-        }
-        float[] w = new float[s.layout().size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rnd.nextGaussian();
-        }
+        gaussian(user.history().textProfile, rnd);
+        float[] w = gaussian(new float[s.layout().size()], rnd);
         Ranker.View view = new Ranker(catalog, s.decay()).view(user, w, NOW);
         List<Ranker.Scored> ranked = view.rankCandidates();
         assertThat(ranked).hasSizeGreaterThan(20);
@@ -196,10 +200,7 @@ class RetrievalTest {
         ItemCatalog catalog = catalog(s, 300);
         UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i4", "i0", "i1");
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
-        float[] random = new float[s.layout().size()];
-        for (int i = 0; i < random.length; i++) {
-            random[i] = (float) rnd.nextGaussian();
-        }
+        float[] random = gaussian(new float[s.layout().size()], rnd);
         for (float[] w : List.of(new float[s.layout().size()], random)) {
             Ranker.View view = new Ranker(catalog, s.decay()).view(user, w, NOW);
             List<Ranker.Scored> ranked = view.rankCandidates();
@@ -227,10 +228,7 @@ class RetrievalTest {
         catalog.putNeighbours("i99", new ItemNeighbours(NOW, 10f, new String[] {"i260"}, new float[] {3f}));
         UserState user = userWhoTouched(s, "i4", "i6", "i7", "i10", "i0", "i1");
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-        float[] w = new float[s.layout().size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rnd.nextGaussian();
-        }
+        float[] w = gaussian(new float[s.layout().size()], rnd);
         Ranker ranker = new Ranker(catalog, s.decay());
         for (String item : List.of("i6", "i99")) {
             Ranker.View before = ranker.view(user, w, NOW);
@@ -320,13 +318,7 @@ class RetrievalTest {
         ScoringSettings s = settings("recent,covisit,popular,category,text");
         ItemCatalog catalog = catalog(s, 400);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(13);
-        for (int i = 0; i < 400; i += 2) {
-            float[] embedding = new float[16];
-            for (int d = 0; d < embedding.length; d++) {
-                embedding[d] = (float) rnd.nextGaussian();
-            }
-            catalog.putFeatures("i" + i, "test-model", "v1", embedding, NOW, null, null);
-        }
+        putRandomText(catalog, 400, rnd);
         String[] touched = {"i4", "i61", "i117", "i202", "i303", "i355"};
         for (String item : touched) {
             String[] ids = new String[10];
@@ -338,13 +330,8 @@ class RetrievalTest {
             catalog.putNeighbours(item, new ItemNeighbours(NOW, 20f, ids, counts));
         }
         UserState user = userWhoTouched(s, touched);
-        for (int i = 0; i < user.history().textProfile.length; i++) {
-            user.history().textProfile[i] = (float) rnd.nextGaussian();
-        }
-        float[] w = new float[s.layout().size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rnd.nextGaussian();
-        }
+        gaussian(user.history().textProfile, rnd);
+        float[] w = gaussian(new float[s.layout().size()], rnd);
         Ranker.View full = new Ranker(catalog, s.decay()).view(user, w, NOW);
         Candidates all = full.candidates();
         assertThat(all.size()).isGreaterThan(60);
