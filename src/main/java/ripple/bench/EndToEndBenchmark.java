@@ -146,6 +146,9 @@ public final class EndToEndBenchmark {
 
     public static Result run(Options o, java.io.PrintStream log) throws Exception {
         Path dir = Files.createTempDirectory("ripple-bench-e2e");
+        // listening from the start: JFR's first start in a JVM stalled it for seconds (a latency phase's p50 of
+        // 9 s when it began there), so it is over before anything is measured
+        GcPauses gcPauses = new GcPauses();
         LocalStack local = null;
         String bootstrap = o.bootstrap();
         if (bootstrap == null) {
@@ -235,11 +238,8 @@ public final class EndToEndBenchmark {
                 rate = o.latencyRate() != null ? o.latencyRate() : Math.max(1, warm.eventsPerSec() / 2);
                 CommitBreakdown.Counters before = CommitBreakdown.read(streams);
                 Snapshot cpuBefore = Snapshot.take(scorer, 0);
-                int paced;
-                try (GcPauses gc = new GcPauses()) {
-                    paced = latencyPhase(client, topics, o, next, rate, waits, log);
-                    pauses = gc.pauses();
-                }
+                int paced = latencyPhase(client, topics, o, next, rate, waits, log);
+                pauses = gcPauses.pauses();
                 Snapshot cpuAfter = Snapshot.take(scorer, 0);
                 latencyCpu = (cpuAfter.appCpuNanos() - cpuBefore.appCpuNanos()) / 1e6 / paced;
                 commits = CommitBreakdown.between(before, CommitBreakdown.read(streams));
@@ -265,6 +265,7 @@ public final class EndToEndBenchmark {
                     warm == null ? Double.NaN : warm.eventsPerSec(),
                     warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, gc, rssPeakMb(), stateBytes);
         } finally {
+            gcPauses.close();
             if (own != null) {
                 own.close();
             }

@@ -1,25 +1,19 @@
 package ripple.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordingStream;
 
 /**
- * The collections this JVM reported while it listened, with their wall-clock start and end: laid beside each
- * score's wait, they tell how much of a latency tail the collector made. They are what the collector's beans
- * report: with G1 or the parallel collector every one is a stop-the-world pause; a concurrent collector reports
- * its cycles, most of which do not stop the application.
+ * The collector's pauses in this JVM while it listened, with their wall-clock start and end: laid beside each
+ * score's wait, they tell how much of a latency tail the collector made. They come from JFR's pause events, which
+ * count stop-the-world pauses only (a concurrent collector's cycles are left out), on the wall clock.
  */
 public final class GcPauses implements AutoCloseable {
-    /** One collection, in ms since the epoch. */
+    /** One pause, in ms since the epoch. */
     record Pause(long startMs, long endMs) {
         long millis() {
             return endMs - startMs;
@@ -52,38 +46,54 @@ public final class GcPauses implements AutoCloseable {
         }
     }
 
-    /**
-     * The JVM's start as the wall clock reads now: collections are timed from the JVM's start, scores by the wall
-     * clock, and the start the JVM recorded when it started drifts from the wall clock as that is adjusted (5 s
-     * in one test JVM of a few minutes, on a shared machine).
-     */
-    private final long jvmStartMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getUptime();
-    private final List<Pause> pauses = new ArrayList<>();
-    private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private final NotificationListener listener = this::onNotification;
+    /** JFR's event for each stop-the-world pause of any collector, with its sub-phases left out. */
+    private static final String PAUSE_EVENT = "jdk.GCPhasePause";
+    /** Longer than JFR's one-second flush, so that a pause before a call has been delivered by its end. */
+    private static final Duration DELIVERY = Duration.ofSeconds(5);
 
-    /** Starts listening to every collector bean of this JVM. */
+    // Not the collector beans' notifications: they time a collection from the management clock's start, which
+    // came about 40 ms after the start RuntimeMXBean's uptime counts from, so every pause read 40 ms early, before
+    // the scores it delayed, and a tail made of pauses read as made of none (0% of the tail, 2026-12-05; with the
+    // pauses from -Xlog:gc's wall-clock times, 35% of it waited through one). JFR's times are on the wall clock.
+    private final RecordingStream stream = new RecordingStream();
+    private final List<Pause> pauses = new ArrayList<>();
+    private final Object flushed = new Object();
+    private long flushes;
+
+    /** Starts listening to this JVM's pauses. */
     GcPauses() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener(listener, null, null);
-                emitters.add(emitter);
+        stream.enable(PAUSE_EVENT);
+        stream.onEvent(PAUSE_EVENT, e -> {
+            synchronized (pauses) {
+                pauses.add(new Pause(e.getStartTime().toEpochMilli(), e.getEndTime().toEpochMilli()));
+            }
+        });
+        stream.onFlush(() -> {
+            synchronized (flushed) {
+                flushes++;
+                flushed.notifyAll();
+            }
+        });
+        stream.startAsync();
+    }
+
+    /**
+     * The pauses so far, in the order reported: it waits for JFR to deliver those before the call, which it does
+     * about once a second.
+     */
+    List<Pause> pauses() throws InterruptedException {
+        long deadline = System.nanoTime() + DELIVERY.toNanos();
+        synchronized (flushed) {
+            // the first flush may have begun before the call: the one after it holds everything before the call
+            long wanted = flushes + 2;
+            while (flushes < wanted) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(flushed, left);
             }
         }
-    }
-
-    private void onNotification(Notification n, Object handback) {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-            return;
-        }
-        var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
-        synchronized (pauses) {
-            pauses.add(new Pause(jvmStartMs + info.getStartTime(), jvmStartMs + info.getEndTime()));
-        }
-    }
-
-    /** The collections reported so far, in the order reported. */
-    List<Pause> pauses() {
         synchronized (pauses) {
             return List.copyOf(pauses);
         }
@@ -91,13 +101,7 @@ public final class GcPauses implements AutoCloseable {
 
     @Override
     public void close() {
-        for (NotificationEmitter emitter : emitters) {
-            try {
-                emitter.removeNotificationListener(listener);
-            } catch (ListenerNotFoundException e) {
-                // already gone: nothing to undo
-            }
-        }
+        stream.close();
     }
 
     /**
