@@ -3,6 +3,7 @@ package ripple.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,28 @@ class CovisitsTest {
         assertThat(ids[1]).isSameAs(decodedUnknown);
         assertThat(catalog.get("c").influence().category()).isSameAs(catalog.get("b").influence().category());
         assertThat(catalog.covisits(catalog.get("a"), T).entries()[0]).isSameAs(catalog.get("b"));
+    }
+
+    @Test
+    void aReplacedListIsLetGoWithWhatWasDerivedFromItBeforeTheItemIsReadAgain() throws InterruptedException {
+        ItemCatalog catalog = catalog();
+        catalog.putNeighbours("b", new ItemNeighbours(T, 9f, new String[0], new float[0]));
+        catalog.putNeighbours("a", new ItemNeighbours(T, 16f, new String[] {"b"}, new float[] {4f}));
+        ItemCatalog.Covisits derived = catalog.covisits(catalog.get("a"), T);
+        assertThat(derived).isNotNull();
+        WeakReference<ItemNeighbours> firstKept = new WeakReference<>(catalog.get("a").neighbours());
+        WeakReference<ItemCatalog.Covisits> derivedKept = new WeakReference<>(derived);
+        derived = null;
+
+        catalog.putNeighbours("a", new ItemNeighbours(T, 16f, new String[] {"b"}, new float[] {8f}));
+        for (int i = 0; i < 10 && (firstKept.get() != null || derivedKept.get() != null); i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+
+        // nothing read item a since: its views of the first list would have kept that list alive until then
+        assertThat(firstKept.get()).isNull();
+        assertThat(derivedKept.get()).isNull();
+        assertThat(catalog.covisits(catalog.get("a"), T).scores()).containsExactly(8 / Math.sqrt(16 * 9));
     }
 }
