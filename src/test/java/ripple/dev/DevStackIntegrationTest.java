@@ -50,7 +50,9 @@ class DevStackIntegrationTest {
         String shown = bytes.toString(StandardCharsets.UTF_8);
         assertThat(s.eventsSent()).isEqualTo(FIRST);
         assertThat(s.recommendations()).isPositive();
-        assertThat(shown).contains("schema registry: http://127.0.0.1:").contains("= text");
+        // the events wait for the catalogue, so the lists shown have items in them
+        assertThat(shown).contains("schema registry: http://127.0.0.1:")
+                .contains("ripple: the catalogue's 60 items embedded").contains("= text");
         assertThat(shown).containsPattern("user u\\d+ \\(top topic: \\w+\\)");
         // the broker's own log goes to a file of its own under the data directory, not to the console
         assertThat(dir.resolve("broker.log")).isNotEmptyFile();
