@@ -64,13 +64,18 @@ public final class DevStack {
             throws InterruptedException {
         long deadline = System.nanoTime() + CATALOGUE_MAX.toNanos();
         while (!stop.get() && System.nanoTime() < deadline) {
-            var catalog = runtime.catalog();
-            if (catalog != null && catalog.size() >= items) {
+            if (catalogueSize(runtime) >= items) {
                 return true;
             }
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /** How many items the scorer's catalogue holds (0 before the scorer has one). */
+    private static int catalogueSize(RippleRuntime runtime) {
+        var catalog = runtime.catalog();
+        return catalog == null ? 0 : catalog.size();
     }
 
     /**
@@ -174,7 +179,7 @@ public final class DevStack {
                             (System.nanoTime() - catalogueStart) / 1e9);
                 } else if (!stop.get()) {
                     log.warn("the scorer's catalogue held {} of the demo's {} items after {}: sending events anyway",
-                            runtime.catalog() == null ? 0 : runtime.catalog().size(), o.items(), CATALOGUE_MAX);
+                            catalogueSize(runtime), o.items(), CATALOGUE_MAX);
                 }
                 out.flush();
                 long deadline = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
@@ -203,10 +208,9 @@ public final class DevStack {
                         double rate = (producer.sent() - producedAtLastRender) / ((now - lastRender) / 1e9);
                         producedAtLastRender = producer.sent();
                         lastRender = now;
-                        var catalog = runtime.catalog();
                         status = String.format(Locale.ROOT,
                                 "ripple dev | events sent %d (%.0f/s) | items in catalogue %d | recommendations %d | Ctrl-C stops",
-                                producer.sent(), rate, catalog == null ? 0 : catalog.size(), view.received());
+                                producer.sent(), rate, catalogueSize(runtime), view.received());
                         view.render(status, false);
                     }
                     // After the producer stops, wait for the scorer to drain (a fixed few seconds once cut off
