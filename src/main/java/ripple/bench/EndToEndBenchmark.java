@@ -1,6 +1,7 @@
 package ripple.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,13 +38,20 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import ripple.avro.BehaviorEvent;
 import ripple.avro.BehaviorType;
 import ripple.avro.ItemFeatures;
 import ripple.avro.ScoreUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.LocalStack;
+import ripple.events.IntakeProcessor;
 import ripple.dev.registry.KafkaSchemaStore;
 import ripple.metrics.RippleMetrics;
 import ripple.runtime.KafkaSettings;
@@ -58,7 +66,8 @@ import ripple.topics.Topics;
 
 /**
  * End-to-end throughput and latency of the scorer on a real broker, against a pass-through Kafka Streams app
- * (deserialise, re-key, serialise, produce) on the same broker and data in the same run: the engine's ceiling.
+ * (deserialise, re-key, serialise, produce) on the same broker and data in the same run, the engine's ceiling, and
+ * against a {@link #floor}, the state work under any scorer of this design.
  * Item features are random unit vectors (this measures scoring, not BERT: see {@code bench embed}).
  */
 public final class EndToEndBenchmark {
@@ -92,7 +101,8 @@ public final class EndToEndBenchmark {
         }
     }
 
-    public record Result(int events, int users, int items, Phase ripple, Phase passthrough, long commitIntervalMs,
+    public record Result(int events, int users, int items, Phase ripple, Phase passthrough, Phase floor,
+                         long commitIntervalMs,
                          double p50Ms, double p95Ms, double p99Ms, double[] p99ByThirdMs, int latencySamples,
                          double latencyRate,
                          double warmEventsPerSec, double warmCpuMsPerEvent, double latencyCpuMsPerEvent,
@@ -109,6 +119,7 @@ public final class EndToEndBenchmark {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"events\": %d, \"users\": %d, \"items\": %d, "
                             + "\"ripple_events_per_sec\": %.1f, \"passthrough_events_per_sec\": %.1f, \"ratio\": %.3f, "
+                            + "\"floor_events_per_sec\": %.1f, \"floor_ratio\": %.3f, \"ratio_to_floor\": %.3f, "
                             + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
                             + "\"p99_by_third_ms\": [%s], \"latency_samples\": %d, "
                             + "\"latency_rate_events_per_sec\": %.1f, "
@@ -116,13 +127,16 @@ public final class EndToEndBenchmark {
                             + "\"latency_cpu_ms_per_event\": %.3f, \"latency_commits\": %s, \"latency_gc\": %s, "
                             + "\"records_per_event\": %.3f, \"bytes_per_event\": %.1f, \"cpu_ms_per_event\": %.3f, "
                             + "\"rss_mb_peak\": %d, \"state_bytes_per_user\": %.0f, "
-                            + "\"ripple\": %s, \"passthrough\": %s}",
+                            + "\"ripple\": %s, \"passthrough\": %s, \"floor\": %s}",
                     events, users, items, ripple.eventsPerSec(), passthrough.eventsPerSec(),
-                    ripple.eventsPerSec() / passthrough.eventsPerSec(), commitIntervalMs, p50Ms, p95Ms, p99Ms,
+                    ripple.eventsPerSec() / passthrough.eventsPerSec(), floor.eventsPerSec(),
+                    floor.eventsPerSec() / passthrough.eventsPerSec(), ripple.eventsPerSec() / floor.eventsPerSec(),
+                    commitIntervalMs, p50Ms, p95Ms, p99Ms,
                     joinMs(p99ByThirdMs, "%.1f", ", "), latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent,
                     latencyCpuMsPerEvent,
                     latencyCommits.toJson(), latencyGc.toJson(), ripple.recordsPerEvent(), ripple.bytesPerEvent(),
-                    ripple.cpuMsPerEvent(), rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson());
+                    ripple.cpuMsPerEvent(), rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson(),
+                    floor.toJson());
         }
     }
 
@@ -183,9 +197,12 @@ public final class EndToEndBenchmark {
             Topics topics = Topics.create(config, registry);
             TopicAdmin.ensure(admin, topics, o.partitions(), (short) 1);
             String passthroughOut = "bench-" + run + "-passthrough";
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(passthroughOut, o.partitions(), (short) 1)))
+            String floorOut = "bench-" + run + "-floor";
+            List<String> baselineOuts = List.of(passthroughOut, floorOut);
+            admin.createTopics(baselineOuts.stream()
+                    .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, o.partitions(), (short) 1)).toList())
                     .all().get();
-            TopicAdmin.awaitLeaders(admin, List.of(passthroughOut), o.partitions());
+            TopicAdmin.awaitLeaders(admin, baselineOuts, o.partitions());
 
             log.printf(Locale.ROOT, "producing %d item features and %d events for %d users...%n", o.items(), o.events(), o.users());
             produceFeatures(client, topics, o.items());
@@ -193,15 +210,10 @@ public final class EndToEndBenchmark {
             produceEvents(client, topics, o, 0, o.events(), i -> base.plusMillis(i).toEpochMilli(), true);
 
             // The scorer is timed by its scores (one per event); the pass-through by its one output per event.
-            Phase passthrough;
-            String passthroughId = "ripple-bench-passthrough-" + run;
-            Apps app = new Apps(passthroughId, List.of(passthroughApp(config, topics, passthroughOut, passthroughId)),
-                    Map.of(passthroughId, List.of()));
-            try {
-                passthrough = measure(client, passthroughOut, o.events(), app, log, "passthrough");
-            } finally {
-                app.leave();
-            }
+            Phase passthrough = measureBaseline(client, config, passthrough(topics, passthroughOut), passthroughOut,
+                    "ripple-bench-passthrough-" + run, o.events(), log, "passthrough");
+            Phase floor = measureBaseline(client, config, floor(ScoringSettings.from(config), topics, floorOut),
+                    floorOut, "ripple-bench-floor-" + run, o.events(), log, "floor");
             List<GcPauses.Wait> waits = new ArrayList<>();
             List<GcPauses.Pause> pauses;
             Phase ripple;
@@ -259,7 +271,7 @@ public final class EndToEndBenchmark {
             log.printf(Locale.ROOT, "latency phase, p99 of each third of its time: %s ms%n",
                     joinMs(byThird, "%.0f", " / "));
             double stateBytes = stateBytesPerUser(client, appId + "-user-state-changelog");
-            return new Result(o.events(), o.users(), o.items(), ripple, passthrough,
+            return new Result(o.events(), o.users(), o.items(), ripple, passthrough, floor,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
                     percentile(latencies, 0.99), byThird, latencies.size(), rate,
                     warm == null ? Double.NaN : warm.eventsPerSec(),
@@ -428,10 +440,63 @@ public final class EndToEndBenchmark {
         return b.build();
     }
 
-    private static KafkaStreams passthroughApp(RippleConfig config, Topics topics, String out, String applicationId) {
+    /**
+     * The floor under any scorer that keeps Ripple's state: Ripple's own intake (validation, and dedupe by event id
+     * in its logged store), then each user's state read and written back in a logged RocksDB store, and one output
+     * per event (the event, as the pass-through writes it). Between it and the scorer lies the scoring itself
+     * (ranking, learning, the by-item aggregates); between the pass-through and it, the state every design keeps.
+     */
+    static Topology floor(ScoringSettings settings, Topics topics, String out) {
+        StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(IntakeProcessor.dedupeStore(settings.intake().dedupeWindow()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLOOR_USER_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        b.stream(topics.behaviorEvents.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> ScoringTopology.intake(settings, topics, RippleMetrics.noop()), IntakeProcessor.DEDUPE_STORE)
+                .filter((user, v) -> v instanceof BehaviorEvent).mapValues(v -> (BehaviorEvent) v)
+                .process(FloorUserState::new, FLOOR_USER_STORE)
+                .to(out, Produced.with(Serdes.String(), topics.behaviorEvents.valueSerde()));
+        return b.build();
+    }
+
+    static final String FLOOR_USER_STORE = "floor-user-state";
+    /** The floor's state per user: about the scorer's mean at the default settings (451 to 456 bytes, 2026-12-05). */
+    static final int FLOOR_STATE_BYTES = 456;
+
+    /** Reads the user's state, changes it (the event's time and item), writes it back, and forwards the event. */
+    private static final class FloorUserState extends ContextualProcessor<String, BehaviorEvent, String, BehaviorEvent> {
+        private KeyValueStore<String, byte[]> users;
+
+        @Override
+        public void init(ProcessorContext<String, BehaviorEvent> context) {
+            super.init(context);
+            users = context.getStateStore(FLOOR_USER_STORE);
+        }
+
+        @Override
+        public void process(Record<String, BehaviorEvent> record) {
+            byte[] state = users.get(record.key());
+            ByteBuffer b = ByteBuffer.wrap(state == null ? new byte[FLOOR_STATE_BYTES] : state);
+            int count = b.getInt(0) + 1;
+            b.putInt(0, count).putLong(4, record.timestamp())
+                    .putInt(12 + 4 * (count % ((FLOOR_STATE_BYTES - 12) / 4)), record.value().getItemId().hashCode());
+            users.put(record.key(), b.array());
+            context().forward(record);
+        }
+    }
+
+    /** Runs a baseline app over the pre-produced events and measures it as {@link #measure} does, then stops it. */
+    private static Phase measureBaseline(Properties client, RippleConfig config, Topology topology, String out,
+                                         String applicationId, int events, java.io.PrintStream log, String name)
+            throws Exception {
         Properties p = KafkaSettings.streams(config, "");
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        return new KafkaStreams(passthrough(topics, out), p);
+        Apps app = new Apps(applicationId, List.of(new KafkaStreams(topology, p)), Map.of(applicationId, List.of()));
+        try {
+            return measure(client, out, events, app, log, name);
+        } finally {
+            app.leave();
+        }
     }
 
     /**
@@ -614,7 +679,7 @@ public final class EndToEndBenchmark {
 
         /** "bench-1a2b3c4d-scores" as "scores", "ripple-bench-1a2b3c4d-user-state-changelog" as "user-state-changelog". */
         static String shortName(String topic) {
-            return topic.replaceFirst("^(ripple-)?bench-(passthrough-)?[0-9a-f]{8}-", "");
+            return topic.replaceFirst("^(ripple-)?bench-(passthrough-|floor-)?[0-9a-f]{8}-", "");
         }
     }
 

@@ -37,8 +37,9 @@ final class BenchCommand {
     }
 
     @Command(name = "e2e", mixinStandardHelpOptions = true,
-            description = "The scorer (exactly-once) against a pass-through Kafka Streams app on the same broker and "
-                    + "data, then latency at half the measured maximum.")
+            description = "The scorer (exactly-once) against a pass-through Kafka Streams app and a floor (intake "
+                    + "and each user's state, no scoring) on the same broker and data, then latency at half the "
+                    + "measured maximum.")
     static final class EndToEnd implements Callable<Integer> {
         @Option(names = "--users", defaultValue = "200000", description = "Users (default: ${DEFAULT-VALUE}).")
         int users;
@@ -67,7 +68,8 @@ final class BenchCommand {
                 + "latency phase to this CSV file (received_ms, event_ms, latency_ms, partition).")
         java.nio.file.Path latencyLog;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Ripple setting for the scorer, e.g. "
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Ripple setting for the scorer "
+                + "(and the baselines' Kafka Streams settings), e.g. "
                 + "--set scoring.coalesce-interval=1s (repeatable).")
         java.util.Map<String, String> settings = new java.util.HashMap<>();
 

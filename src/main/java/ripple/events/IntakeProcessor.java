@@ -2,10 +2,13 @@ package ripple.events;
 
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +109,12 @@ public final class IntakeProcessor extends ContextualProcessor<byte[], byte[], S
     /** Start of the time bucket that holds {@code ts}: buckets are as long as the window. */
     long bucket(long ts) {
         return windowMs <= 0 ? ts : Math.floorDiv(ts, windowMs) * windowMs;
+    }
+
+    /** The store of accepted event ids, by the start of their time bucket; RocksDB, logged. */
+    public static StoreBuilder<WindowStore<String, Long>> dedupeStore(Duration window) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(DEDUPE_STORE, retention(window),
+                window.isZero() ? Duration.ofMillis(1) : window, false), Serdes.String(), Serdes.Long());
     }
 
     /** Retention the dedupe store needs: a check reaches one window before the bucket of an event up to one window late. */

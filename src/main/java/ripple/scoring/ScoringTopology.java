@@ -1,6 +1,5 @@
 package ripple.scoring;
 
-import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -150,13 +149,9 @@ public final class ScoringTopology {
     private static void addScorer(StreamsBuilder builder, ScoringSettings settings, Topics topics, ItemCatalog catalog,
                                   Wiring wiring) {
         RippleMetrics metrics = wiring.metrics();
-        Duration window = settings.intake().dedupeWindow();
         // RocksDB even for a replay: Kafka's in-memory window store keeps one map per timestamp, and with the
         // range-fetch dedupe of before its lookups were 41% of a Taobao replay's CPU (JFR)
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(IntakeProcessor.DEDUPE_STORE, IntakeProcessor.retention(window),
-                        window.isZero() ? Duration.ofMillis(1) : window, false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(IntakeProcessor.dedupeStore(settings.intake().dedupeWindow()));
         // Not cached, measured: users seldom have two events within a commit interval, so a cache saved under 1% of
         // the changelog writes, while the user entries filled Kafka Streams' one cache per thread
         // (statestore.cache.max.bytes), which then evicts (and so writes through) on nearly every put to the

@@ -34,6 +34,12 @@ class EndToEndBenchmarkIntegrationTest {
         assertThat(r.events()).isEqualTo(30_000);
         assertThat(r.ripple().eventsPerSec()).isPositive();
         assertThat(r.passthrough().eventsPerSec()).isPositive();
+        // the floor writes its output and its two changelogs, one record each per event
+        assertThat(r.floor().eventsPerSec()).isPositive();
+        assertThat(r.floor().byTopic()).containsOnlyKeys("floor", "event-ids-changelog", "floor-user-state-changelog");
+        r.floor().byTopic().forEach((topic, recordsAndBytes) ->
+                assertThat(recordsAndBytes[0]).as(topic).isCloseTo(1.0, org.assertj.core.api.Assertions.within(0.2)));
+        assertThat(r.toJson()).contains("\"floor_ratio\"", "\"ratio_to_floor\"");
         // one score per event, so at least one record per event
         assertThat(r.ripple().recordsPerEvent()).isGreaterThan(1);
         assertThat(printed).contains("warm burst: 3000 events");
