@@ -73,7 +73,7 @@ public final class Settings {
             string("state.dir", ".ripple/state",
                     "Local RocksDB state; restored from changelogs when lost."),
             integer("state.rocksdb.memory-mb", "256", 16, 1 << 20,
-                    "Memory for all RocksDB stores of this process together (block cache, with a quarter for write "
+                    "Memory for all RocksDB stores of this process together (block cache, with up to half for write "
                     + "buffers), however many partitions it holds."),
             string("processing.guarantee", "exactly_once_v2",
                     "exactly_once_v2 (default): every event yields its outputs exactly once; at_least_once is "
