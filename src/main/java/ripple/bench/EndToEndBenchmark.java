@@ -51,8 +51,8 @@ import ripple.avro.ItemFeatures;
 import ripple.avro.ScoreUpdate;
 import ripple.config.RippleConfig;
 import ripple.dev.LocalStack;
-import ripple.events.IntakeProcessor;
 import ripple.dev.registry.KafkaSchemaStore;
+import ripple.events.IntakeProcessor;
 import ripple.metrics.RippleMetrics;
 import ripple.runtime.KafkaSettings;
 import ripple.runtime.KafkaStreamsSettings;
@@ -209,7 +209,8 @@ public final class EndToEndBenchmark {
             Instant base = Instant.now().minus(Duration.ofHours(1));
             produceEvents(client, topics, o, 0, o.events(), i -> base.plusMillis(i).toEpochMilli(), true);
 
-            // The scorer is timed by its scores (one per event); the pass-through by its one output per event.
+            // The scorer is timed by its scores (one per event); the pass-through and the floor by their one output
+            // per event.
             Phase passthrough = measureBaseline(client, config, passthrough(topics, passthroughOut), passthroughOut,
                     "ripple-bench-passthrough-" + run, o.events(), log, "passthrough");
             Phase floor = measureBaseline(client, config, floor(ScoringSettings.from(config), topics, floorOut),

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -31,12 +29,9 @@ class FloorTopologyTest {
     void dropsDuplicatesAndKeepsAStateOfTheScorersSizePerUser() {
         RippleConfig config = RippleConfig.defaultConfig();
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "floor-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                EndToEndBenchmark.floor(ScoringSettings.from(config), topics, "floor-out"), props)) {
+                EndToEndBenchmark.floor(ScoringSettings.from(config), topics, "floor-out"),
+                ScorerFixture.driverProps("floor-test", stateDir))) {
             TestInputTopic<String, BehaviorEvent> in = driver.createInputTopic(topics.behaviorEvents.name(),
                     Serdes.String().serializer(), topics.behaviorEvents.valueSerde().serializer());
             TestOutputTopic<String, BehaviorEvent> out = driver.createOutputTopic("floor-out",

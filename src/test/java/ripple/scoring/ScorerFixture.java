@@ -46,11 +46,8 @@ public final class ScorerFixture implements AutoCloseable {
         this.topics = Topics.create(config, registry);
         ScoringSettings settings = ScoringSettings.from(config);
         this.catalog = settings.newCatalog();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog), props, T0);
+        driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog), driverProps("ripple-test",
+                stateDir), T0);
         events = driver.createInputTopic(topics.behaviorEvents.name(), Serdes.String().serializer(),
                 topics.behaviorEvents.valueSerde().serializer(), T0, java.time.Duration.ZERO);
         rawEvents = driver.createInputTopic(topics.behaviorEvents.name(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -64,6 +61,15 @@ public final class ScorerFixture implements AutoCloseable {
                 topics.weightUpdates.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters.name(), Serdes.ByteArray().deserializer(),
                 topics.deadLetters.valueSerde().deserializer());
+    }
+
+    /** What a {@code TopologyTestDriver} needs: an application id, a broker it never dials, and its state directory. */
+    public static Properties driverProps(String applicationId, Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return props;
     }
 
     public static RippleConfig testConfig() {

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -253,12 +251,9 @@ class ScoringTopologyTest {
         RippleConfig config = ScorerFixture.testConfig();
         ScoringSettings settings = ScoringSettings.from(config);
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-test-by-item");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ScoringTopology.byItem(settings, topics, ScoringTopology.Wiring.live(RippleMetrics.noop())), props, T0)) {
+                ScoringTopology.byItem(settings, topics, ScoringTopology.Wiring.live(RippleMetrics.noop())),
+                ScorerFixture.driverProps("ripple-test-by-item", dir), T0)) {
             TestInputTopic<String, ItemSignal> in = driver.createInputTopic(topics.itemSignals.name(),
                     Serdes.String().serializer(), topics.itemSignals.valueSerde().serializer());
             TestOutputTopic<String, ItemNeighbours> out = driver.createOutputTopic(topics.itemNeighbours.name(),
