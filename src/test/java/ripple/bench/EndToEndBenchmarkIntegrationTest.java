@@ -53,7 +53,11 @@ class EndToEndBenchmarkIntegrationTest {
         // every third of the phase had scores (NaN otherwise, and the smallest of them would be NaN)
         assertThat(Arrays.stream(r.p99ByThirdMs()).min().orElseThrow()).isPositive();
         assertThat(r.toJson()).contains("\"warm_events_per_sec\"", "\"latency_cpu_ms_per_event\"",
-                "\"latency_commits\"", "\"latency_gc\"", "\"p99_by_third_ms\": [");
+                "\"latency_commits\"", "\"latency_gc\"", "\"p99_by_third_ms\": [", "\"p99_tail_one_second\": {");
+        // at least 1% of the scores are at or above the p99, and the busiest second holds at least one of them
+        assertThat(r.p99Tail().tailWaits()).isPositive();
+        assertThat(r.p99Tail().share()).isBetween(1.0 / r.p99Tail().tailWaits(), 1.0);
+        assertThat(printed).contains("scores at or above the p99: ");
         assertThat(r.latencyGc().pauseTimeShare()).isBetween(0.0, 1.0);
         assertThat(r.latencyGc().tailInPauseShare()).isBetween(0.0, 1.0);
         assertThat(printed).contains("latency phase, GC: ");

@@ -2,6 +2,7 @@ package ripple.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,41 @@ class EndToEndBenchmarkTest {
 
         assertThat(EndToEndBenchmark.p99ByPart(waits, 3)).containsExactly(30.0, Double.NaN, 50.0);
         assertThat(EndToEndBenchmark.p99ByPart(List.of(), 3)).containsExactly(Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    @Test
+    void tailSpanFindsTheOneSecondThatHoldsTheTailOfAStall() {
+        // 1,000 scores of 10 ms over 10 s of event time; then a stall: the 20 events from 5.0 s to 5.19 s wait 300
+        // down to 110 ms, the scores of one episode
+        List<GcPauses.Wait> waits = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            long event = 2_000_000 + 10L * i;
+            long wait = i >= 500 && i < 520 ? 300 - 10L * (i - 500) : 10;
+            waits.add(new GcPauses.Wait(event, event + wait));
+        }
+
+        EndToEndBenchmark.TailSpan tail = EndToEndBenchmark.tailSpan(waits, 120, Duration.ofSeconds(1));
+
+        // 300 down to 120 ms: 19 waits, all within the second from 5.0 s
+        assertThat(tail.tailWaits()).isEqualTo(19);
+        assertThat(tail.share()).isEqualTo(1.0);
+        assertThat(tail.startSec()).isEqualTo(5.0);
+    }
+
+    @Test
+    void tailSpanOfATailSpreadOverThePhaseIsSmall() {
+        // one slow score (200 ms) every second for 10 s: no second holds more than one of the ten
+        List<GcPauses.Wait> waits = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            long event = 10L * i;
+            waits.add(new GcPauses.Wait(event, event + (i % 100 == 50 ? 200 : 10)));
+        }
+
+        EndToEndBenchmark.TailSpan tail = EndToEndBenchmark.tailSpan(waits, 200, Duration.ofSeconds(1));
+
+        assertThat(tail.tailWaits()).isEqualTo(10);
+        assertThat(tail.share()).isEqualTo(0.1);
+        assertThat(tail.startSec()).isEqualTo(0.5);
+        assertThat(EndToEndBenchmark.tailSpan(List.of(), 0, Duration.ofSeconds(1)).share()).isNaN();
     }
 }
