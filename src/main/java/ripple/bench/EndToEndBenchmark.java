@@ -103,7 +103,8 @@ public final class EndToEndBenchmark {
 
     public record Result(int events, int users, int items, Phase ripple, Phase passthrough, Phase floor,
                          long commitIntervalMs,
-                         double p50Ms, double p95Ms, double p99Ms, double[] p99ByThirdMs, int latencySamples,
+                         double p50Ms, double p95Ms, double p99Ms, double[] p99IntervalMs, double[] p99ByThirdMs,
+                         int latencySamples,
                          double latencyRate,
                          double warmEventsPerSec, double warmCpuMsPerEvent, double latencyCpuMsPerEvent,
                          CommitBreakdown latencyCommits, GcPauses.Summary latencyGc, TailSpan p99Tail, long rssMbPeak,
@@ -121,7 +122,7 @@ public final class EndToEndBenchmark {
                             + "\"ripple_events_per_sec\": %.1f, \"passthrough_events_per_sec\": %.1f, \"ratio\": %.3f, "
                             + "\"floor_events_per_sec\": %.1f, \"floor_ratio\": %.3f, \"ratio_to_floor\": %.3f, "
                             + "\"commit_interval_ms\": %d, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f, "
-                            + "\"p99_by_third_ms\": [%s], \"latency_samples\": %d, "
+                            + "\"p99_interval_ms\": [%s], \"p99_by_third_ms\": [%s], \"latency_samples\": %d, "
                             + "\"latency_rate_events_per_sec\": %.1f, "
                             + "\"warm_events_per_sec\": %.1f, \"warm_cpu_ms_per_event\": %.3f, "
                             + "\"latency_cpu_ms_per_event\": %.3f, \"latency_commits\": %s, \"latency_gc\": %s, "
@@ -133,7 +134,7 @@ public final class EndToEndBenchmark {
                     ripple.eventsPerSec() / passthrough.eventsPerSec(), floor.eventsPerSec(),
                     floor.eventsPerSec() / passthrough.eventsPerSec(), ripple.eventsPerSec() / floor.eventsPerSec(),
                     commitIntervalMs, p50Ms, p95Ms, p99Ms,
-                    joinMs(p99ByThirdMs, "%.1f", ", "), latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent,
+                    joinMs(p99IntervalMs, "%.1f", ", "), joinMs(p99ByThirdMs, "%.1f", ", "), latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent,
                     latencyCpuMsPerEvent,
                     latencyCommits.toJson(), latencyGc.toJson(), p99Tail.toJson(), ripple.recordsPerEvent(),
                     ripple.bytesPerEvent(),
@@ -270,6 +271,9 @@ public final class EndToEndBenchmark {
             Collections.sort(latencies);
             GcPauses.Summary gc = GcPauses.summarise(waits, pauses, percentile(latencies, 0.99));
             log.printf(Locale.ROOT, "latency phase, GC: %s%n", gc);
+            double[] interval = p99Interval(waits, Duration.ofSeconds(1), P99_RESAMPLES, 11);
+            log.printf(Locale.ROOT, "latency phase, p99 %.0f ms, 95%% interval %.0f to %.0f ms (a bootstrap over seconds "
+                    + "of event time)%n", percentile(latencies, 0.99), interval[0], interval[1]);
             double[] byThird = p99ByPart(waits, LATENCY_PARTS);
             log.printf(Locale.ROOT, "latency phase, p99 of each third of its time: %s ms%n",
                     joinMs(byThird, "%.0f", " / "));
@@ -279,7 +283,7 @@ public final class EndToEndBenchmark {
             double stateBytes = stateBytesPerUser(client, appId + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough, floor,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
-                    percentile(latencies, 0.99), byThird, latencies.size(), rate,
+                    percentile(latencies, 0.99), interval, byThird, latencies.size(), rate,
                     warm == null ? Double.NaN : warm.eventsPerSec(),
                     warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, gc, tail, rssPeakMb(), stateBytes);
         } finally {
@@ -836,6 +840,54 @@ public final class EndToEndBenchmark {
             out[i] = percentile(byPart.get(i), 0.99);
         }
         return out;
+    }
+
+    /** Resamples of {@link #p99Interval}; its seed is fixed, so the same waits give the same interval. */
+    static final int P99_RESAMPLES = 1000;
+
+    /**
+     * A 95% interval for the p99: a bootstrap that draws whole {@code block}s of event time with replacement,
+     * because the waits are not independent (a stall delays hundreds of scores together), so that an interval over
+     * single scores would be far too narrow. An interval that spans a target says this one run cannot tell whether
+     * the target holds; a run whose tail is one episode has a wide one. {NaN, NaN} without waits.
+     */
+    static double[] p99Interval(List<GcPauses.Wait> waits, Duration block, int resamples, long seed) {
+        if (waits.isEmpty()) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        long first = waits.stream().mapToLong(GcPauses.Wait::eventMs).min().getAsLong();
+        int longest = (int) Math.max(0, waits.stream().mapToLong(GcPauses.Wait::millis).max().getAsLong());
+        // each block's waits as counts per millisecond, which a resample adds up
+        Map<Long, int[]> byBlock = new HashMap<>();
+        for (GcPauses.Wait w : waits) {
+            int[] counts = byBlock.computeIfAbsent((w.eventMs() - first) / block.toMillis(), b -> new int[longest + 1]);
+            counts[(int) Math.max(0, w.millis())]++;
+        }
+        List<int[]> blocks = new ArrayList<>(byBlock.values());
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] p99s = new double[resamples];
+        int[] sum = new int[longest + 1];
+        for (int r = 0; r < resamples; r++) {
+            Arrays.fill(sum, 0);
+            long total = 0;
+            for (int i = 0; i < blocks.size(); i++) {
+                int[] drawn = blocks.get(random.nextInt(blocks.size()));
+                for (int ms = 0; ms <= longest; ms++) {
+                    sum[ms] += drawn[ms];
+                    total += drawn[ms];
+                }
+            }
+            // the same rank as percentile(): the value at floor(0.99 n) of the sorted waits
+            long rank = (long) Math.floor(0.99 * total);
+            long seen = 0;
+            int ms = 0;
+            while (seen + sum[ms] <= rank) {
+                seen += sum[ms++];
+            }
+            p99s[r] = ms;
+        }
+        Arrays.sort(p99s);
+        return new double[] {p99s[(int) (0.025 * resamples)], p99s[(int) Math.ceil(0.975 * resamples) - 1]};
     }
 
     /**

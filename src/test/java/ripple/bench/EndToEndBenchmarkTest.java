@@ -68,4 +68,37 @@ class EndToEndBenchmarkTest {
         assertThat(tail.startSec()).isEqualTo(0.5);
         assertThat(EndToEndBenchmark.tailSpan(List.of(), 0, Duration.ofSeconds(1)).share()).isNaN();
     }
+
+    @Test
+    void p99IntervalOfSteadyWaitsIsThatWait() {
+        List<GcPauses.Wait> waits = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            waits.add(new GcPauses.Wait(10L * i, 10L * i + 12));
+        }
+
+        assertThat(EndToEndBenchmark.p99Interval(waits, Duration.ofSeconds(1), 200, 1)).containsExactly(12.0, 12.0);
+        assertThat(EndToEndBenchmark.p99Interval(List.of(), Duration.ofSeconds(1), 200, 1))
+                .containsExactly(Double.NaN, Double.NaN);
+    }
+
+    @Test
+    void p99IntervalOfOneEpisodeSpansRunsWithoutItAndRunsWithMore() {
+        // 10 s of scores at 10 ms, and one stall: the 20 events from 5.0 s wait 300 down to 110 ms. The p99 (the
+        // 991st of 1,000) is one of the stall's; a run of the same kind may have no stall (p99 10 ms) or two.
+        List<GcPauses.Wait> waits = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            long event = 2_000_000 + 10L * i;
+            long wait = i >= 500 && i < 520 ? 300 - 10L * (i - 500) : 10;
+            waits.add(new GcPauses.Wait(event, event + wait));
+        }
+
+        double[] interval = EndToEndBenchmark.p99Interval(waits, Duration.ofSeconds(1), 1000, 11);
+
+        // a tenth of the blocks holds the stall: about a third of the resamples draw none of it
+        assertThat(interval[0]).isEqualTo(10.0);
+        // two draws of it put 40 of 1,000 waits in the stall: the p99 then lies well inside it
+        assertThat(interval[1]).isGreaterThanOrEqualTo(200.0);
+        // a fixed seed: the same waits give the same interval
+        assertThat(EndToEndBenchmark.p99Interval(waits, Duration.ofSeconds(1), 1000, 11)).containsExactly(interval);
+    }
 }
