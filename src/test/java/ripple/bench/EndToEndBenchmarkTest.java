@@ -35,14 +35,7 @@ class EndToEndBenchmarkTest {
 
     @Test
     void tailSpanFindsTheOneSecondThatHoldsTheTailOfAStall() {
-        // 1,000 scores of 10 ms over 10 s of event time; then a stall: the 20 events from 5.0 s to 5.19 s wait 300
-        // down to 110 ms, the scores of one episode
-        List<GcPauses.Wait> waits = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            long event = 2_000_000 + 10L * i;
-            long wait = i >= 500 && i < 520 ? 300 - 10L * (i - 500) : 10;
-            waits.add(new GcPauses.Wait(event, event + wait));
-        }
+        List<GcPauses.Wait> waits = oneStall();
 
         EndToEndBenchmark.TailSpan tail = EndToEndBenchmark.tailSpan(waits, 120, Duration.ofSeconds(1));
 
@@ -83,14 +76,9 @@ class EndToEndBenchmarkTest {
 
     @Test
     void p99IntervalOfOneEpisodeSpansRunsWithoutItAndRunsWithMore() {
-        // 10 s of scores at 10 ms, and one stall: the 20 events from 5.0 s wait 300 down to 110 ms. The p99 (the
-        // 991st of 1,000) is one of the stall's; a run of the same kind may have no stall (p99 10 ms) or two.
-        List<GcPauses.Wait> waits = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            long event = 2_000_000 + 10L * i;
-            long wait = i >= 500 && i < 520 ? 300 - 10L * (i - 500) : 10;
-            waits.add(new GcPauses.Wait(event, event + wait));
-        }
+        // The p99 (the 991st of 1,000) is one of the stall's; a run of the same kind may have no stall (p99 10 ms)
+        // or two.
+        List<GcPauses.Wait> waits = oneStall();
 
         double[] interval = EndToEndBenchmark.p99Interval(waits, Duration.ofSeconds(1), 1000, 11);
 
@@ -100,5 +88,19 @@ class EndToEndBenchmarkTest {
         assertThat(interval[1]).isGreaterThanOrEqualTo(200.0);
         // a fixed seed: the same waits give the same interval
         assertThat(EndToEndBenchmark.p99Interval(waits, Duration.ofSeconds(1), 1000, 11)).containsExactly(interval);
+    }
+
+    /**
+     * 1,000 scores of 10 ms over 10 s of event time, and one stall: the 20 events from 5.0 s to 5.19 s wait 300
+     * down to 110 ms, the scores of one episode.
+     */
+    private static List<GcPauses.Wait> oneStall() {
+        List<GcPauses.Wait> waits = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            long event = 2_000_000 + 10L * i;
+            long wait = i >= 500 && i < 520 ? 300 - 10L * (i - 500) : 10;
+            waits.add(new GcPauses.Wait(event, event + wait));
+        }
+        return waits;
     }
 }
