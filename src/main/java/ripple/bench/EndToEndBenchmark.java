@@ -134,8 +134,8 @@ public final class EndToEndBenchmark {
                     ripple.eventsPerSec() / passthrough.eventsPerSec(), floor.eventsPerSec(),
                     floor.eventsPerSec() / passthrough.eventsPerSec(), ripple.eventsPerSec() / floor.eventsPerSec(),
                     commitIntervalMs, p50Ms, p95Ms, p99Ms,
-                    joinMs(p99IntervalMs, "%.1f", ", "), joinMs(p99ByThirdMs, "%.1f", ", "), latencySamples, latencyRate, warmEventsPerSec, warmCpuMsPerEvent,
-                    latencyCpuMsPerEvent,
+                    joinMs(p99IntervalMs, "%.1f", ", "), joinMs(p99ByThirdMs, "%.1f", ", "), latencySamples, latencyRate,
+                    warmEventsPerSec, warmCpuMsPerEvent, latencyCpuMsPerEvent,
                     latencyCommits.toJson(), latencyGc.toJson(), p99Tail.toJson(), ripple.recordsPerEvent(),
                     ripple.bytesPerEvent(),
                     ripple.cpuMsPerEvent(), rssMbPeak, stateBytesPerUser, ripple.toJson(), passthrough.toJson(),
@@ -269,21 +269,22 @@ public final class EndToEndBenchmark {
             List<Double> latencies = new ArrayList<>(waits.size());
             waits.forEach(w -> latencies.add((double) w.millis()));
             Collections.sort(latencies);
-            GcPauses.Summary gc = GcPauses.summarise(waits, pauses, percentile(latencies, 0.99));
+            double p99 = percentile(latencies, 0.99);
+            GcPauses.Summary gc = GcPauses.summarise(waits, pauses, p99);
             log.printf(Locale.ROOT, "latency phase, GC: %s%n", gc);
-            double[] interval = p99Interval(waits, Duration.ofSeconds(1), P99_RESAMPLES, 11);
+            double[] interval = p99Interval(waits, TAIL_BLOCK, P99_RESAMPLES, P99_SEED);
             log.printf(Locale.ROOT, "latency phase, p99 %.0f ms, 95%% interval %.0f to %.0f ms (a bootstrap over seconds "
-                    + "of event time)%n", percentile(latencies, 0.99), interval[0], interval[1]);
+                    + "of event time)%n", p99, interval[0], interval[1]);
             double[] byThird = p99ByPart(waits, LATENCY_PARTS);
             log.printf(Locale.ROOT, "latency phase, p99 of each third of its time: %s ms%n",
                     joinMs(byThird, "%.0f", " / "));
-            TailSpan tail = tailSpan(waits, percentile(latencies, 0.99), Duration.ofSeconds(1));
+            TailSpan tail = tailSpan(waits, p99, TAIL_BLOCK);
             log.printf(Locale.ROOT, "latency phase, the %d scores at or above the p99: %.0f%% of them from events within "
                     + "one second, from %.1f s into the phase%n", tail.tailWaits(), 100 * tail.share(), tail.startSec());
             double stateBytes = stateBytesPerUser(client, appId + "-user-state-changelog");
             return new Result(o.events(), o.users(), o.items(), ripple, passthrough, floor,
                     config.duration("commit.interval").toMillis(), percentile(latencies, 0.5), percentile(latencies, 0.95),
-                    percentile(latencies, 0.99), interval, byThird, latencies.size(), rate,
+                    p99, interval, byThird, latencies.size(), rate,
                     warm == null ? Double.NaN : warm.eventsPerSec(),
                     warm == null ? Double.NaN : warm.cpuMsPerEvent(), latencyCpu, commits, gc, tail, rssPeakMb(), stateBytes);
         } finally {
@@ -826,7 +827,7 @@ public final class EndToEndBenchmark {
             Arrays.fill(out, Double.NaN);
             return out;
         }
-        long first = waits.stream().mapToLong(GcPauses.Wait::eventMs).min().getAsLong();
+        long first = firstEventMs(waits);
         long span = waits.stream().mapToLong(GcPauses.Wait::eventMs).max().getAsLong() - first + 1;
         List<List<Double>> byPart = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
@@ -842,8 +843,11 @@ public final class EndToEndBenchmark {
         return out;
     }
 
+    /** The span of event time that {@link #tailSpan} looks within and {@link #p99Interval} draws whole. */
+    static final Duration TAIL_BLOCK = Duration.ofSeconds(1);
     /** Resamples of {@link #p99Interval}; its seed is fixed, so the same waits give the same interval. */
     static final int P99_RESAMPLES = 1000;
+    private static final long P99_SEED = 11;
 
     /**
      * A 95% interval for the p99: a bootstrap that draws whole {@code block}s of event time with replacement,
@@ -855,7 +859,7 @@ public final class EndToEndBenchmark {
         if (waits.isEmpty()) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        long first = waits.stream().mapToLong(GcPauses.Wait::eventMs).min().getAsLong();
+        long first = firstEventMs(waits);
         int longest = (int) Math.max(0, waits.stream().mapToLong(GcPauses.Wait::millis).max().getAsLong());
         // each block's waits as counts per millisecond, which a resample adds up
         Map<Long, int[]> byBlock = new HashMap<>();
@@ -901,7 +905,7 @@ public final class EndToEndBenchmark {
         if (waits.isEmpty()) {
             return new TailSpan(Double.NaN, Double.NaN, 0);
         }
-        long first = waits.stream().mapToLong(GcPauses.Wait::eventMs).min().getAsLong();
+        long first = firstEventMs(waits);
         long[] tail = waits.stream().filter(w -> w.millis() >= p99).mapToLong(GcPauses.Wait::eventMs).sorted().toArray();
         int best = 0;
         long bestStart = first;
@@ -928,6 +932,11 @@ public final class EndToEndBenchmark {
             return String.format(Locale.ROOT, "{\"start_s\": %.2f, \"share\": %.3f, \"scores\": %d}", startSec,
                     share, tailWaits);
         }
+    }
+
+    /** The earliest event time among {@code waits}, which must not be empty: where the phase's spans start. */
+    private static long firstEventMs(List<GcPauses.Wait> waits) {
+        return waits.stream().mapToLong(GcPauses.Wait::eventMs).min().getAsLong();
     }
 
     /** Each value in {@code format}, joined by {@code separator}: a JSON array's or a log line's figures. */

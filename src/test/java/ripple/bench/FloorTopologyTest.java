@@ -18,6 +18,7 @@ import ripple.config.RippleConfig;
 import ripple.scoring.ScorerFixture;
 import ripple.scoring.ScoringSettings;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.testing.TestDrivers;
 import ripple.topics.Topics;
 
 /** The bench's floor does the state work every scorer of this design must: dedupe, and each user's state read and written. */
@@ -31,7 +32,7 @@ class FloorTopologyTest {
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 EndToEndBenchmark.floor(ScoringSettings.from(config), topics, "floor-out"),
-                ScorerFixture.driverProps("floor-test", stateDir))) {
+                TestDrivers.props("floor-test", stateDir))) {
             TestInputTopic<String, BehaviorEvent> in = driver.createInputTopic(topics.behaviorEvents.name(),
                     Serdes.String().serializer(), topics.behaviorEvents.valueSerde().serializer());
             TestOutputTopic<String, BehaviorEvent> out = driver.createOutputTopic("floor-out",

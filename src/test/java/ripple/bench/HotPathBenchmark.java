@@ -7,12 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -50,6 +48,7 @@ import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.scoring.TaskPriors;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.testing.TestDrivers;
 import ripple.topics.Topics;
 import ripple.runtime.TempDirs;
 
@@ -181,11 +180,8 @@ public class HotPathBenchmark {
         public void setup() throws IOException {
             stateDir = Files.createTempDirectory("ripple-bench");
             Topics topics = Topics.create(RippleConfig.defaultConfig(), new InMemorySchemaRegistry());
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-bench");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            driver = new TopologyTestDriver(ScoringTopology.build(SETTINGS, topics), props, NOW);
+            driver = new TopologyTestDriver(ScoringTopology.build(SETTINGS, topics),
+                    TestDrivers.props("ripple-bench", stateDir), NOW);
             TestInputTopic<String, ItemFeatures> features = driver.createInputTopic(topics.itemFeatures.name(),
                     Serdes.String().serializer(), topics.itemFeatures.valueSerde().serializer());
             for (int i = 0; i < 1000; i++) {

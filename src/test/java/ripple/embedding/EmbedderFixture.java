@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -17,6 +16,7 @@ import ripple.avro.Item;
 import ripple.avro.ItemFeatures;
 import ripple.config.RippleConfig;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.testing.TestDrivers;
 import ripple.topics.Topics;
 
 /** The embedder topology in a TopologyTestDriver, with typed input and output topics. */
@@ -36,10 +36,8 @@ final class EmbedderFixture implements AutoCloseable {
     EmbedderFixture(RippleConfig config, ItemEmbedder embedder, Path stateDir) {
         this.topics = Topics.create(config, registry);
         this.settings = EmbedderSettings.from(config);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, EmbedderTopology.applicationId("ripple-test", embedder.version()));
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Properties props = TestDrivers.props(
+                EmbedderTopology.applicationId("ripple-test", embedder.version()), stateDir);
         driver = new TopologyTestDriver(EmbedderTopology.build(settings, topics, embedder, metrics), props, T0);
         items = driver.createInputTopic(topics.items.name(), Serdes.String().serializer(),
                 topics.items.valueSerde().serializer(), T0, Duration.ZERO);

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +23,7 @@ import ripple.scoring.ScorerFixture;
 import ripple.scoring.ScoringSettings;
 import ripple.scoring.ScoringTopology;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.testing.TestDrivers;
 import ripple.topics.Topics;
 
 /** Ripple's meters, recorded by the scoring topology, as /metrics shows them to Prometheus. */
@@ -38,10 +38,7 @@ class MetricsEndpointTest {
         ScoringSettings settings = ScoringSettings.from(config);
         ItemCatalog catalog = settings.newCatalog();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ripple-metrics-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        Properties props = TestDrivers.props("ripple-metrics-test", dir);
 
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 ScoringTopology.build(settings, topics, catalog, new RippleMetrics(registry)), props, ScorerFixture.T0)) {

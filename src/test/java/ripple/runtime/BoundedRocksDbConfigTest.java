@@ -23,6 +23,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
+import ripple.testing.TestDrivers;
 
 class BoundedRocksDbConfigTest {
     /** What each store's options held once the setter ran, read back from the options Kafka Streams opens it with. */
@@ -56,10 +57,7 @@ class BoundedRocksDbConfigTest {
                 Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("store-a"));
         builder.table("b", Consumed.with(Serdes.String(), Serdes.String()),
                 Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("store-b"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bounded-rocksdb-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Properties props = TestDrivers.props("bounded-rocksdb-test", stateDir);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, Recording.class);
 
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {

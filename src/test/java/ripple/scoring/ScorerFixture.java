@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -22,6 +20,7 @@ import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.features.ItemCatalog;
 import ripple.serde.InMemorySchemaRegistry;
+import ripple.testing.TestDrivers;
 import ripple.topics.Topics;
 
 /** The scoring topology in a TopologyTestDriver, with typed input and output topics; its helpers serve other packages' tests too. */
@@ -46,8 +45,8 @@ public final class ScorerFixture implements AutoCloseable {
         this.topics = Topics.create(config, registry);
         ScoringSettings settings = ScoringSettings.from(config);
         this.catalog = settings.newCatalog();
-        driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog), driverProps("ripple-test",
-                stateDir), T0);
+        driver = new TopologyTestDriver(ScoringTopology.build(settings, topics, catalog),
+                TestDrivers.props("ripple-test", stateDir), T0);
         events = driver.createInputTopic(topics.behaviorEvents.name(), Serdes.String().serializer(),
                 topics.behaviorEvents.valueSerde().serializer(), T0, java.time.Duration.ZERO);
         rawEvents = driver.createInputTopic(topics.behaviorEvents.name(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -61,15 +60,6 @@ public final class ScorerFixture implements AutoCloseable {
                 topics.weightUpdates.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters.name(), Serdes.ByteArray().deserializer(),
                 topics.deadLetters.valueSerde().deserializer());
-    }
-
-    /** What a {@code TopologyTestDriver} needs: an application id, a broker it never dials, and its state directory. */
-    public static Properties driverProps(String applicationId, Path stateDir) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return props;
     }
 
     public static RippleConfig testConfig() {

@@ -31,6 +31,7 @@ import ripple.avro.WeightUpdate;
 import ripple.config.RippleConfig;
 import ripple.serde.InMemorySchemaRegistry;
 import ripple.metrics.RippleMetrics;
+import ripple.testing.TestDrivers;
 import ripple.topics.Topics;
 import ripple.features.CoVisit;
 import ripple.features.CooccurrenceAggregator;
@@ -253,7 +254,7 @@ class ScoringTopologyTest {
         Topics topics = Topics.create(config, new InMemorySchemaRegistry());
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 ScoringTopology.byItem(settings, topics, ScoringTopology.Wiring.live(RippleMetrics.noop())),
-                ScorerFixture.driverProps("ripple-test-by-item", dir), T0)) {
+                TestDrivers.props("ripple-test-by-item", dir), T0)) {
             TestInputTopic<String, ItemSignal> in = driver.createInputTopic(topics.itemSignals.name(),
                     Serdes.String().serializer(), topics.itemSignals.valueSerde().serializer());
             TestOutputTopic<String, ItemNeighbours> out = driver.createOutputTopic(topics.itemNeighbours.name(),
